@@ -1,0 +1,27 @@
+/**
+ * @module Errors a user can cause. They carry an exit code and print as one line, never a
+ * stack trace.
+ */
+
+/** Exit codes, decided once for every command. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+
+/**
+ * A mistake in the user's input: a bad flag, a missing file, a malformed scenario or log.
+ * `where` is "file:line:col" (or just "file") when there is one.
+ */
+export class UserError extends Error {
+  readonly exitCode: number
+  readonly where: string | undefined
+  constructor(message: string, options: { where?: string; exitCode?: number } = {}) {
+    super(message)
+    this.name = 'UserError'
+    this.where = options.where
+    this.exitCode = options.exitCode ?? EXIT.usage
+  }
+
+  /** The one line printed on stderr. */
+  line(): string {
+    return this.where ? `oomkit: ${this.where}: ${this.message}` : `oomkit: ${this.message}`
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * @module The oomkit command line: a thin layer that parses flags, reads inputs through
+ * adapters, calls the engine and prints. `cli(io)` resolves to the exit code.
+ */
+import { Command, CommanderError } from 'commander'
+import { EXIT, UserError } from './errors.ts'
+import type { CliIO } from './io.ts'
+import { registerSimulate } from './commands/simulate.ts'
+import { registerExplain } from './commands/explain.ts'
+import { registerScores } from './commands/scores.ts'
+import { registerSnapshot } from './commands/snapshot.ts'
+import { registerDaemon } from './commands/daemon.ts'
+
+/** Holds the exit code a command's action decided on. */
+export interface RunState {
+  exitCode: number
+}
+
+export type Register = (program: Command, io: CliIO, state: RunState) => void
+
+const registrations: readonly Register[] = [
+  registerSimulate,
+  registerExplain,
+  registerScores,
+  registerSnapshot,
+  registerDaemon
+]
+
+function buildProgram(io: CliIO, state: RunState): Command {
+  const program = new Command('oomkit')
+    .description(
+      "The Linux kernel's OOM killer, end to end: simulate it, explain its reports, predict it on this host, and act before it."
+    )
+    .version('0.1.0', '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: s => io.stdout.write(s),
+      writeErr: s => io.stderr.write(s),
+      outputError: () => {
+        /* printed by cli() as one line */
+      }
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Conventions:
+  --json        machine output on stdout; human text otherwise
+  diagnostics   go to stderr; colour only on a TTY and never with NO_COLOR
+  exit codes    0 ok, 1 the job failed, 2 usage or input error`
+    )
+  for (const register of registrations) register(program, io, state)
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput())
+  return program
+}
+
+/** Run the CLI with injected I/O; resolves to the process exit code. */
+export async function cli(io: CliIO): Promise<number> {
+  const state: RunState = { exitCode: EXIT.ok }
+  const program = buildProgram(io, state)
+  try {
+    await program.parseAsync([...io.argv], { from: 'user' })
+    return state.exitCode
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok
+      const message = error.message.replace(/^error: /, '').split('\n')[0] ?? error.message
+      io.stderr.write(`oomkit: ${message}\n`)
+      return EXIT.usage
+    }
+    if (error instanceof UserError) {
+      io.stderr.write(error.line() + '\n')
+      return error.exitCode
+    }
+    throw error
+  }
+}

@@ -1,0 +1,36 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../helpers.ts'
+
+describe('the oomkit command line', () => {
+  it('lists every command in --help', async () => {
+    const r = await runCli(['--help'])
+    expect(r.code).toBe(0)
+    for (const c of ['simulate', 'explain', 'scores', 'snapshot', 'daemon']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'))
+    }
+    expect(r.stdout).toContain('exit codes')
+  })
+
+  it('rejects an unknown command with one line and exit 2', async () => {
+    const r = await runCli(['nonsense'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/^oomkit: unknown command 'nonsense'/)
+  })
+
+  it('rejects an unknown flag with one line and exit 2', async () => {
+    const r = await runCli(['--frobnicate'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('runs as a real process through bin/oomkit.js', () => {
+    const out = execFileSync(process.execPath, ['bin/oomkit.js', '--help'], { encoding: 'utf8' })
+    expect(out).toContain('simulate')
+    const bad = spawnSync(process.execPath, ['bin/oomkit.js', 'nonsense'], { encoding: 'utf8' })
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).not.toMatch(/at .*\.js:\d+/)
+  })
+})
