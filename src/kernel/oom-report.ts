@@ -1,0 +1,197 @@
+/**
+ * @module The data of one OOM report as the kernel prints it: what dump_header, show_mem,
+ * the memcg block, dump_tasks, the oom-kill summary line and the kill lines carry.
+ *
+ * It is the contract between the engine (which fills it), the printer (which renders it per
+ * profile) and the report parser (which recovers it from text), so `render(parse(text))`
+ * reproduces the kernel's lines. Types only. Memory is in pages unless a name ends in Kb or
+ * Bytes.
+ */
+import type { Constraint } from './types.ts'
+
+/** One row of dump_tasks, in pages (pgtables in bytes), as printed. */
+export interface TaskRow {
+  pid: number
+  uid: number
+  tgid: number
+  totalVm: number
+  /** get_mm_rss = anon + file + shmem. */
+  rss: number
+  rssAnon: number
+  rssFile: number
+  rssShmem: number
+  pgtablesBytes: number
+  /** nr_ptes / nr_pmds for the 3.x and 4.0–4.14 layouts. */
+  nrPtes: number
+  nrPmds: number
+  swapEnts: number
+  oomScoreAdj: number
+  comm: string
+  /** RHEL6 layout only: the cpu and oom_adj columns. */
+  cpu?: number
+  oomAdj?: number
+}
+
+/** The "invoked oom-killer" line and the stack banner. */
+export interface OomTrigger {
+  comm: string
+  pid: number
+  uid: number
+  gfpMask: number
+  /** -1 for sysrq. */
+  order: number
+  oomScoreAdj: number
+  /** Header nodemask (4.9–4.20 forms); null prints "(null)". */
+  nodemask: readonly number[] | null
+  /** cpuset name of current and its mems_allowed. */
+  cpuset: string
+  memsAllowed: readonly number[]
+}
+
+/** One zone as show_mem prints it (kB unless noted). */
+export interface ZoneInfo {
+  node: number
+  name: string
+  freeKb: number
+  boostKb: number
+  minKb: number
+  lowKb: number
+  highKb: number
+  reservedHighatomicKb: number
+  freeHighatomicKb: number
+  activeAnonKb: number
+  inactiveAnonKb: number
+  activeFileKb: number
+  inactiveFileKb: number
+  unevictableKb: number
+  writependingKb: number
+  zspagesKb: number
+  presentKb: number
+  managedKb: number
+  mlockedKb: number
+  bounceKb: number
+  freePcpKb: number
+  localPcpKb: number
+  freeCmaKb: number
+  /** 4.19 zone line carries these two. */
+  kernelStackKb: number
+  pagetablesKb: number
+  /** lowmem_reserve[] in pages, one per zone index. */
+  lowmemReserve: number[]
+  /** Buddy free lists: count of free blocks per order 0..10 and the migratetype letters. */
+  buddy: { count: number; types: string }[]
+}
+
+/** Per-node line of show_mem (kB). */
+export interface NodeMemInfo {
+  node: number
+  activeAnonKb: number
+  inactiveAnonKb: number
+  activeFileKb: number
+  inactiveFileKb: number
+  unevictableKb: number
+  isolatedAnonKb: number
+  isolatedFileKb: number
+  mappedKb: number
+  dirtyKb: number
+  writebackKb: number
+  shmemKb: number
+  shmemThpKb: number
+  shmemPmdmappedKb: number
+  anonThpKb: number
+  writebackTmpKb: number
+  kernelStackKb: number
+  pagetablesKb: number
+  secPagetablesKb: number
+  allUnreclaimable: boolean
+  hugepages: { total: number; free: number; surp: number; sizeKb: number }[]
+}
+
+/** The whole Mem-Info block (global OOMs). Global counters in pages. */
+export interface ShowMem {
+  activeAnon: number
+  inactiveAnon: number
+  isolatedAnon: number
+  activeFile: number
+  inactiveFile: number
+  isolatedFile: number
+  unevictable: number
+  dirty: number
+  writeback: number
+  slabReclaimable: number
+  slabUnreclaimable: number
+  mapped: number
+  shmem: number
+  pagetables: number
+  secPagetables: number
+  bounce: number
+  kernelMiscReclaimable: number
+  free: number
+  freePcp: number
+  freeCma: number
+  nodes: NodeMemInfo[]
+  zones: ZoneInfo[]
+  totalPagecache: number
+  swapCache: number
+  freeSwapKb: number
+  totalSwapKb: number
+  pagesRam: number
+  pagesHighmemMovable: number
+  pagesReserved: number
+  pagesCmaReserved: number
+  pagesHwpoisoned: number
+}
+
+/** The memcg block (memcg OOMs), in kB except the stat values (as memory.stat prints them). */
+export interface MemcgInfo {
+  /** The OOMing memcg and the victim's memcg (<= 4.20 "Task in ... killed as a result of"). */
+  oomMemcg: string
+  taskMemcg: string | null
+  memory: { usageKb: number; limitKb: number; failcnt: number }
+  /** v1: memory+swap and kmem lines; v2: swap line. */
+  memsw?: { usageKb: number; limitKb: number; failcnt: number }
+  kmem?: { usageKb: number; limitKb: number; failcnt: number }
+  swap?: { usageKb: number; limitKb: number; failcnt: number }
+  /** "Memory cgroup stats for <path>:" blocks, each key value in print order. */
+  stats: { path: string; entries: [string, number][] }[]
+}
+
+/** The "Killed process" line and its victim. */
+export interface KilledInfo {
+  /** Message prefix passed to oom_kill_process ("Out of memory", "Memory cgroup out of memory",
+   * "Out of memory (oom_kill_allocating_task)"). */
+  message: string
+  pid: number
+  comm: string
+  totalVmKb: number
+  anonRssKb: number
+  fileRssKb: number
+  shmemRssKb: number
+  uid: number
+  pgtablesKb: number
+  oomScoreAdj: number
+}
+
+/** Everything one OOM invocation printed, in print order when rendered. */
+export interface OomReportData {
+  trigger: OomTrigger
+  /** Kernel release for the stack banner ("6.11.0-...") and the hardware name, if known. */
+  kernelRelease: string
+  hardware: string | null
+  cpu: number
+  constraint: Constraint
+  /** Summary-line nodemask (null unless CONSTRAINT_MEMORY_POLICY). */
+  nodemask: readonly number[] | null
+  /** Global OOM memory state, or the memcg block for memcg OOMs. */
+  showMem: ShowMem | null
+  memcgInfo: MemcgInfo | null
+  /** dump_tasks rows, or null when oom_dump_tasks = 0. */
+  tasks: TaskRow[] | null
+  /** The OOMing memcg path for memcg OOMs ("oom_memcg="), null for global. */
+  oomMemcg: string | null
+  /** The chosen task (summary line), null when none was killable. */
+  victim: { pid: number; comm: string; uid: number; memcg: string } | null
+  /** "Kill process %d (%s) score %u or sacrifice child" (<= 5.0). */
+  sacrifice: { pid: number; comm: string; score: number } | null
+  killed: KilledInfo | null
+}
