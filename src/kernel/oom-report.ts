@@ -41,6 +41,8 @@ export interface OomTrigger {
   /** -1 for sysrq. */
   order: number
   oomScoreAdj: number
+  /** RHEL 6 header only: current's legacy oom_adj (`oom_adj=%d`). */
+  oomAdj?: number
   /** Header nodemask (4.9–4.20 forms); null prints "(null)". */
   nodemask: readonly number[] | null
   /** cpuset name of current and its mems_allowed. */
@@ -80,6 +82,27 @@ export interface ZoneInfo {
   lowmemReserve: number[]
   /** Buddy free lists: count of free blocks per order 0..10 and the migratetype letters. */
   buddy: { count: number; types: string }[]
+  /** 3.x zone line extras (kB unless noted) and the per-cpu pageset lines. */
+  legacy?: ZoneLegacyInfo
+}
+
+/** Fields only the 3.x show_mem zone line and its "per-cpu:" block print. */
+export interface ZoneLegacyInfo {
+  isolatedAnonKb: number
+  isolatedFileKb: number
+  dirtyKb: number
+  writebackKb: number
+  mappedKb: number
+  shmemKb: number
+  slabReclaimableKb: number
+  slabUnreclaimableKb: number
+  unstableKb: number
+  writebackTmpKb: number
+  /** pages_scanned (a page count). */
+  pagesScanned: number
+  allUnreclaimable: boolean
+  /** "CPU %4d: hi:%5d, btch:%4d usd:%4d" rows under "Node %d %s per-cpu:". */
+  pcp: { cpu: number; high: number; batch: number; count: number }[]
 }
 
 /** Per-node line of show_mem (kB). */
@@ -140,6 +163,12 @@ export interface ShowMem {
   pagesReserved: number
   pagesCmaReserved: number
   pagesHwpoisoned: number
+  /** Build switches (THP, hugetlb, CMA, ...); defaults: all on except the swap cache stats. */
+  config?: ShowMemConfig
+  /** NR_UNSTABLE_NFS pages: the "unstable:" field of the <= 5.7 global line. */
+  unstable?: number
+  /** 6.12+: NR_BALLOON_PAGES in the node line (kB). */
+  balloonKb?: number
 }
 
 /** The memcg block (memcg OOMs), in kB except the stat values (as memory.stat prints them). */
@@ -147,13 +176,22 @@ export interface MemcgInfo {
   /** The OOMing memcg and the victim's memcg (<= 4.20 "Task in ... killed as a result of"). */
   oomMemcg: string
   taskMemcg: string | null
-  memory: { usageKb: number; limitKb: number; failcnt: number }
+  memory: MemcgCounter
   /** v1: memory+swap and kmem lines; v2: swap line. */
-  memsw?: { usageKb: number; limitKb: number; failcnt: number }
-  kmem?: { usageKb: number; limitKb: number; failcnt: number }
-  swap?: { usageKb: number; limitKb: number; failcnt: number }
-  /** "Memory cgroup stats for <path>:" blocks, each key value in print order. */
-  stats: { path: string; entries: [string, number][] }[]
+  memsw?: MemcgCounter
+  kmem?: MemcgCounter
+  swap?: MemcgCounter
+  /** "Memory cgroup stats for <path>:" blocks, each key value in print order. Values above
+   * 2^53 (hierarchical_memsw_limit 9223372036854771712) may be bigint to print exactly. */
+  stats: { path: string; entries: [string, number | bigint][] }[]
+}
+
+/** One `%s: usage %llukB, limit %llukB, failcnt %lu` counter. "Unlimited" limits can exceed
+ * 2^53 (3.x res_counter: 18014398509481983 kB), so usage/limit may be bigint to print exactly. */
+export interface MemcgCounter {
+  usageKb: number | bigint
+  limitKb: number | bigint
+  failcnt: number
 }
 
 /** The "Killed process" line and its victim. */
@@ -194,4 +232,46 @@ export interface OomReportData {
   /** "Kill process %d (%s) score %u or sacrifice child" (<= 5.0). */
   sacrifice: { pid: number; comm: string; score: number } | null
   killed: KilledInfo | null
+  /** dump_stack() details; the printer picks a plausible default per path when absent. */
+  stack?: StackInfo
+  /** dump_unreclaimable_slab() rows (>= 4.15, global OOMs whose unreclaimable slab exceeds the
+   * LRU pages), printed after show_mem; absent or empty prints nothing. */
+  unreclaimableSlab?: { name: string; usedKb: number; totalKb: number }[]
+  /** memory.oom.group (>= 4.19): the group path and every "Killed process" printed for it
+   * after the victim's own line (the victim may appear again, as real kernels print it). */
+  oomGroup?: { path: string; kills: KilledInfo[] }
+  /** The report ends in panic(): panic_on_oom (1 system-wide, 2 compulsory) after dump_header,
+   * or nothing killable on a global non-sysrq OOM. */
+  panic?: { reason: 'panicOnOom'; value: 1 | 2 } | { reason: 'noKillable' }
+  /** False for a sysrq/memcg OOM with no victim where <= 4.18 prints nothing after the table;
+   * default true: with no victim, >= 4.19 warns "Out of memory and no killable processes...". */
+  warnNoKillable?: boolean
+}
+
+/** What dump_stack() shows: banner details and the call chain (innermost first). */
+export interface StackInfo {
+  /** Which path reached the OOM killer; picks the default call chain. */
+  path?: 'alloc' | 'memcg' | 'pagefault' | 'sysrq'
+  /** Function names, innermost first (dump_stack_lvl ... asm_exc_page_fault). */
+  calls?: readonly string[]
+  /** "Not tainted" (default) or e.g. "Tainted: G           O". */
+  taint?: string
+  /** utsname version after the release: "#1" (default), "#1 PREEMPT(none) ", "#72-Ubuntu". */
+  build?: string
+}
+
+/** Build-configuration switches that decide which show_mem lines/fields exist. */
+export interface ShowMemConfig {
+  /** CONFIG_TRANSPARENT_HUGEPAGE: shmem_thp/shmem_pmdmapped/anon_thp in the node line. */
+  thp?: boolean
+  /** CONFIG_HUGETLB_PAGE: the per-node hugepages lines (from `NodeMemInfo.hugepages`). */
+  hugetlb?: boolean
+  /** CONFIG_CMA: "%lu pages cma reserved". */
+  cma?: boolean
+  /** CONFIG_MEMORY_FAILURE: "%lu pages hwpoisoned". */
+  memoryFailure?: boolean
+  /** CONFIG_NUMA: zone lines prefixed "Node %d " (default true). */
+  numa?: boolean
+  /** "Swap cache stats: add %lu, delete %lu, find %lu/%lu" values (<= 5.17 layouts). */
+  swapCacheStats?: { add: number; delete: number; findSuccess: number; findTotal: number }
 }

@@ -34,8 +34,8 @@ export interface OomScoreRules {
    */
   form: 'badness' | 'scaled' | 'signedTwoThirds'
   /** oom_score_adj writes propagate to other processes sharing the mm:
-   * 'usersGtThreads' (4.8–5.9), 'multiprocessFlag' (>= 5.10). */
-  adjPropagation: 'usersGtThreads' | 'multiprocessFlag'
+   * 'none' (3.x), 'usersGtThreads' (4.8–5.9), 'multiprocessFlag' (>= 5.10). */
+  adjPropagation: 'none' | 'usersGtThreads' | 'multiprocessFlag'
 }
 
 /** select_bad_process() / oom_evaluate_task(). */
@@ -67,6 +67,14 @@ export interface OutOfMemoryRules {
   noKillable: 'panicNoKillable' | 'warnThenDeadlock'
   /** oom_kill_allocating_task also requires cpuset eligibility (>= 5.3). */
   allocatingTaskCpusetCheck: boolean
+  /** How "already exiting" is judged for current (out_of_memory) and for the chosen victim
+   * (oom_kill_process): 'pfExiting' (3.x: fatal signal pending or PF_EXITING for current,
+   * PF_EXITING for the victim; only TIF_MEMDIE is set) or 'taskWillFreeMem' (>= 4.8:
+   * task_will_free_mem(), mark_oom_victim + reaper). */
+  exitingCheck: 'pfExiting' | 'taskWillFreeMem'
+  /** is_sysrq_oom() special cases (4.x+): no panic_on_oom panic and no "no killable processes"
+   * panic for a sysrq OOM, and "OOM request ignored. No task eligible". 3.x: sysrq panics too. */
+  sysrqExempt: boolean
 }
 
 /** oom_kill_process() / __oom_kill_process(). */
@@ -129,20 +137,30 @@ export interface AllocRules {
   overcommitGuess: 'heuristic' | 'totalOnly'
   /** >= 6.6: __vm_enough_memory prints "not enough memory for the allocation". */
   vmEnoughMemoryMessage: boolean
+  /** setup_per_zone_lowmem_reserve(): an empty upper zone gets reserve 0 (6.x; seen in a 6.11
+   * report) instead of repeating the cumulative value (5.10 reports). Exact version UNCONFIRMED. */
+  lowmemReserveEmptyZero: boolean
+  /** gfp of a page-table page (pte_alloc_one / __pte_alloc_one), as flag names:
+   * x86 PGALLOC_GFP / GFP_PGTABLE_USER; >= 6.6 pagetable_alloc() adds __GFP_COMP. */
+  pgtableGfp: readonly string[]
+  /** gfp of an anonymous fault page: GFP_HIGHUSER_MOVABLE (<= 6.0), folio __GFP_COMP (6.1),
+   * plus __GFP_ZERO from vma_alloc_zeroed_movable_folio (>= 6.6). */
+  anonFaultGfp: readonly string[]
 }
 
 /** Output formats (printk). */
 export interface FormatRules {
   /** "invoked oom-killer" line: '3x' gfp %x only; '4.5' with %pGg; '4.9' nodemask with two
-   * spaces before order; '4.15' nodemask=%*pbl; '5.0' no nodemask. */
-  header: '3x' | '4.5' | '4.9' | '4.15' | '5.0'
+   * spaces before order; '4.15' nodemask=%*pbl; '5.0' no nodemask; 'rhel6' 3x plus oom_adj=%d. */
+  header: '3x' | '4.5' | '4.9' | '4.15' | '5.0' | 'rhel6'
   /** <= 4.20: cpuset_print_current_mems_allowed() line after the header. */
   cpusetLine: boolean
   /** dump_tasks layout. */
   tasks: 'rhel6' | '3x' | '4.0' | '4.15' | '4.19' | '6.8'
   /** 3.10 prints nr_ptes with %7lu, other 3.x %7ld (same text for non-negative values). */
-  /** Killed line: '3x', '4.5' (+shmem-rss), '5.1' (message prefix), '5.4' (UID, pgtables, adj). */
-  killed: '3x' | '4.5' | '5.1' | '5.4'
+  /** Killed line: '3x', '4.5' (+shmem-rss), '5.1' (message prefix), '5.4' (UID, pgtables, adj),
+   * 'rhel6' ("Killed process %d, UID %d, (%s) ..."). */
+  killed: '3x' | '4.5' | '5.1' | '5.4' | 'rhel6'
   /** >= 5.0: the oom-kill:constraint=... summary line. */
   summaryLine: boolean
   /** Memcg block: 'taskIn' (<= 4.20), 'v5.0' (no "Task in" line), 'v5.3' (memory.stat text). */
@@ -155,8 +173,9 @@ export interface FormatRules {
   showMem: '3x' | '4.19' | '5.10' | '6.1' | '6.6' | '6.18'
   /** <= 5.17: "Swap cache stats: add ..." line. */
   swapCacheStats: boolean
-  /** GFP bit layout: '4.4' (~4.4–4.18), '4.19' (4.19/5.0), '5.2' (5.2–6.3, ATOMIC 0x200), '6.4'. */
-  gfpLayout: '3x' | '4.4' | '4.19' | '5.2' | '6.4'
+  /** GFP bit layout: '4.5' (4.4–4.9: __GFP_COLD/NOTRACK/OTHER_NODE, GFP_KERNEL 0x24000c0),
+   * '4.4' (~4.10–4.18, GFP_KERNEL 0x14000c0), '4.19' (4.19/5.0), '5.2' (5.2–6.3, ATOMIC 0x200), '6.4'. */
+  gfpLayout: '3x' | '4.5' | '4.4' | '4.19' | '5.2' | '6.4'
   /** %pGg name table order: 'classic' (<= 6.13) or 'bitOrder' (6.18+). */
   gfpNames: 'classic' | 'bitOrder'
   /** Call trace style: '3x' ([<addr>] fn+off/len), '4.x' (fn+off/len), '6.x' (<TASK> markers,
@@ -215,7 +234,7 @@ const v3_10: KernelProfile = {
     skipOomSkipAndVfork: false,
     shmemCounter: false
   },
-  oomScore: { form: 'scaled', adjPropagation: 'usersGtThreads' },
+  oomScore: { form: 'scaled', adjPropagation: 'none' },
   select: {
     scan: 'threads',
     tieKeepsLeader: true,
@@ -228,7 +247,9 @@ const v3_10: KernelProfile = {
     nofsCheck: 'gfpNonZero',
     nofsMemcgExempt: false,
     noKillable: 'panicNoKillable',
-    allocatingTaskCpusetCheck: false
+    allocatingTaskCpusetCheck: false,
+    exitingCheck: 'pfExiting',
+    sysrqExempt: false
   },
   kill: {
     sacrificeChild: true,
@@ -258,7 +279,10 @@ const v3_10: KernelProfile = {
     pagefaultOom: 'globalOom',
     memcgCharge: 'deferredToFaultEnd',
     overcommitGuess: 'heuristic',
-    vmEnoughMemoryMessage: false
+    vmEnoughMemoryMessage: false,
+    lowmemReserveEmptyZero: false,
+    pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE']
   },
   format: {
     header: '3x',
@@ -288,8 +312,13 @@ const v4_19 = variant(v3_10, {
     skipOomSkipAndVfork: true,
     shmemCounter: true
   },
+  oomScore: { adjPropagation: 'usersGtThreads' },
   select: { scan: 'processes' },
-  outOfMemory: { noKillable: 'warnThenDeadlock' },
+  outOfMemory: {
+    noKillable: 'warnThenDeadlock',
+    exitingCheck: 'taskWillFreeMem',
+    sysrqExempt: true
+  },
   kill: { sharers: 'initPins', oomGroup: true, vmOomKillCounter: true },
   reaper: { present: true, showTaskOnFailure: true },
   alloc: {
@@ -298,7 +327,8 @@ const v4_19 = variant(v3_10, {
     congestionWaitRetry: true,
     nofailBypassesGates: false,
     oomLock: 'mutex',
-    memcgCharge: 'synchronous'
+    memcgCharge: 'synchronous',
+    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_ZERO']
   },
   format: {
     header: '4.15',
@@ -345,7 +375,12 @@ const v6_1 = variant(v5_10, {
   outOfMemory: { notifierSkipsSysrq: true },
   kill: { oomGroupKillEvent: true },
   reaper: { delayMs: 2000, reapsMlocked: true },
-  alloc: { promoWatermark: true, congestionWaitRetry: false, pagefaultOom: 'retryFault' },
+  alloc: {
+    promoWatermark: true,
+    congestionWaitRetry: false,
+    pagefaultOom: 'retryFault',
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP']
+  },
   format: { showMem: '6.1', swapCacheStats: false, stack: '6x' }
 })
 
@@ -354,7 +389,12 @@ const v6_6 = variant(v6_1, {
   version: '6.6.0',
   description: 'Linux 6.6 LTS: !__GFP_FS rule without the gfp!=0 guard, v1 memcg stat keys',
   outOfMemory: { nofsCheck: 'always' },
-  alloc: { vmEnoughMemoryMessage: true },
+  alloc: {
+    vmEnoughMemoryMessage: true,
+    lowmemReserveEmptyZero: true,
+    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_COMP', '__GFP_ZERO'],
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
+  },
   format: { memcgV1Stat: 'v1keys', showMem: '6.6', gfpLayout: '6.4' }
 })
 
@@ -379,7 +419,7 @@ const v2_6_32_rhel6 = variant(v3_10, {
   description: 'RHEL 6 (2.6.32 with backports): 0..1000 badness, cpu/oom_adj task columns',
   badness: { form: 'scaled1000', rootBonus: 'minus30' },
   oomScore: { form: 'badness' },
-  format: { tasks: 'rhel6' }
+  format: { tasks: 'rhel6', header: 'rhel6', killed: 'rhel6' }
 })
 
 const v4_14 = variant(v4_19, {
