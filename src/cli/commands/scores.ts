@@ -1,12 +1,116 @@
-/** @module `oomkit scores`. */
+/** @module `oomkit scores`: rank this host's processes as the kernel would at an OOM. */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { LiveHostSource } from '../../adapters/proc/live-host-source.ts'
+import { profileNames } from '../../kernel/profiles.ts'
+import { renderScoresTable, scoresJson } from '../../host/render-scores.ts'
+import type { Ranking } from '../../host/ranking.ts'
+import { chooseProfile, rankHost } from '../../host/ranking.ts'
+import { scanHost } from '../../host/scan.ts'
+import type { WatchInput } from '../../host/watch-screen.ts'
+import { runWatch } from '../../host/watch-screen.ts'
+import { EXIT, UserError } from '../errors.ts'
+import type { CliIO } from '../io.ts'
+import { useColor } from '../io.ts'
 import type { Register } from '../main.ts'
-import { notBuilt } from '../not-built.ts'
 
-export const registerScores: Register = program => {
+interface ScoresOptions {
+  json?: boolean
+  watch?: boolean
+  interval: string
+  cgroup?: string
+  profile?: string
+  root?: string
+  all?: boolean
+  top?: string
+}
+
+/** Scan and rank once; bad --root/--profile/--cgroup are user errors. */
+function rankOnce(io: CliIO, o: ScoresOptions): Ranking {
+  const root = o.root === undefined ? '/' : resolve(io.cwd, o.root)
+  if (!existsSync(resolve(root, 'proc'))) {
+    throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
+  }
+  const reading = scanHost(new LiveHostSource(root))
+  if (reading.processes.length === 0 && reading.meminfo.MemTotal === undefined) {
+    throw new UserError(`${o.root ?? root}: no processes and no proc/meminfo (not a host tree)`)
+  }
+  const profile = chooseProfile(reading, o.profile)
+  if (profile === null) {
+    throw new UserError(
+      `unknown profile '${o.profile ?? ''}' (known: ${profileNames.join(', ')}, or a release like 6.8.0)`
+    )
+  }
+  const cgroup = o.cgroup?.replace(/\/+$/, '') || (o.cgroup === undefined ? undefined : '/')
+  if (cgroup !== undefined && !(reading.memcgs?.groups.some(g => g.path === cgroup) ?? false)) {
+    throw new UserError(`--cgroup ${o.cgroup ?? ''}: no such memory cgroup on this host`)
+  }
+  return rankHost(reading, profile, cgroup === undefined ? {} : { cgroup })
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0)
+    throw new UserError(`${flag} ${value}: expected a whole number`)
+  return n
+}
+
+export const registerScores: Register = (program, io, state) => {
   program
     .command('scores')
     .description(
       'Rank the processes of this host as the kernel would at an OOM, next to /proc oom_score'
     )
-    .action(() => notBuilt('scores'))
+    .option('--json', 'machine output: {"processes": [...], "global": {...}, "cgroups": [...]}')
+    .option('--watch', 'refresh in place like top (q quits)')
+    .option('--interval <seconds>', 'refresh interval for --watch', '2')
+    .option('--cgroup <path>', "only this memory cgroup's subtree (e.g. /system.slice)")
+    .option('--profile <name>', 'kernel profile (default: from uname -r)')
+    .option('--root <dir>', 'read a captured host tree instead of / (proc/, sys/fs/cgroup/...)')
+    .option('--all', 'also list processes without memory (kernel threads, zombies)')
+    .option('--top <n>', 'show only the first n processes')
+    .action(async (o: ScoresOptions) => {
+      const top = positiveInt('--top', o.top)
+      const interval = Number(o.interval)
+      if (!Number.isFinite(interval) || interval <= 0) {
+        throw new UserError(`--interval ${o.interval}: expected a positive number of seconds`)
+      }
+      if (o.watch) {
+        if (o.json) throw new UserError('--watch and --json cannot be combined')
+        const stdin = io.stdin as WatchInput & { isTTY?: boolean }
+        if (io.stdout.isTTY !== true || stdin.isTTY !== true) {
+          throw new UserError('--watch needs an interactive terminal (stdin and stdout a TTY)')
+        }
+        rankOnce(io, o) // validate flags before taking over the screen
+        const color = useColor(io)
+        await runWatch({
+          output: io.stdout,
+          input: stdin,
+          intervalMs: interval * 1000,
+          render: (columns, rows) =>
+            renderScoresTable(rankOnce(io, o), {
+              color,
+              all: o.all === true,
+              rows: Math.min(top ?? Infinity, Math.max(1, rows - 12)),
+              width: columns,
+              title: `oomkit scores  ${new Date().toISOString().slice(11, 19)}  (q to quit)`
+            })
+        })
+        state.exitCode = EXIT.ok
+        return
+      }
+      const ranking = rankOnce(io, o)
+      if (o.json) {
+        io.stdout.write(JSON.stringify(scoresJson(ranking), null, 2) + '\n')
+      } else {
+        const lines = renderScoresTable(ranking, {
+          color: useColor(io),
+          all: o.all === true,
+          ...(top === undefined ? {} : { rows: top })
+        })
+        io.stdout.write(lines.join('\n') + '\n')
+      }
+      state.exitCode = EXIT.ok
+    })
 }

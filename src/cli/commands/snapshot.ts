@@ -1,12 +1,87 @@
-/** @module `oomkit snapshot`. */
+/** @module `oomkit snapshot`: this host as a scenario for `oomkit simulate`, with what-if edits. */
+import { existsSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { stringify } from 'yaml'
+import { LiveHostSource } from '../../adapters/proc/live-host-source.ts'
+import { profileNames } from '../../kernel/profiles.ts'
+import { chooseProfile } from '../../host/ranking.ts'
+import { scanHost } from '../../host/scan.ts'
+import { snapshotScenario } from '../../host/snapshot.ts'
+import { applyGrow, applyLimit, applySetAdj, WhatIfError } from '../../host/what-if.ts'
+import { EXIT, UserError } from '../errors.ts'
 import type { Register } from '../main.ts'
-import { notBuilt } from '../not-built.ts'
 
-export const registerSnapshot: Register = program => {
+interface SnapshotOptions {
+  output?: string
+  root?: string
+  profile?: string
+  cgroup?: string
+  grow: string[]
+  setAdj: string[]
+  limit: string[]
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
+
+export const registerSnapshot: Register = (program, io, state) => {
   program
     .command('snapshot')
     .description(
       'Write this host (machine, sysctls, cgroups, processes) as a scenario for what-if runs'
     )
-    .action(() => notBuilt('snapshot'))
+    .option('-o, --output <file>', 'write the scenario here (.yaml, or .json) instead of stdout')
+    .option('--root <dir>', 'read a captured host tree instead of /')
+    .option('--profile <name>', 'kernel profile (default: from uname -r)')
+    .option('--cgroup <path>', 'only processes and cgroups in this memory cgroup subtree')
+    .option(
+      '--grow <pid=size>',
+      'what if PID grew by SIZE (e.g. 1234=+4GiB, or 1234=oom)',
+      collect,
+      []
+    )
+    .option('--set-adj <pid=value>', "what if PID's oom_score_adj were VALUE", collect, [])
+    .option('--limit <cgroup=size>', "what if CGROUP's memory limit were SIZE", collect, [])
+    .action((o: SnapshotOptions) => {
+      const root = o.root === undefined ? '/' : resolve(io.cwd, o.root)
+      if (!existsSync(resolve(root, 'proc'))) {
+        throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
+      }
+      const reading = scanHost(new LiveHostSource(root))
+      const profile = chooseProfile(reading, o.profile)
+      if (profile === null) {
+        throw new UserError(
+          `unknown profile '${o.profile ?? ''}' (known: ${profileNames.join(', ')}, or a release like 6.8.0)`
+        )
+      }
+      const cgroup = o.cgroup === undefined ? undefined : o.cgroup.replace(/\/+$/, '') || '/'
+      if (cgroup !== undefined && !(reading.memcgs?.groups.some(g => g.path === cgroup) ?? false)) {
+        throw new UserError(`--cgroup ${o.cgroup ?? ''}: no such memory cgroup on this host`)
+      }
+      const scenario = snapshotScenario(reading, profile, {
+        ...(cgroup === undefined ? {} : { cgroup }),
+        note: `at ${new Date().toISOString()}`
+      })
+      try {
+        for (const a of o.setAdj) applySetAdj(scenario, a)
+        for (const a of o.limit) applyLimit(scenario, a)
+        for (const a of o.grow) applyGrow(scenario, a)
+      } catch (error) {
+        if (error instanceof WhatIfError) throw new UserError(error.message)
+        throw error
+      }
+      const json = o.output?.endsWith('.json') === true
+      const text = json
+        ? JSON.stringify(scenario, null, 2) + '\n'
+        : `# oomkit snapshot of ${reading.source} (run it: oomkit simulate FILE)\n` +
+          stringify(scenario, { lineWidth: 0 })
+      if (o.output === undefined) io.stdout.write(text)
+      else {
+        try {
+          writeFileSync(resolve(io.cwd, o.output), text)
+        } catch (error) {
+          throw new UserError(`${o.output}: ${(error as Error).message}`)
+        }
+      }
+      state.exitCode = EXIT.ok
+    })
 }

@@ -1,0 +1,134 @@
+/**
+ * @module `LiveHostSource`: the HostSource reading a Linux filesystem layout under a root
+ * directory: '/' for the running host, or a captured tree (tests/fixtures/proc/*) for tests and
+ * offline use. The same code serves both, so the contract suite exercises one implementation
+ * against many hosts.
+ */
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { readMemcgTree } from '../cgroup/memcg-tree.ts'
+import type {
+  CgroupLine,
+  HostSource,
+  Meminfo,
+  MemcgTree,
+  ProcStat,
+  ProcStatus,
+  Psi,
+  Read,
+  VmSysctls,
+  ZoneReading
+} from './host-source.ts'
+import {
+  parseCgroup,
+  parseMeminfo,
+  parsePasswd,
+  parseStat,
+  parseStatus,
+  parsePsi,
+  parseVmstat
+} from './parse-proc.ts'
+import { parseZoneinfo } from './parse-zoneinfo.ts'
+import { failureOf, mapRead, readPidText, readText } from './read-text.ts'
+
+/** A HostSource over the files under `root` (default '/'). */
+export class LiveHostSource implements HostSource {
+  readonly root: string
+  readonly description: string
+  private readonly proc: string
+
+  constructor(root = '/') {
+    this.root = root
+    this.proc = join(root, 'proc')
+    this.description = root === '/' ? 'live host' : root
+  }
+
+  listPids(): number[] {
+    let names: string[]
+    try {
+      names = readdirSync(this.proc)
+    } catch (error) {
+      failureOf(error)
+      return []
+    }
+    const pids: number[] = []
+    for (const n of names) {
+      const c = n.charCodeAt(0)
+      if (c >= 48 && c <= 57) pids.push(Number(n))
+    }
+    return pids.sort((a, b) => a - b)
+  }
+
+  private pidFile(pid: number, file: string): Read<string> {
+    return readPidText(`${this.proc}/${pid}/${file}`)
+  }
+
+  procStatus(pid: number): Read<ProcStatus> {
+    return mapRead(this.pidFile(pid, 'status'), parseStatus)
+  }
+
+  procStat(pid: number): Read<ProcStat> {
+    return mapRead(this.pidFile(pid, 'stat'), parseStat)
+  }
+
+  procOomScore(pid: number): Read<number> {
+    return mapRead(this.pidFile(pid, 'oom_score'), t => parseInt(t, 10))
+  }
+
+  procOomScoreAdj(pid: number): Read<number> {
+    return mapRead(this.pidFile(pid, 'oom_score_adj'), t => parseInt(t, 10))
+  }
+
+  procCgroup(pid: number): Read<CgroupLine[]> {
+    return mapRead(this.pidFile(pid, 'cgroup'), parseCgroup)
+  }
+
+  meminfo(): Read<Meminfo> {
+    return mapRead(readText(join(this.proc, 'meminfo')), parseMeminfo)
+  }
+
+  zoneinfo(): Read<ZoneReading[]> {
+    return mapRead(readText(join(this.proc, 'zoneinfo')), parseZoneinfo)
+  }
+
+  vmstat(): Read<Readonly<Record<string, number>>> {
+    return mapRead(readText(join(this.proc, 'vmstat')), parseVmstat)
+  }
+
+  sysctls(): VmSysctls {
+    const vm = (name: string): number | null => {
+      const r = readText(join(this.proc, 'sys/vm', name))
+      if (!r.ok) return null
+      const n = parseInt(r.value, 10)
+      return Number.isFinite(n) ? n : null
+    }
+    return {
+      overcommitMemory: vm('overcommit_memory'),
+      overcommitRatio: vm('overcommit_ratio'),
+      overcommitKbytes: vm('overcommit_kbytes'),
+      panicOnOom: vm('panic_on_oom'),
+      oomKillAllocatingTask: vm('oom_kill_allocating_task'),
+      oomDumpTasks: vm('oom_dump_tasks'),
+      minFreeKbytes: vm('min_free_kbytes'),
+      watermarkScaleFactor: vm('watermark_scale_factor'),
+      swappiness: vm('swappiness')
+    }
+  }
+
+  pressure(): Read<Psi> {
+    return mapRead(readText(join(this.proc, 'pressure/memory')), parsePsi)
+  }
+
+  release(): Read<string> {
+    return mapRead(readText(join(this.proc, 'sys/kernel/osrelease')), t => t.trim())
+  }
+
+  memcgs(): Read<MemcgTree> {
+    return readMemcgTree(this.root)
+  }
+
+  users(): ReadonlyMap<number, string> {
+    const r = readText(join(this.root, 'etc/passwd'))
+    return r.ok ? parsePasswd(r.value) : new Map()
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * @module Reading small text files from /proc, /sys and cgroupfs with errno mapped to `Read`
+ * failures. procfs files report size 0, so the file is read in chunks into one reused buffer
+ * (open + read + close, no fstat), which keeps a full process scan cheap.
+ */
+import { closeSync, openSync, readSync } from 'node:fs'
+import type { Read, ReadFailure } from './host-source.ts'
+
+let buffer = Buffer.allocUnsafe(64 * 1024)
+
+/** errno -> read failure; unexpected errors (EMFILE, EIO, ...) are rethrown. */
+export function failureOf(error: unknown): ReadFailure {
+  const code = (error as NodeJS.ErrnoException | null)?.code
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'absent'
+    case 'ESRCH':
+      return 'gone'
+    case 'EACCES':
+    case 'EPERM':
+      return 'denied'
+    default:
+      throw error
+  }
+}
+
+/** The whole file as latin1/utf8 text, or why not. */
+export function readText(path: string): Read<string> {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (error) {
+    return { ok: false, why: failureOf(error) }
+  }
+  try {
+    let length = 0
+    for (;;) {
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2)
+        buffer.copy(bigger, 0, 0, length)
+        buffer = bigger
+      }
+      const n = readSync(fd, buffer, length, buffer.length - length, null)
+      if (n === 0) break
+      length += n
+    }
+    return { ok: true, value: buffer.toString('utf8', 0, length) }
+  } catch (error) {
+    return { ok: false, why: failureOf(error) }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Like `readText`, for a file under /proc/<pid>/: a missing file means the process is gone. */
+export function readPidText(path: string): Read<string> {
+  const r = readText(path)
+  if (!r.ok && r.why === 'absent') return { ok: false, why: 'gone' }
+  return r
+}
+
+/** Map a successful read through `parse`; failures pass through. */
+export function mapRead<T, U>(r: Read<T>, parse: (value: T) => U): Read<U> {
+  return r.ok ? { ok: true, value: parse(r.value) } : r
+}

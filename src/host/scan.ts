@@ -1,0 +1,186 @@
+/**
+ * @module One reading of a host through a HostSource: system totals, sysctls, memory cgroups and
+ * every process with its memory counters, oom_score_adj, memory cgroup and the kernel's own
+ * /proc oom_score. Processes that exit during the scan are listed in `vanished`, never an error.
+ *
+ * Units: kB for the process counters (as /proc prints them), bytes in the cgroup readings.
+ */
+import type {
+  CgroupLine,
+  HostSource,
+  Meminfo,
+  MemcgTree,
+  Psi,
+  VmSysctls,
+  ZoneReading
+} from '../adapters/proc/host-source.ts'
+import { PF_KTHREAD } from '../adapters/proc/parse-proc.ts'
+
+/** CAP_SYS_ADMIN and CAP_SYS_RESOURCE bit numbers (uapi/linux/capability.h). */
+export const CAP_SYS_ADMIN = 21
+export const CAP_SYS_RESOURCE = 24
+
+/** One process as read from /proc. Memory counters are kB; 0 when the process has no mm. */
+export interface ProcessSample {
+  pid: number
+  comm: string
+  state: string
+  ppid: number
+  uid: number
+  threads: number
+  /** PF_KTHREAD (status `Kthread:` or stat flags). */
+  kthread: boolean
+  /** Has an mm: the status file prints Vm lines (false for kthreads and zombies). */
+  hasMm: boolean
+  vmSizeKb: number
+  rssAnonKb: number
+  rssFileKb: number
+  rssShmemKb: number
+  vmSwapKb: number
+  vmPteKb: number
+  /**
+   * get_mm_rss() from /proc/<pid>/stat (pages): what oom_badness() adds for rss. Differs from
+   * the status Rss* sum on >= 6.16 kernels by the per-CPU counter deltas; null if unreadable.
+   */
+  mmRssPages: number | null
+  capSysAdmin: boolean
+  capSysResource: boolean
+  /** /proc/<pid>/oom_score_adj (0 when unreadable). */
+  oomScoreAdj: number
+  /** /proc/<pid>/oom_score, null when it could not be read. */
+  kernelOomScore: number | null
+  /** Memory cgroup path, resolved to a group present in `HostReading.memcgs` ('/' fallback). */
+  memcg: string
+  /** Raw cgroup path of the process on the memory hierarchy (before resolution). */
+  memcgRaw: string
+}
+
+/** A full host reading. */
+export interface HostReading {
+  source: string
+  /** uname -r, null when unreadable. */
+  release: string | null
+  meminfo: Meminfo
+  zones: ZoneReading[]
+  vmstat: Readonly<Record<string, number>>
+  sysctls: VmSysctls
+  psi: Psi | null
+  memcgs: MemcgTree | null
+  processes: ProcessSample[]
+  /** Pids listed at the start of the scan that had exited before they could be read. */
+  vanished: number[]
+  /** Pids whose status was not readable (EACCES/EPERM). */
+  denied: number[]
+  users: ReadonlyMap<number, string>
+}
+
+/** The memory-hierarchy path of a process from its /proc/<pid>/cgroup lines. */
+export function memcgPathOf(lines: readonly CgroupLine[], version: 1 | 2 | null): string {
+  if (version === 1) {
+    const l = lines.find(x => x.hierarchy !== 0 && x.controllers.includes('memory'))
+    if (l) return l.path
+  }
+  const v2 = lines.find(x => x.hierarchy === 0)
+  return v2?.path ?? '/'
+}
+
+/** The nearest group of `known` at or above `path` ('/' if none). */
+export function resolveMemcg(path: string, known: ReadonlySet<string>): string {
+  let p = path === '' ? '/' : path
+  for (;;) {
+    if (known.has(p)) return p
+    if (p === '/' || p === '') return '/'
+    const cut = p.lastIndexOf('/')
+    p = cut <= 0 ? '/' : p.slice(0, cut)
+  }
+}
+
+function hasBit(set: bigint, bit: number): boolean {
+  return ((set >> BigInt(bit)) & 1n) === 1n
+}
+
+/** Read one process; null when it vanished (or was denied, recorded by the caller). */
+export function readProcess(
+  source: HostSource,
+  pid: number,
+  memcgVersion: 1 | 2 | null,
+  known: ReadonlySet<string>
+): ProcessSample | 'gone' | 'denied' {
+  const st = source.procStatus(pid)
+  if (!st.ok) return st.why === 'denied' ? 'denied' : 'gone'
+  const s = st.value
+  // stat: PF_KTHREAD for kernels without the status `Kthread:` line, and get_mm_rss().
+  const stat = source.procStat(pid)
+  if (!stat.ok && stat.why === 'gone') return 'gone'
+  let kthread = s.kthread
+  if (kthread === null) {
+    kthread = stat.ok
+      ? (stat.value.flags & PF_KTHREAD) !== 0
+      : s.vmSizeKb === null && s.state !== 'Z'
+  }
+  const adj = source.procOomScoreAdj(pid)
+  if (!adj.ok && adj.why === 'gone') return 'gone'
+  const cg = source.procCgroup(pid)
+  if (!cg.ok && cg.why === 'gone') return 'gone'
+  const score = source.procOomScore(pid)
+  if (!score.ok && score.why === 'gone') return 'gone'
+  const raw = cg.ok ? memcgPathOf(cg.value, memcgVersion) : '/'
+  return {
+    pid,
+    comm: s.name,
+    state: s.state,
+    ppid: s.ppid,
+    uid: s.uid[0],
+    threads: s.threads,
+    kthread,
+    hasMm: !kthread && s.vmSizeKb !== null,
+    vmSizeKb: s.vmSizeKb ?? 0,
+    rssAnonKb: s.rssAnonKb ?? 0,
+    rssFileKb: s.rssFileKb ?? 0,
+    rssShmemKb: s.rssShmemKb ?? 0,
+    vmSwapKb: s.vmSwapKb ?? 0,
+    vmPteKb: s.vmPteKb ?? 0,
+    mmRssPages: stat.ok ? stat.value.rssPages : null,
+    capSysAdmin: hasBit(s.capEff, CAP_SYS_ADMIN),
+    capSysResource: hasBit(s.capEff, CAP_SYS_RESOURCE),
+    oomScoreAdj: adj.ok ? adj.value : 0,
+    kernelOomScore: score.ok ? score.value : null,
+    memcg: resolveMemcg(raw, known),
+    memcgRaw: raw
+  }
+}
+
+/** Read the whole host. Never throws for processes that come and go during the scan. */
+export function scanHost(source: HostSource): HostReading {
+  const release = source.release()
+  const meminfo = source.meminfo()
+  const zones = source.zoneinfo()
+  const vmstat = source.vmstat()
+  const psi = source.pressure()
+  const tree = source.memcgs()
+  const memcgs = tree.ok ? tree.value : null
+  const known = new Set(memcgs?.groups.map(g => g.path) ?? ['/'])
+  const processes: ProcessSample[] = []
+  const vanished: number[] = []
+  const denied: number[] = []
+  for (const pid of source.listPids()) {
+    const p = readProcess(source, pid, memcgs?.version ?? null, known)
+    if (p === 'gone') vanished.push(pid)
+    else if (p === 'denied') denied.push(pid)
+    else processes.push(p)
+  }
+  return {
+    source: source.description,
+    release: release.ok ? release.value : null,
+    meminfo: meminfo.ok ? meminfo.value : {},
+    zones: zones.ok ? zones.value : [],
+    vmstat: vmstat.ok ? vmstat.value : {},
+    sysctls: source.sysctls(),
+    psi: psi.ok ? psi.value : null,
+    memcgs,
+    processes,
+    vanished,
+    denied,
+    users: source.users()
+  }
+}

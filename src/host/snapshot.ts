@@ -1,0 +1,212 @@
+/**
+ * @module A host reading as a simulator scenario (src/sim/schema.ts): the machine (zones from
+ * zoneinfo, swap, kernel memory from meminfo), the vm sysctls, the memory cgroups with their
+ * limits, and every user process with its resident memory, page tables and oom_score_adj.
+ *
+ * Units: the scenario takes sizes as page counts (numbers) or strings with a unit; this module
+ * writes page counts, except where the source value is kB and not page-aligned (then "NkB").
+ *
+ * Approximations (the scenario format has no field for them): swapped-out pages of a process are
+ * written as resident anonymous pages (so its badness, rss + swap, is kept, at the cost of RAM
+ * that was free on the host); shared file and shmem pages are charged to each process that maps them;
+ * threads are not listed (one per process); kernel threads and zombies are left out.
+ */
+import type { Scenario } from '../sim/schema.ts'
+import type { KernelProfile } from '../kernel/profiles.ts'
+import type { MemcgReading } from '../adapters/proc/host-source.ts'
+import type { HostReading, ProcessSample } from './scan.ts'
+import { kbToPages, rssCounters } from './host-state.ts'
+import { inSubtree } from './ranking.ts'
+
+type ProcessSpec = Scenario['processes'][number]
+type CgroupSpec = NonNullable<NonNullable<Scenario['cgroups']>['groups']>[number]
+type ZoneSpec = NonNullable<Scenario['machine']['nodes']>[number]['zones'][number]
+type ZoneType = ZoneSpec['type']
+
+const ZONE_TYPES: readonly string[] = ['DMA', 'DMA32', 'Normal', 'HighMem', 'Movable']
+
+/** Options of `snapshotScenario`. */
+export interface SnapshotOptions {
+  /** Only processes (and cgroups) in this memory cgroup subtree. */
+  cgroup?: string
+  /** Scenario name (default: "host snapshot (kernel <release>)"). */
+  name?: string
+  /** Free text for the description (e.g. when and where it was taken). */
+  note?: string
+}
+
+/** comm as the scenario accepts it (1..15 characters). */
+function comm(name: string): string {
+  const c = name.slice(0, 15)
+  return c === '' ? '?' : c
+}
+
+/** A cgroup path the scenario grammar accepts (no whitespace, no empty segments). */
+export function scenarioCgroupPath(path: string): string {
+  const segs = path.split('/').filter(s => s !== '')
+  return segs.length === 0 ? '/' : '/' + segs.map(s => s.replace(/\s+/g, '_')).join('/')
+}
+
+/** Zones per node from zoneinfo, with managed pages adjusted so that their sum is totalram_pages
+ * (MemTotal): the OOM killer's totalpages. On hosts with memory hot-plug or ballooning the zone
+ * counts and MemTotal can disagree; the difference goes to the largest zone. */
+function machineNodes(reading: HostReading): NonNullable<Scenario['machine']['nodes']> | null {
+  const byNode = new Map<number, ZoneSpec[]>()
+  for (const z of reading.zones) {
+    if (!ZONE_TYPES.includes(z.zone) || z.present === 0) continue
+    const list = byNode.get(z.node) ?? []
+    list.push({
+      type: z.zone as ZoneType,
+      present: z.present,
+      managed: Math.min(z.managed, z.present)
+    })
+    byNode.set(z.node, list)
+  }
+  if (byNode.size === 0) return null
+  const all = [...byNode.values()].flat()
+  const managed = all.reduce((a, z) => a + (z.managed as number), 0)
+  const want = kbToPages(reading.meminfo.MemTotal ?? 0)
+  if (want > 0 && want !== managed) {
+    const biggest = all.reduce((a, z) => ((z.present as number) > (a.present as number) ? z : a))
+    const m = Math.max(0, (biggest.managed as number) + want - managed)
+    biggest.managed = m
+    if (m > (biggest.present as number)) biggest.present = m
+  }
+  return [...byNode.entries()].sort((a, b) => a[0] - b[0]).map(([id, zones]) => ({ id, zones }))
+}
+
+function sysctls(reading: HostReading): NonNullable<Scenario['sysctl']> {
+  const s = reading.sysctls
+  const out: NonNullable<Scenario['sysctl']> = {}
+  const oneOf = <T extends number>(v: number | null, allowed: readonly T[]): T | undefined =>
+    v !== null && (allowed as readonly number[]).includes(v) ? (v as T) : undefined
+  const set = <K extends keyof typeof out>(k: K, v: (typeof out)[K] | undefined): void => {
+    if (v !== undefined) out[k] = v
+  }
+  set('vm.panic_on_oom', oneOf(s.panicOnOom, [0, 1, 2] as const))
+  set('vm.oom_kill_allocating_task', oneOf(s.oomKillAllocatingTask, [0, 1] as const))
+  set('vm.oom_dump_tasks', oneOf(s.oomDumpTasks, [0, 1] as const))
+  set('vm.overcommit_memory', oneOf(s.overcommitMemory, [0, 1, 2] as const))
+  if (s.overcommitRatio !== null && s.overcommitRatio >= 0)
+    out['vm.overcommit_ratio'] = s.overcommitRatio
+  if (s.overcommitKbytes !== null && s.overcommitKbytes >= 0)
+    out['vm.overcommit_kbytes'] = s.overcommitKbytes
+  if (s.minFreeKbytes !== null && s.minFreeKbytes >= 128)
+    out['vm.min_free_kbytes'] = s.minFreeKbytes
+  if (
+    s.watermarkScaleFactor !== null &&
+    s.watermarkScaleFactor >= 1 &&
+    s.watermarkScaleFactor <= 3000
+  ) {
+    out['vm.watermark_scale_factor'] = s.watermarkScaleFactor
+  }
+  if (s.swappiness !== null && s.swappiness >= 0 && s.swappiness <= 200)
+    out['vm.swappiness'] = s.swappiness
+  return out
+}
+
+const pagesOrMax = (bytes: number | null): number | 'max' =>
+  bytes === null ? 'max' : Math.floor(bytes / 4096)
+
+function cgroupSpec(g: MemcgReading, version: 1 | 2): CgroupSpec {
+  const spec: CgroupSpec = { path: scenarioCgroupPath(g.path) }
+  if (version === 1) {
+    if (g.limitBytes !== null) spec['memory.limit_in_bytes'] = pagesOrMax(g.limitBytes)
+    if (g.memswLimitBytes !== null)
+      spec['memory.memsw.limit_in_bytes'] = pagesOrMax(g.memswLimitBytes)
+    if (g.oomKillDisable) spec['memory.oom_control'] = { oom_kill_disable: true }
+    if (g.swappiness !== null && g.swappiness <= 200) spec['memory.swappiness'] = g.swappiness
+  } else {
+    if (g.limitBytes !== null) spec['memory.max'] = pagesOrMax(g.limitBytes)
+    if (g.highBytes !== null) spec['memory.high'] = pagesOrMax(g.highBytes)
+    if (g.lowBytes !== null && g.lowBytes > 0) spec['memory.low'] = Math.floor(g.lowBytes / 4096)
+    if (g.minBytes !== null && g.minBytes > 0) spec['memory.min'] = Math.floor(g.minBytes / 4096)
+    if (g.swapMaxBytes !== null) spec['memory.swap.max'] = pagesOrMax(g.swapMaxBytes)
+    if (g.oomGroup) spec['memory.oom.group'] = true
+  }
+  return spec
+}
+
+function processSpec(s: ProcessSample, listed: ReadonlySet<number>, memcg: string): ProcessSpec {
+  const counters = rssCounters(s)
+  const { file, shmem } = counters
+  // No swapped-out state in the scenario format: keep rss + swap (the badness) as resident anon.
+  const anon = counters.anon + kbToPages(s.vmSwapKb)
+  const caps: ('CAP_SYS_ADMIN' | 'CAP_SYS_RESOURCE')[] = []
+  if (s.capSysAdmin) caps.push('CAP_SYS_ADMIN')
+  if (s.capSysResource) caps.push('CAP_SYS_RESOURCE')
+  const spec: ProcessSpec = {
+    pid: s.pid,
+    comm: comm(s.comm),
+    ppid: listed.has(s.ppid) || s.ppid === 0 ? s.ppid : 1,
+    uid: s.uid
+  }
+  if (caps.length > 0) spec.caps = caps
+  if (s.oomScoreAdj !== 0) spec.oom_score_adj = s.oomScoreAdj
+  if (memcg !== '/') spec.memcg = memcg
+  spec.rss = { anon, file, shmem }
+  const totalVm = kbToPages(s.vmSizeKb)
+  if (totalVm >= anon + file + shmem) spec.totalVm = totalVm
+  // VmPTE is mm_pgtables_bytes >> 10: whole pages.
+  spec.pgtables = Math.floor(s.vmPteKb / 4)
+  return spec
+}
+
+/** The scenario for a host reading under `profile`. */
+export function snapshotScenario(
+  reading: HostReading,
+  profile: KernelProfile,
+  options: SnapshotOptions = {}
+): Scenario {
+  const scope = options.cgroup ?? '/'
+  const release = reading.release ?? profile.version
+  const m = reading.meminfo
+  const nodes = machineNodes(reading)
+  const machine: Scenario['machine'] = { kernelRelease: release }
+  if (nodes) machine.nodes = nodes
+  else machine.memory = kbToPages(m.MemTotal ?? 0)
+  if ((m.SwapTotal ?? 0) > 0) machine.swap = [{ name: '/dev/swap', size: `${m.SwapTotal ?? 0}kB` }]
+  const kernel: NonNullable<Scenario['machine']['kernel']> = {}
+  if (m.SReclaimable !== undefined) kernel.slabReclaimable = `${m.SReclaimable}kB`
+  if (m.SUnreclaim !== undefined) kernel.slabUnreclaimable = `${m.SUnreclaim}kB`
+  if (m.KernelStack !== undefined) kernel.kernelStack = `${m.KernelStack}kB`
+  if (Object.keys(kernel).length > 0) machine.kernel = kernel
+  const version = reading.memcgs?.version ?? 2
+  const groups = (reading.memcgs?.groups ?? []).filter(
+    g => g.path !== '/' && inSubtree(g.path, scope)
+  )
+  const declared = new Set(['/', ...groups.map(g => scenarioCgroupPath(g.path))])
+  // Ancestors of the subtree root must be declared too (a scenario declares parents first).
+  const ancestors: MemcgReading[] = (reading.memcgs?.groups ?? []).filter(
+    g => g.path !== '/' && !declared.has(scenarioCgroupPath(g.path)) && inSubtree(scope, g.path)
+  )
+  for (const a of ancestors) declared.add(scenarioCgroupPath(a.path))
+  const procs = reading.processes.filter(p => p.hasMm && inSubtree(p.memcg, scope))
+  const listed = new Set(procs.map(p => p.pid))
+  const scenario: Scenario = {
+    name: options.name ?? `host snapshot (kernel ${release})`,
+    description:
+      `Captured from ${reading.source} by oomkit snapshot${options.note ? ` ${options.note}` : ''}. ` +
+      'Approximations: swapped-out pages are written as resident anon; shared file/shmem pages count once ' +
+      'per process; one thread per process; kernel threads and zombies are left out.',
+    profile: profile.name,
+    machine,
+    sysctl: sysctls(reading),
+    cgroups: {
+      version,
+      groups: [...ancestors, ...groups].map(g => cgroupSpec(g, version))
+    },
+    processes: procs.map(p =>
+      processSpec(
+        p,
+        listed,
+        declared.has(scenarioCgroupPath(p.memcg)) ? scenarioCgroupPath(p.memcg) : '/'
+      )
+    )
+  }
+  const cached = (m.Cached ?? 0) - (m.Shmem ?? 0)
+  if (cached > 0) {
+    scenario.files = [{ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` }]
+  }
+  return scenario
+}

@@ -1,0 +1,122 @@
+/**
+ * @module What-if edits on a host snapshot scenario: grow a process (a repeating `touch` action
+ * on the timeline, until it is killed), set a process's oom_score_adj, or set a memory cgroup's
+ * limit. `oomkit simulate` then answers what the kernel would do.
+ *
+ * Sizes given by the user: a number with a binary unit (K/KiB/kB, M/MiB/MB, G/GiB/GB, T, p/pages);
+ * a bare number is bytes, as in cgroup files. Scenario sizes are written as page counts.
+ */
+import type { Scenario } from '../sim/schema.ts'
+import { scenarioCgroupPath } from './snapshot.ts'
+
+/** A mistake in a what-if option (the CLI reports it as a usage error). */
+export class WhatIfError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WhatIfError'
+  }
+}
+
+const UNIT: Record<string, number> = {
+  '': 1,
+  B: 1,
+  k: 1024,
+  K: 1024,
+  kB: 1024,
+  KB: 1024,
+  KiB: 1024,
+  M: 1024 ** 2,
+  MB: 1024 ** 2,
+  MiB: 1024 ** 2,
+  G: 1024 ** 3,
+  GB: 1024 ** 3,
+  GiB: 1024 ** 3,
+  T: 1024 ** 4,
+  TB: 1024 ** 4,
+  TiB: 1024 ** 4
+}
+
+/** A user size in pages (rounded up). */
+export function parseUserSize(text: string): number {
+  const m = /^\s*\+?(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text)
+  if (m === null) throw new WhatIfError(`'${text}' is not a size (e.g. 4GiB, 512M, 1000p)`)
+  const n = Number(m[1])
+  const unit = m[2] ?? ''
+  if (unit === 'p' || unit === 'pages') return Math.ceil(n)
+  const bytes = UNIT[unit]
+  if (bytes === undefined)
+    throw new WhatIfError(`'${text}': unknown unit '${unit}' (K, M, G, T, p)`)
+  return Math.ceil((n * bytes) / 4096)
+}
+
+/** Split "KEY=VALUE". */
+export function splitAssignment(flag: string, text: string): [string, string] {
+  const i = text.lastIndexOf('=')
+  if (i <= 0 || i === text.length - 1) throw new WhatIfError(`${flag} ${text}: expected KEY=VALUE`)
+  return [text.slice(0, i), text.slice(i + 1)]
+}
+
+function pidOf(flag: string, s: Scenario, text: string): number {
+  const pid = Number(text)
+  if (!Number.isInteger(pid) || pid <= 0) throw new WhatIfError(`${flag}: '${text}' is not a pid`)
+  if (!s.processes.some(p => p.pid === pid)) {
+    throw new WhatIfError(
+      `${flag}: pid ${pid} is not in the snapshot (exited, a kernel thread, or outside --cgroup)`
+    )
+  }
+  return pid
+}
+
+/** Pages touched per step of a growth action (64 MiB). */
+export const GROW_STEP_PAGES = 16384
+
+/**
+ * --grow PID=+SIZE (or PID=oom): the process touches SIZE more anonymous memory in 64 MiB steps
+ * every 10 ms from t=1s, stopping early if it is killed. `oom` grows without bound until killed.
+ */
+export function applyGrow(s: Scenario, arg: string): void {
+  const [p, size] = splitAssignment('--grow', arg)
+  const pid = pidOf('--grow', s, p)
+  const timeline = (s.timeline ??= [])
+  if (size === 'oom' || size === 'until-killed') {
+    timeline.push({
+      at: '1s',
+      do: 'touch',
+      pid,
+      size: GROW_STEP_PAGES,
+      every: '10ms',
+      until: 'killed'
+    })
+    return
+  }
+  const pages = parseUserSize(size)
+  if (pages === 0) throw new WhatIfError(`--grow ${arg}: the size must be more than 0`)
+  const count = Math.ceil(pages / GROW_STEP_PAGES)
+  const step = Math.ceil(pages / count)
+  timeline.push({ at: '1s', do: 'touch', pid, size: step, every: '10ms', until: 'killed', count })
+}
+
+/** --set-adj PID=VALUE: the process starts with this oom_score_adj. */
+export function applySetAdj(s: Scenario, arg: string): void {
+  const [p, v] = splitAssignment('--set-adj', arg)
+  const pid = pidOf('--set-adj', s, p)
+  const value = Number(v)
+  if (!Number.isInteger(value) || value < -1000 || value > 1000) {
+    throw new WhatIfError(`--set-adj ${arg}: oom_score_adj must be an integer in -1000..1000`)
+  }
+  const proc = s.processes.find(x => x.pid === pid)!
+  if (value === 0) delete proc.oom_score_adj
+  else proc.oom_score_adj = value
+}
+
+/** --limit CGROUP=SIZE: the memory cgroup's limit (memory.max on v2, limit_in_bytes on v1). */
+export function applyLimit(s: Scenario, arg: string): void {
+  const [path, size] = splitAssignment('--limit', arg)
+  const want = scenarioCgroupPath(path)
+  if (want === '/') throw new WhatIfError('--limit: the root memory cgroup has no limit to set')
+  const g = s.cgroups?.groups?.find(x => x.path === want)
+  if (g === undefined) throw new WhatIfError(`--limit: no memory cgroup '${path}' in the snapshot`)
+  const pages = size === 'max' ? 'max' : parseUserSize(size)
+  if ((s.cgroups?.version ?? 2) === 1) g['memory.limit_in_bytes'] = pages
+  else g['memory.max'] = pages
+}
