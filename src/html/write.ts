@@ -1,0 +1,103 @@
+/**
+ * @module Writing a report to disk: load the chart library, render, write the file. The only
+ * I/O of the HTML area besides assets.ts; file errors become one-line user errors.
+ */
+import { writeFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { UserError } from '../cli/errors.ts'
+import type { ExplainModel } from '../report/explain-model.ts'
+import type { OomEvent } from '../report/types.ts'
+import { loadAssets, loadAssetsSync } from './assets.ts'
+import { renderExplainHtml } from './explain-page.ts'
+import { explainPageFrom } from './from-explain.ts'
+import { findProfile } from '../kernel/profiles.ts'
+import type { KernelProfile } from '../kernel/profiles.ts'
+import type { RunResult } from '../sim/runner.ts'
+import { simulationPageFrom } from './from-sim.ts'
+import type { SimulationPage } from './model.ts'
+import { renderSimulationHtml } from './simulation-page.ts'
+
+function writeError(file: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code
+  const why =
+    code === 'ENOENT'
+      ? 'cannot write the HTML report: no such directory'
+      : code === 'EACCES'
+        ? 'cannot write the HTML report: permission denied'
+        : code === 'EISDIR'
+          ? 'cannot write the HTML report: is a directory'
+          : `cannot write the HTML report: ${(error as Error).message}`
+  return new UserError(why, { where: file })
+}
+
+/** Write `html` to `file`, turning file-system errors into a UserError naming the file. */
+export async function writeHtmlFile(file: string, html: string): Promise<void> {
+  try {
+    await writeFile(file, html, 'utf8')
+  } catch (error) {
+    throw writeError(file, error)
+  }
+}
+
+function profileOf(profile: KernelProfile | string): KernelProfile {
+  if (typeof profile !== 'string') return profile
+  const p = findProfile(profile)
+  if (p === undefined) throw new UserError(`unknown kernel profile '${profile}'`)
+  return p
+}
+
+/** Render a simulation page (view model) and write it. */
+export async function writeSimulationPage(file: string, page: SimulationPage): Promise<void> {
+  const assets = await loadAssets()
+  await writeHtmlFile(file, renderSimulationHtml(page, assets))
+}
+
+/**
+ * Render a simulation run (`runScenario()`'s result) as a self-contained report and write it
+ * to `file`. `profile` is the kernel profile the run used (for the score unit).
+ */
+export async function writeSimulationReport(
+  file: string,
+  run: RunResult,
+  profile: KernelProfile | string,
+  title?: string
+): Promise<void> {
+  await writeSimulationPage(file, simulationPageFrom(run, profileOf(profile), title))
+}
+
+/**
+ * `writeSimulationReport` for synchronous callers: `profile` may be the profile or its name
+ * (`run.summary.profile`).
+ */
+export function writeSimulationReportSync(
+  file: string,
+  run: RunResult,
+  profile: KernelProfile | string,
+  title?: string
+): void {
+  const html = renderSimulationHtml(
+    simulationPageFrom(run, profileOf(profile), title),
+    loadAssetsSync()
+  )
+  try {
+    writeFileSync(file, html, 'utf8')
+  } catch (error) {
+    throw writeError(file, error)
+  }
+}
+
+/** What the explain command has at hand when it writes the report. */
+export interface ExplainReportInput {
+  model: ExplainModel
+  events: readonly OomEvent[]
+  /** The input text (Buffer or string), for the log excerpts. */
+  text: string | Uint8Array
+  /** The input's name as the user gave it ("-" or a path). */
+  source: string
+}
+
+/** Render and write the explain report. */
+export async function writeExplainReport(file: string, input: ExplainReportInput): Promise<void> {
+  const page = explainPageFrom(input.model, input.events, input.text, input.source)
+  await writeHtmlFile(file, renderExplainHtml(page))
+}
