@@ -1,10 +1,114 @@
-/** @module `oomkit explain`. */
+/**
+ * @module `oomkit explain [FILE|-]`: read kernel log text (a file, or stdin with `-` or when
+ * stdin is not a terminal), find every OOM report in it, replay the victim selection and explain
+ * it: human text by default, `{"reports": [...]}` with --json. `--profile NAME` overrides the
+ * guessed kernel profile. Exit 0 when the input was read (even with no OOM in it), 2 when it
+ * could not be read.
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { profileNames, findProfile } from '../../kernel/profiles.ts'
+import { buildExplainModel, modelToJson } from '../../report/explain-model.ts'
+import { explainText } from '../../report/explain-text.ts'
+import { parseFile } from '../../report/read-file.ts'
+import { parseBuffer } from '../../report/read-input.ts'
+import type { ReportParserOptions } from '../../report/parser.ts'
+import type { OomEvent } from '../../report/types.ts'
+import { writeExplainReport } from '../../html/write.ts'
+import { EXIT, UserError } from '../errors.ts'
+import type { CliIO } from '../io.ts'
 import type { Register } from '../main.ts'
-import { notBuilt } from '../not-built.ts'
 
-export const registerExplain: Register = program => {
+interface ExplainOptions {
+  json?: boolean
+  profile?: string
+  html?: string
+}
+
+async function readStdin(io: CliIO): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of io.stdin) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  }
+  return Buffer.concat(chunks)
+}
+
+function ioError(error: unknown, file: string): UserError {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return new UserError('no such file', { where: file })
+  if (code === 'EISDIR') return new UserError('is a directory', { where: file })
+  if (code === 'EACCES') return new UserError('permission denied', { where: file })
+  return new UserError(`cannot read: ${String((error as Error).message)}`, { where: file })
+}
+
+/** The whole input as bytes (the HTML report embeds the text). */
+async function readAll(file: string | undefined, io: CliIO): Promise<Buffer> {
+  if (file === undefined || file === '-') {
+    if (file === undefined && io.stdin.isTTY === true)
+      throw new UserError('explain needs a FILE, or log text on stdin (use - to read stdin)')
+    return readStdin(io)
+  }
+  try {
+    return await readFile(resolve(io.cwd, file))
+  } catch (error) {
+    throw ioError(error, file)
+  }
+}
+
+/** Parse the named file, or stdin for "-" / no file on a non-terminal stdin. */
+async function parseInput(
+  file: string | undefined,
+  io: CliIO,
+  options: ReportParserOptions
+): Promise<OomEvent[]> {
+  if (file === undefined || file === '-') {
+    if (file === undefined && io.stdin.isTTY === true)
+      throw new UserError('explain needs a FILE, or log text on stdin (use - to read stdin)')
+    return parseBuffer(await readStdin(io), options)
+  }
+  try {
+    return parseFile(resolve(io.cwd, file), options)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, file)
+    throw error
+  }
+}
+
+export const registerExplain: Register = (program, io, state) => {
   program
     .command('explain')
     .description('Read real kernel OOM reports, replay the selection and say why the victim died')
-    .action(() => notBuilt('explain'))
+    .argument('[file]', 'kernel log text (dmesg, syslog, journalctl, /dev/kmsg); - for stdin')
+    .option('--json', 'machine output: {"reports": [...]}')
+    .option('--profile <name>', `kernel profile to replay with (${profileNames.join(', ')})`)
+    .option('--html <file>', 'also write a self-contained HTML report to FILE')
+    .action(async (file: string | undefined, opts: ExplainOptions) => {
+      let profile
+      if (opts.profile !== undefined) {
+        profile = findProfile(opts.profile)
+        if (!profile)
+          throw new UserError(
+            `unknown profile "${opts.profile}" (known: ${profileNames.join(', ')})`
+          )
+      }
+      const options = profile ? { profile } : {}
+      if (opts.html !== undefined) {
+        const buf = await readAll(file, io)
+        const events = parseBuffer(buf, options)
+        const model = buildExplainModel(events, profile)
+        await writeExplainReport(resolve(io.cwd, opts.html), {
+          model,
+          events,
+          text: buf,
+          source: file ?? '-'
+        })
+        io.stdout.write(opts.json === true ? modelToJson(model) + '\n' : explainText(model))
+        state.exitCode = EXIT.ok
+        return
+      }
+      const events = await parseInput(file, io, options)
+      const model = buildExplainModel(events, profile)
+      io.stdout.write(opts.json === true ? modelToJson(model) + '\n' : explainText(model))
+      state.exitCode = EXIT.ok
+    })
 }

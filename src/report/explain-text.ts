@@ -1,0 +1,154 @@
+/**
+ * @module Human text for `oomkit explain`: one section per OOM event saying what happened, who
+ * was killed and why (the top of the replayed ranking with each score's parts), who was
+ * protected, whether the replay agrees with the kernel and what would have saved the victim.
+ */
+import type { ExplainModel, ExplainReport } from './explain-model.ts'
+import type { RankedRow } from './replay.ts'
+
+const TOP = 10
+
+function kb(pages: number): string {
+  return `${pages * 4} kB`
+}
+
+function pad(s: string | number, n: number): string {
+  return String(s).padStart(n)
+}
+
+function what(r: ExplainReport): string {
+  const t = r.trigger
+  const who = t ? `${t.comm}${t.pid !== null ? ` (pid ${t.pid})` : ''}` : 'a task'
+  const ask = t
+    ? ` asked for ${t.order !== null ? `an order-${t.order}` : 'an'} allocation${
+        t.gfpFlags.length > 0
+          ? ` (${t.gfpFlags.join('|')})`
+          : t.gfpMask
+            ? ` (gfp ${t.gfpMask})`
+            : ''
+      }`
+    : ' needed memory'
+  let where: string
+  if (r.constraint === 'CONSTRAINT_MEMCG') {
+    const cg = r.oomMemcg !== null ? `memory cgroup ${r.oomMemcg}` : 'a memory cgroup'
+    const lim =
+      r.memory.limitKb !== null
+        ? ` (limit ${r.memory.limitKb} kB, usage ${r.memory.usageKb} kB)`
+        : ''
+    where = `and ${cg} was at its limit${lim}`
+  } else if (r.constraint === 'CONSTRAINT_NONE') {
+    const ram =
+      r.memory.ramKb !== null
+        ? ` (${r.memory.ramKb} kB usable RAM, ${r.memory.freeKb ?? '?'} kB free, swap ${r.memory.freeSwapKb ?? '?'}/${r.memory.totalSwapKb ?? '?'} kB free)`
+        : ''
+    where = `and the whole system was out of memory${ram}`
+  } else if (r.constraint !== null) where = `under ${r.constraint}`
+  else where = 'and the kernel ran out of memory'
+  return `${who}${ask} ${where}.`
+}
+
+function partsText(x: RankedRow): string {
+  const p = x.parts
+  if (!p || x.points === null) return x.ineligibleReason ?? ''
+  const terms = [`rss ${p.rss}`, `swap ${p.swap}`, `pgtables ${p.pgtables}`]
+  terms.push(`adj ${p.adj >= 0 ? '+' : ''}${p.adj}`)
+  if (p.rootBonus > 0) terms.push(`root -${p.rootBonus}`)
+  return terms.join(', ')
+}
+
+function section(r: ExplainReport): string[] {
+  const out: string[] = []
+  const when = r.time !== null ? ` at ${r.time}` : ''
+  const kernel = r.kernelRelease !== null ? `kernel ${r.kernelRelease}` : 'kernel version not shown'
+  out.push(`OOM event ${r.index} (lines ${r.lines.first}-${r.lines.last}${when}), ${kernel}`)
+  out.push(`  profile:  ${r.profile} (${r.profileReason})`)
+  out.push(`  what:     ${what(r)}`)
+  if (r.killed) {
+    const k = r.killed
+    const mem =
+      k.anonRssKb !== null
+        ? `, anon-rss ${k.anonRssKb} kB, file-rss ${k.fileRssKb ?? '?'} kB${k.shmemRssKb !== null ? `, shmem-rss ${k.shmemRssKb} kB` : ''}`
+        : ''
+    const from =
+      k.source === 'killed'
+        ? ''
+        : ` (from the ${k.source === 'summary' ? 'oom-kill summary' : k.source === 'reaper' ? 'oom_reaper' : '"Kill process"'} line)`
+    out.push(`  killed:   pid ${k.pid} (${k.comm})${mem}${from}`)
+  } else if (r.noKillable) out.push('  killed:   nobody: "Out of memory and no killable processes"')
+  else out.push('  killed:   the text does not say')
+  if (r.chosen && r.killed && r.chosen.pid !== r.killed.pid)
+    out.push(
+      `  note:     the kernel chose ${r.chosen.pid} (${r.chosen.comm}) and killed ${r.killed.pid} instead (a child sacrificed, or another thread of the process)`
+    )
+  if (r.oomGroup !== null) out.push(`  oom.group: every task in ${r.oomGroup} was killed`)
+  for (const re of r.reaper)
+    out.push(
+      re.outcome === 'reaped'
+        ? `  reaper:   reaped ${re.pid} (${re.comm}); anon-rss now ${re.anonRssKb ?? '?'} kB`
+        : `  reaper:   unable to reap ${re.pid} (${re.comm})`
+    )
+  if (r.panic !== null) out.push(`  panic:    ${r.panic}`)
+  const rp = r.replay
+  out.push(`  replay:   ${rp.reason}`)
+  if (rp.totalPages !== null) out.push(`  totalpages: ${rp.totalPages} (${rp.totalPagesSource})`)
+  if (rp.ranking.length > 0) {
+    const ranked = rp.ranking
+      .filter(x => x.rank !== null)
+      .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))
+    out.push(
+      `  ranking (points in pages${rp.printedScore !== null ? `; the kernel printed score ${rp.printedScore}, replay ${rp.replayScore ?? '?'}` : ''}):`
+    )
+    out.push(`    rank     pid  adj       points  comm              parts`)
+    for (const x of ranked.slice(0, TOP))
+      out.push(
+        `    ${pad(x.rank ?? '', 4)} ${pad(x.pid, 7)} ${pad(x.oomScoreAdj, 4)} ${pad(x.points ?? '', 12)}  ${x.comm.padEnd(16)}  ${partsText(x)}`
+      )
+    if (ranked.length > TOP) out.push(`    ... ${ranked.length - TOP} more`)
+    const out_ = rp.ranking.filter(x => !x.eligible)
+    for (const x of out_.slice(0, TOP))
+      out.push(`    protected ${x.pid} (${x.comm}): ${x.ineligibleReason ?? ''}`)
+    if (out_.length > TOP) out.push(`    ... ${out_.length - TOP} more protected`)
+  }
+  if (rp.victim && rp.margin !== null && rp.runnerUp)
+    out.push(
+      `  why:      ${rp.victim.pid} (${rp.victim.comm}) outscored ${rp.runnerUp.pid} (${rp.runnerUp.comm}) by ${rp.margin} points${r.profile.startsWith('rhel6') ? ' (of 1000)' : ` (a point is a page: ${kb(rp.margin)})`}`
+    )
+  else if (rp.victim)
+    out.push(`  why:      ${rp.victim.pid} (${rp.victim.comm}) was the only eligible task`)
+  if (rp.agrees !== null) out.push(`  agrees:   ${rp.agrees ? 'yes' : 'NO'}`)
+  const w = rp.whatIf
+  if (w) {
+    const parts: string[] = []
+    if (w.oomScoreAdj !== null) {
+      parts.push(
+        w.nextVictim
+          ? `oom_score_adj ${w.oomScoreAdj} or lower on ${rp.victim?.pid ?? '?'} (then ${w.nextVictim.pid} (${w.nextVictim.comm}) would have been chosen)`
+          : `oom_score_adj -1000 on ${rp.victim?.pid ?? '?'} (no other task was eligible: the OOM would then have found nobody to kill)`
+      )
+    }
+    if (w.shedPages !== null && w.shedPages > 0) parts.push(`using ${kb(w.shedPages)} less memory`)
+    if (parts.length > 0) out.push(`  saved by: ${parts.join('; or ')}`)
+  }
+  for (const n of rp.notes) out.push(`  note:     ${n}`)
+  for (const x of r.warnings) out.push(`  warning:  line ${x.line}: ${x.message} [${x.code}]`)
+  return out
+}
+
+/** The whole human report. */
+export function explainText(model: ExplainModel): string {
+  if (model.reports.length === 0 && model.allocationFailures.length === 0)
+    return 'no OOM report found\n'
+  const out: string[] = []
+  if (model.reports.length > 1) out.push(`${model.reports.length} OOM events found`, '')
+  for (const r of model.reports) {
+    out.push(...section(r), '')
+  }
+  for (const a of model.allocationFailures)
+    out.push(
+      `page allocation failure (lines ${a.lines.first}-${a.lines.last}): ${a.comm}, order ${a.order ?? '?'}, mode ${a.gfpMask ?? '?'} (no OOM kill)`,
+      ''
+    )
+  if (model.reports.length === 0)
+    out.unshift('no OOM report found (only page allocation failures)', '')
+  return out.join('\n')
+}

@@ -1,0 +1,161 @@
+/**
+ * @module Finishing an assembled event: who the kernel killed, the constraint, how complete the
+ * task table is, the guessed profile, decoded gfp names, and warnings for what the text lacked.
+ */
+import { gfpNamesOf } from '../kernel/gfp.ts'
+import type { KernelProfile } from '../kernel/profiles.ts'
+import type { Constraint } from '../kernel/types.ts'
+import { warn } from './building.ts'
+import type { Building } from './building.ts'
+import { guessProfile } from './profile-guess.ts'
+import type { OomEvent } from './types.ts'
+
+const CONSTRAINTS: readonly Constraint[] = [
+  'CONSTRAINT_NONE',
+  'CONSTRAINT_CPUSET',
+  'CONSTRAINT_MEMORY_POLICY',
+  'CONSTRAINT_MEMCG'
+]
+
+function isMemcgMessage(m: string | undefined | null): boolean {
+  return m != null && m.startsWith('Memory cgroup out of memory')
+}
+
+function constraintOf(e: OomEvent): { constraint: Constraint | null; text: string | null } {
+  const text = e.summary?.constraint ?? null
+  if (text !== null) {
+    const known = CONSTRAINTS.find(c => c === text)
+    if (known) return { constraint: known, text }
+    if (e.summary?.oomMemcg != null) return { constraint: 'CONSTRAINT_MEMCG', text }
+    return { constraint: null, text }
+  }
+  if (e.summary?.oomMemcg != null) return { constraint: 'CONSTRAINT_MEMCG', text: null }
+  if (
+    e.memcgInfo !== null ||
+    isMemcgMessage(e.sacrifice?.message) ||
+    isMemcgMessage(e.killedLines[0]?.message)
+  )
+    return { constraint: 'CONSTRAINT_MEMCG', text: null }
+  if (e.summary?.globalOom === true) return { constraint: 'CONSTRAINT_NONE', text: null }
+  if (e.trigger?.nodemask != null) return { constraint: null, text: null }
+  if (e.showMem !== null || e.trigger !== null || e.killedLines.length > 0 || e.sacrifice)
+    return { constraint: 'CONSTRAINT_NONE', text: null }
+  return { constraint: null, text: null }
+}
+
+function rowMatches(e: OomEvent, pid: number): boolean {
+  return (e.tasks ?? []).some(r => r.pid === pid || r.tgid === pid)
+}
+
+/** Complete an event in place and return it. `override` is the --profile choice. */
+export function finalizeEvent(b: Building, override?: KernelProfile): OomEvent {
+  const e = b.event
+  const first = e.lines.first
+  // Who the kernel killed.
+  const killed = e.killedLines[0]
+  if (killed) e.victim = { pid: killed.pid, comm: killed.comm, source: 'killed' }
+  else if (e.summary?.pid != null && e.summary.task !== null && !e.sacrifice)
+    e.victim = { pid: e.summary.pid, comm: e.summary.task, source: 'summary' }
+  else if (e.sacrifice)
+    e.victim = { pid: e.sacrifice.pid, comm: e.sacrifice.comm, source: 'sacrifice' }
+  else if (e.summary?.pid != null && e.summary.task !== null)
+    e.victim = { pid: e.summary.pid, comm: e.summary.task, source: 'summary' }
+  else {
+    const reaped = e.reaper[0]
+    if (reaped) e.victim = { pid: reaped.pid, comm: reaped.comm, source: 'reaper' }
+  }
+  if (!killed && e.kind === 'oom') {
+    if (e.victim?.source === 'sacrifice')
+      warn(
+        b,
+        'killed-line-missing',
+        e.lines.last,
+        'no "Killed process" line; the victim is taken from the "Kill process" line (a child may have been killed instead)'
+      )
+    else if (e.victim?.source === 'summary')
+      warn(
+        b,
+        'killed-line-missing',
+        e.lines.last,
+        'no "Killed process" line; the victim is taken from the oom-kill summary line'
+      )
+    else if (e.panic !== null)
+      warn(b, 'panic-no-kill', e.lines.last, 'the kernel panicked instead of killing a task')
+    else if (!e.noKillable && e.alreadyExiting === null && e.reaper.length === 0)
+      warn(b, 'no-kill-line', e.lines.last, 'the report ends before the kernel named a victim')
+  }
+  if (killed && e.sacrifice && e.sacrifice.pid !== killed.pid)
+    warn(
+      b,
+      'sacrifice-differs',
+      e.lines.last,
+      `the kernel chose ${e.sacrifice.pid} (${e.sacrifice.comm}) but killed ${killed.pid} (${killed.comm}): a child sacrificed for its parent, or a thread of the same process`
+    )
+  if (killed && e.summary?.pid != null && e.summary.pid !== killed.pid && !e.sacrifice)
+    warn(
+      b,
+      'summary-differs',
+      e.lines.last,
+      `the summary line names pid ${e.summary.pid} but the Killed line ${killed.pid}`
+    )
+  // Constraint.
+  const c = constraintOf(e)
+  e.constraint = c.constraint
+  e.constraintText = c.text
+  if (c.text !== null && c.constraint === null)
+    warn(b, 'unknown-constraint', first, `unknown constraint "${c.text}"`)
+  // Table completeness.
+  const rows = e.tasks?.length ?? 0
+  if (e.tasks === null) e.tableStatus = b.tableHeaderSeen ? 'header-only' : 'none'
+  else if (rows === 0) e.tableStatus = 'header-only'
+  else e.tableStatus = 'full'
+  if (e.tableStatus === 'header-only')
+    warn(
+      b,
+      'table-header-only',
+      first,
+      'the task table header is there but its rows are not (filtered output?)'
+    )
+  if (e.tableStatus === 'full') {
+    const reasons: string[] = []
+    if (b.elided) reasons.push('lines were elided')
+    if (!b.tableClosed) reasons.push('the text ends or moves on right after the rows')
+    const chosen = e.sacrifice?.pid ?? e.summary?.pid ?? null
+    const victimPid = e.victim?.pid ?? null
+    if (
+      victimPid !== null &&
+      !rowMatches(e, victimPid) &&
+      (chosen === null || !rowMatches(e, chosen))
+    )
+      reasons.push(`the victim ${victimPid} is not among the rows`)
+    // >= 4.19 always prints "Tasks state (memory values in pages):" right before the header.
+    if (
+      b.tableHeaderSeen &&
+      !b.tasksStateSeen &&
+      (e.tableLayout === '4.19' || e.tableLayout === '6.8')
+    )
+      reasons.push(
+        'the "Tasks state" line printed before such a table is missing (filtered output?)'
+      )
+    if (!b.headerSeen && e.constraint === 'CONSTRAINT_NONE' && rows < 3)
+      reasons.push('a global OOM without its header and with fewer than 3 rows')
+    if (reasons.length > 0) {
+      e.tableStatus = 'partial'
+      warn(b, 'table-partial', first, `the task table is incomplete: ${reasons.join('; ')}`)
+    }
+  }
+  // Profile and decoded gfp flags.
+  const guess = guessProfile(e, override)
+  e.profile = guess.profile.name
+  e.profileReason = guess.reason
+  const t = e.trigger
+  if (t && t.gfpNames.length === 0 && t.gfpMask !== null) {
+    try {
+      const names = gfpNamesOf(t.gfpMask, guess.profile)
+      if (names !== '') t.gfpNames = names.split('|')
+    } catch {
+      // A mask the layout cannot name stays as hex only.
+    }
+  }
+  return e
+}

@@ -1,0 +1,128 @@
+/**
+ * @module The streaming OOM-report parser: `createReportParser().push(line)` returns the events
+ * that became complete, `end()` the rest; `parseReports(text)` does it for a whole text. Lines go
+ * through newline recovery, prefix stripping, classification and the event assembler. Never
+ * throws on any input: problems come back as warnings on the events.
+ */
+import type { KernelProfile } from '../kernel/profiles.ts'
+import { Assembler } from './assembler.ts'
+import type { AssemblerOptions } from './assembler.ts'
+import { classifyLine } from './classify.ts'
+import { finalizeEvent } from './finalize.ts'
+import { splitLostNewlines, stripPrefix } from './prefix.ts'
+import type { OomEvent } from './types.ts'
+
+/** Parser options. */
+export interface ReportParserOptions extends AssemblerOptions {
+  /** Profile to use instead of guessing (--profile). */
+  profile?: KernelProfile
+  /** 1-based number of the first line pushed (default 1). */
+  firstLine?: number
+}
+
+/** A push parser over kernel log lines. */
+export interface ReportParser {
+  /** Feed one line (without its newline); returns events completed by it. */
+  push(line: string): OomEvent[]
+  /** Skip `count` lines the caller did not feed (a prefilter), keeping line numbers right. */
+  skip(count: number): OomEvent[]
+  /** End of input: returns every remaining event. */
+  end(): OomEvent[]
+}
+
+/** Create a streaming parser. */
+export function createReportParser(options: ReportParserOptions = {}): ReportParser {
+  const asm = new Assembler(options)
+  let lineNo = (options.firstLine ?? 1) - 1
+  let prevPrefixed = false
+  const override = options.profile
+  const finish = (bs: ReturnType<Assembler['end']>): OomEvent[] =>
+    bs.map(b => {
+      try {
+        return finalizeEvent(b, override)
+      } catch (error) {
+        b.event.warnings.push({
+          code: 'internal',
+          line: b.event.lines.first,
+          message: `could not finish the event: ${String(error)}`
+        })
+        return b.event
+      }
+    })
+  const pushOne = (raw: string): OomEvent[] => {
+    lineNo++
+    const out: OomEvent[] = []
+    const segments = splitLostNewlines(raw)
+    for (const seg of segments) {
+      const s = stripPrefix(seg)
+      if (s.foreign) {
+        out.push(...finish(asm.push({ kind: 'other' }, lineNo, null, null)))
+        prevPrefixed = true
+        continue
+      }
+      if (asm.statLine(s.text, lineNo)) {
+        prevPrefixed = s.prefixed
+        continue
+      }
+      const info = classifyLine(s.text)
+      out.push(...finish(asm.push(info, lineNo, s.time, s.timeText, s.wall)))
+      if (
+        info.kind === 'other' &&
+        !s.prefixed &&
+        prevPrefixed &&
+        asm.building &&
+        s.text.trim() !== ''
+      )
+        asm.note('line-wrapped', lineNo, 'a line without prefix inside the report: a wrapped line?')
+      prevPrefixed = s.prefixed
+    }
+    if (segments.length > 1)
+      asm.note('lost-newlines', lineNo, `${segments.length} log lines were joined on this line`)
+    return out
+  }
+  return {
+    push(line: string): OomEvent[] {
+      try {
+        return pushOne(line)
+      } catch (error) {
+        return [
+          ...finish(asm.push({ kind: 'other' }, lineNo, null, null)).map(e => {
+            e.warnings.push({ code: 'internal', line: lineNo, message: String(error) })
+            return e
+          })
+        ]
+      }
+    },
+    skip(count: number): OomEvent[] {
+      const out: OomEvent[] = []
+      // Skipped lines count as noise; a few hundred are enough to close anything open.
+      const n = Math.min(count, 1000)
+      for (let i = 0; i < n; i++) {
+        lineNo++
+        out.push(...finish(asm.push({ kind: 'other' }, lineNo, null, null)))
+      }
+      lineNo += count - n
+      return out
+    },
+    end(): OomEvent[] {
+      return finish(asm.end())
+    }
+  }
+}
+
+/** Parse a whole text. */
+export function parseReports(text: string, options: ReportParserOptions = {}): OomEvent[] {
+  const p = createReportParser(options)
+  const out: OomEvent[] = []
+  let start = 0
+  const n = text.length
+  while (start <= n) {
+    let nl = text.indexOf('\n', start)
+    if (nl < 0) nl = n
+    if (start === n && nl === n) break
+    out.push(...p.push(text.slice(start, nl)))
+    start = nl + 1
+  }
+  out.push(...p.end())
+  return out
+}

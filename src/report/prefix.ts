@@ -1,0 +1,213 @@
+/**
+ * @module Strip the prefixes logging layers put before a kernel message: kmsg records
+ * (`6,1234,5678901,-;`), `dmesg --decode` facility/level columns, ISO and syslog/journal dates
+ * with host and program, vmware.log guest prefixes, `<6>` printk levels, dmesg timestamps
+ * (`[  123.456789]`, `dmesg -T` dates in any locale) and `[T123]` caller ids, in any nesting.
+ */
+
+/** A line with its prefixes removed. */
+export interface StrippedLine {
+  /** The kernel message text (one leading space kept for printk continuation lines). */
+  text: string
+  /** Seconds since boot from a dmesg timestamp or kmsg record, else null. */
+  time: number | null
+  /** The raw timestamp text of the outermost dated prefix (wall-clock or boot time). */
+  timeText: string | null
+  /** The line came through syslog/journal from a program other than the kernel. */
+  foreign: boolean
+  /** A prefix was found (used to tell wrapped continuation lines apart). */
+  prefixed: boolean
+  /** Wall-clock seconds from an ISO, syslog or `dmesg -T` date (day-relative when there is no
+   * date), for telling fragments minutes apart; null when the line has none. */
+  wall: number | null
+}
+
+/** Seconds from the first HH:MM:SS in a date text (plus the ISO date when there is one). */
+function wallSeconds(text: string): number | null {
+  const m = /(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?/.exec(text)
+  if (!m) return null
+  let s = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])
+  if (m[4] !== undefined) s += Number(`0.${m[4]}`)
+  const d = /^(\d{4})-(\d\d)-(\d\d)/.exec(text)
+  if (d) s += Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3])) / 1000
+  return s
+}
+
+const KMSG = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/
+const LEVEL = /^<(\d{1,3})>/
+const DECODE =
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?/
+const ISO = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/
+const VMWARE = /^In\(\d+\)\s+\S+\s+-\s+(?:Guest:\s+)?/
+const SYSLOG_DATE = /^(\S{1,12}\.?\s+\d{1,2}\s+\d\d:\d\d:\d\d(?:\.\d+)?)\s+/
+const PROGRAM = /^([^\s:[\]]+)(?:\[(\d+)\])?:\s?/
+const HOST_PROGRAM = /^(\S+)\s+([^\s:[\]]+)(?:\[(\d+)\])?:\s?/
+const DMESG_TS = /^\[\s*(\d+)\.(\d+)\]\s?/
+const DMESG_T = /^\[([^\]]{0,60}\d\d:\d\d:\d\d[^\]]{0,30})\]\s?/
+const UNIX_TS = /^(\d{9,11}\.\d{1,9})\s+/
+const SHORT_FULL =
+  /^\S{1,12} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: [A-Z]{2,5}| [+-]\d{4})?\s+/
+const LEADING = /^[\s>]+/
+const MONO_HOST = /^\S+ kernel(?:\[\d+\])?: ?/
+const CALLER = /^\[\s*[TC]\d+\]\s?/
+
+/** Is `prog` the kernel as syslog/journal name it. */
+function isKernelProgram(prog: string): boolean {
+  return prog === 'kernel' || prog === 'vmunix' || prog === 'klogd'
+}
+
+/**
+ * Strip a date/host/program prefix after a syslog or ISO date. Returns the rest and whether the
+ * program was not the kernel, or null when what follows is not a program tag.
+ */
+function stripProgram(
+  rest: string,
+  allowForeign: boolean
+): { rest: string; foreign: boolean } | null {
+  const v = VMWARE.exec(rest)
+  if (v) return { rest: rest.slice(v[0].length), foreign: false }
+  // "host kernel: msg" or "kernel: msg" (some syslogs drop the host).
+  const hp = HOST_PROGRAM.exec(rest)
+  if (hp && isKernelProgram(hp[2] ?? '')) return { rest: rest.slice(hp[0].length), foreign: false }
+  const p = PROGRAM.exec(rest)
+  if (p && isKernelProgram(p[1] ?? '')) return { rest: rest.slice(p[0].length), foreign: false }
+  if (!allowForeign) return null
+  if (hp) return { rest: rest.slice(hp[0].length), foreign: true }
+  if (p) return { rest: rest.slice(p[0].length), foreign: true }
+  return null
+}
+
+/** Remove every recognised prefix from one raw line. Never throws. */
+export function stripPrefix(raw: string): StrippedLine {
+  let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw
+  // Pasted text: indentation or e-mail quote marks before a prefix. Kept when no prefix follows
+  // (a printk continuation line starts with a meaningful space).
+  const original = text
+  const c0 = text.charCodeAt(0)
+  if (c0 === 32 || c0 === 9 || c0 === 62 /* > */) text = text.replace(LEADING, '')
+  let time: number | null = null
+  let timeText: string | null = null
+  let foreign = false
+  let prefixed = false
+  for (let pass = 0; pass < 8; pass++) {
+    const c = text.charCodeAt(0)
+    let m: RegExpExecArray | null
+    if (c === 91 /* [ */) {
+      if ((m = DMESG_TS.exec(text))) {
+        time = Number(m[1]) + Number(`0.${m[2]}`)
+        timeText ??= `${m[1]}.${m[2]}`
+        text = text.slice(m[0].length)
+        prefixed = true
+        // journalctl -o short-monotonic: "[  123.456789] host kernel: msg".
+        const k = MONO_HOST.exec(text)
+        if (k) text = text.slice(k[0].length)
+        continue
+      }
+      if ((m = DMESG_T.exec(text))) {
+        timeText ??= m[1] ?? null
+        text = text.slice(m[0].length)
+        prefixed = true
+        continue
+      }
+      if (prefixed && (m = CALLER.exec(text))) {
+        text = text.slice(m[0].length)
+        continue
+      }
+      break
+    }
+    if (c === 60 /* < */ && (m = LEVEL.exec(text))) {
+      text = text.slice(m[0].length)
+      prefixed = true
+      continue
+    }
+    if (c >= 48 && c <= 57 /* digit */) {
+      if ((m = KMSG.exec(text))) {
+        time = Number(m[3]) / 1e6
+        timeText ??= m[3] ?? null
+        text = text.slice(m[0].length)
+        prefixed = true
+        continue
+      }
+      if ((m = ISO.exec(text))) {
+        timeText ??= m[1] ?? null
+        const after = text.slice(m[0].length)
+        const prog = stripProgram(after, false)
+        text = prog ? prog.rest : after
+        if (prog?.foreign) foreign = true
+        prefixed = true
+        continue
+      }
+      // journalctl -o short-unix: "1733676691.123456 host kernel: msg".
+      if ((m = UNIX_TS.exec(text))) {
+        const prog = stripProgram(text.slice(m[0].length), true)
+        if (prog) {
+          timeText ??= m[1] ?? null
+          text = prog.rest
+          if (prog.foreign) foreign = true
+          prefixed = true
+          continue
+        }
+      }
+      break
+    }
+    if (c >= 97 && c <= 122 && (m = DECODE.exec(text))) {
+      text = text.slice(m[0].length)
+      prefixed = true
+      continue
+    }
+    // journalctl -o short-full: "Mon 2025-12-08 17:51:31 CET host kernel: msg".
+    if (pass === 0 && (m = SHORT_FULL.exec(text))) {
+      const prog = stripProgram(text.slice(m[0].length), true)
+      if (prog) {
+        timeText ??= m[1] ?? null
+        text = prog.rest
+        if (prog.foreign) foreign = true
+        prefixed = true
+        continue
+      }
+    }
+    if (pass === 0 && (m = SYSLOG_DATE.exec(text)) && /[A-Za-z\u00C0-\uFFFF]/.test(m[1] ?? '')) {
+      const after = text.slice(m[0].length)
+      const prog = stripProgram(after, true)
+      if (prog) {
+        timeText ??= m[1] ?? null
+        text = prog.rest
+        if (prog.foreign) foreign = true
+        prefixed = true
+        continue
+      }
+    }
+    break
+  }
+  if (!prefixed && text !== original) text = original
+  const wall = timeText !== null && timeText.includes(':') ? wallSeconds(timeText) : null
+  return { text, time, timeText, foreign, prefixed, wall }
+}
+
+const EMBEDDED_TS = /\[\s*\d+\.\d{6}\]/g
+
+/**
+ * Lines that lost their newlines (a whole report pasted as one line) carry several dmesg
+ * timestamps; split before each one after the first. Lines with at most one timestamp are
+ * returned unchanged (as a one-element array).
+ */
+export function splitLostNewlines(raw: string): string[] {
+  if (raw.length < 40) return [raw]
+  EMBEDDED_TS.lastIndex = 0
+  const cuts: number[] = []
+  let m: RegExpExecArray | null
+  let first = true
+  while ((m = EMBEDDED_TS.exec(raw)) !== null) {
+    if (!first) cuts.push(m.index)
+    first = false
+  }
+  if (cuts.length === 0) return [raw]
+  const out: string[] = []
+  let start = 0
+  for (const cut of cuts) {
+    out.push(raw.slice(start, cut))
+    start = cut
+  }
+  out.push(raw.slice(start))
+  return out
+}

@@ -1,0 +1,126 @@
+/**
+ * @module The parsed event as the shared `OomReportData` the engine fills and the printer
+ * renders: `partialReportData` keeps what the text lacked as null; `toOomReportData` fills the
+ * gaps with neutral defaults (0, "/", node 0) so the printer can render it again, which is how
+ * `render(parse(text))` is checked against the original lines.
+ */
+import type { KilledInfo, OomReportData, OomTrigger, ShowMem } from '../kernel/oom-report.ts'
+import type { OomEvent, PartialReportData } from './types.ts'
+
+/** The event's data in the OomReportData shape; null where the text did not carry it. */
+export function partialReportData(e: OomEvent): PartialReportData {
+  const d = toOomReportData(e)
+  return {
+    trigger: e.trigger ? (d?.trigger ?? null) : null,
+    kernelRelease: e.kernelRelease,
+    hardware: e.hardware,
+    cpu: e.cpu,
+    constraint: e.constraint,
+    nodemask: e.summary?.nodemask ?? null,
+    showMem: d?.showMem ?? null,
+    memcgInfo: e.memcgInfo,
+    tasks: e.tasks,
+    oomMemcg: e.summary?.oomMemcg ?? null,
+    victim: d?.victim ?? null,
+    sacrifice: d?.sacrifice ?? null,
+    killed: d?.killed ?? null
+  }
+}
+
+const SHOW_MEM_ZERO: ShowMem = {
+  activeAnon: 0,
+  inactiveAnon: 0,
+  isolatedAnon: 0,
+  activeFile: 0,
+  inactiveFile: 0,
+  isolatedFile: 0,
+  unevictable: 0,
+  dirty: 0,
+  writeback: 0,
+  slabReclaimable: 0,
+  slabUnreclaimable: 0,
+  mapped: 0,
+  shmem: 0,
+  pagetables: 0,
+  secPagetables: 0,
+  bounce: 0,
+  kernelMiscReclaimable: 0,
+  free: 0,
+  freePcp: 0,
+  freeCma: 0,
+  nodes: [],
+  zones: [],
+  totalPagecache: 0,
+  swapCache: 0,
+  freeSwapKb: 0,
+  totalSwapKb: 0,
+  pagesRam: 0,
+  pagesHighmemMovable: 0,
+  pagesReserved: 0,
+  pagesCmaReserved: 0,
+  pagesHwpoisoned: 0
+}
+
+function killedInfo(k: OomEvent['killedLines'][number], e: OomEvent): KilledInfo {
+  // Before 5.1 the Killed line had no message; the "Kill process" line carried it.
+  const fallback =
+    e.sacrifice?.message ||
+    (e.constraint === 'CONSTRAINT_MEMCG' ? 'Memory cgroup out of memory' : 'Out of memory')
+  return {
+    message: k.message || fallback,
+    pid: k.pid,
+    comm: k.comm,
+    totalVmKb: k.totalVmKb ?? 0,
+    anonRssKb: k.anonRssKb ?? 0,
+    fileRssKb: k.fileRssKb ?? 0,
+    shmemRssKb: k.shmemRssKb ?? 0,
+    uid: k.uid ?? 0,
+    pgtablesKb: k.pgtablesKb ?? 0,
+    oomScoreAdj: k.oomScoreAdj ?? 0
+  }
+}
+
+/** A complete OomReportData for the printer (defaults for what is missing); null without a header. */
+export function toOomReportData(e: OomEvent): OomReportData | null {
+  const t = e.trigger
+  if (!t) return null
+  const trigger: OomTrigger = {
+    comm: t.comm,
+    pid: t.pid ?? 0,
+    uid: t.uid ?? 0,
+    gfpMask: t.gfpMask ?? 0,
+    order: t.order ?? 0,
+    oomScoreAdj: t.oomScoreAdj ?? 0,
+    nodemask: t.nodemask,
+    cpuset: t.cpuset ?? e.summary?.cpuset ?? '/',
+    memsAllowed: t.memsAllowed ?? e.summary?.memsAllowed ?? [0]
+  }
+  if (t.oomAdj !== null) trigger.oomAdj = t.oomAdj
+  const s = e.summary
+  const victim =
+    s?.pid != null && s.task !== null
+      ? { pid: s.pid, comm: s.task, uid: s.uid ?? 0, memcg: s.taskMemcg ?? '/' }
+      : e.victim
+        ? { pid: e.victim.pid, comm: e.victim.comm, uid: 0, memcg: '/' }
+        : null
+  const first = e.killedLines[0]
+  const data: OomReportData = {
+    trigger,
+    kernelRelease: e.kernelRelease ?? '',
+    hardware: e.hardware,
+    cpu: e.cpu ?? 0,
+    constraint: e.constraint ?? 'CONSTRAINT_NONE',
+    nodemask: s?.nodemask ?? null,
+    showMem: e.showMem ? { ...SHOW_MEM_ZERO, ...e.showMem } : null,
+    memcgInfo: e.memcgInfo,
+    tasks: e.tasks,
+    oomMemcg:
+      s?.oomMemcg ?? (e.constraint === 'CONSTRAINT_MEMCG' ? (e.memcgInfo?.oomMemcg ?? null) : null),
+    victim,
+    sacrifice: e.sacrifice
+      ? { pid: e.sacrifice.pid, comm: e.sacrifice.comm, score: e.sacrifice.score ?? 0 }
+      : null,
+    killed: first ? killedInfo(first, e) : null
+  }
+  return data
+}

@@ -1,0 +1,119 @@
+/** The parser never throws: random bytes, truncations, shuffled and duplicated real reports. */
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { buildExplainModel } from '../../src/report/explain-model.ts'
+import { explainText } from '../../src/report/explain-text.ts'
+import { parseReports } from '../../src/report/parser.ts'
+
+const dir = join(import.meta.dirname, '..', 'fixtures', 'oomlogs')
+const reports = readdirSync(dir)
+  .filter(f => f.endsWith('.log'))
+  .map(f => readFileSync(join(dir, f), 'utf8'))
+const report = fc.constantFrom(...reports)
+
+/** Parse, explain and render; return the number of events. */
+function run(text: string): number {
+  const events = parseReports(text)
+  const model = buildExplainModel(events)
+  expect(typeof explainText(model)).toBe('string')
+  for (const e of events) {
+    expect(e.lines.first).toBeLessThanOrEqual(e.lines.last)
+    for (const w of e.warnings) expect(typeof w.message).toBe('string')
+  }
+  return events.length
+}
+
+describe('fuzzing', () => {
+  it('random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4000 }), bytes => {
+        run(Buffer.from(bytes).toString('utf8'))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('random text made of report words', () => {
+    const words = fc.constantFrom(
+      'invoked oom-killer:',
+      'gfp_mask=0x',
+      'Killed process ',
+      '(',
+      ')',
+      ' ',
+      '\n',
+      '[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n',
+      '[ 1234]',
+      '-1000',
+      'oom-kill:constraint=',
+      ',pid=',
+      'Memory cgroup stats for /a:\n',
+      'memory: usage 1kB, limit 1kB, failcnt 1\n',
+      'Mem-Info:\n',
+      'score 1000 or sacrifice child',
+      '[  1.000000] ',
+      '<6>',
+      '9999999999999999999999'
+    )
+    fc.assert(
+      fc.property(fc.array(words, { maxLength: 300 }), ws => {
+        run(ws.join(''))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('truncated real reports', () => {
+    fc.assert(
+      fc.property(report, fc.double({ min: 0, max: 1, noNaN: true }), (text, at) => {
+        run(text.slice(0, Math.floor(text.length * at)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('shuffled real reports', () => {
+    fc.assert(
+      fc.property(report, fc.integer(), (text, seed) => {
+        const lines = text.split('\n')
+        let s = seed >>> 0
+        for (let i = lines.length - 1; i > 0; i--) {
+          s = (Math.imul(s, 1103515245) + 12345) >>> 0
+          const j = s % (i + 1)
+          ;[lines[i], lines[j]] = [lines[j]!, lines[i]!]
+        }
+        run(lines.join('\n'))
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it('duplicated lines keep the victim found', () => {
+    fc.assert(
+      fc.property(report, fc.array(fc.nat(), { maxLength: 20 }), (text, picks) => {
+        const lines = text.split('\n')
+        const before = parseReports(text).filter(e => e.victim !== null).length
+        for (const p of picks) {
+          const at = p % lines.length
+          lines.splice(at, 0, lines[at]!)
+        }
+        const after = parseReports(lines.join('\n'))
+        run(lines.join('\n'))
+        // Duplicating lines never loses every victim.
+        if (before > 0) expect(after.some(e => e.victim !== null)).toBe(true)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it('reports joined into one line', () => {
+    fc.assert(
+      fc.property(report, text => {
+        run(text.split('\n').join(''))
+      }),
+      { numRuns: 50 }
+    )
+  })
+})

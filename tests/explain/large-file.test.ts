@@ -1,0 +1,59 @@
+/** The prefiltered large-file path finds the same events, at the same lines, as a full parse. */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parseReports } from '../../src/report/parser.ts'
+import { parseFile } from '../../src/report/read-file.ts'
+import { parseBuffer, PREFILTER_THRESHOLD } from '../../src/report/read-input.ts'
+import type { OomEvent } from '../../src/report/types.ts'
+
+const dir = join(import.meta.dirname, '..', 'fixtures', 'oomlogs')
+const work = mkdtempSync(join(tmpdir(), 'oomkit-explain-test-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+function noise(lines: number, seed: number): string[] {
+  const out: string[] = []
+  let s = seed
+  for (let i = 0; i < lines; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0
+    out.push(
+      `Dec  8 17:51:31 web-1 kernel: [${(1000 + i / 1000).toFixed(6)}] eth0: link up, seq ${s.toString(16)} rx=${s % 9973} tx=${s % 7919}`
+    )
+  }
+  return out
+}
+
+const summary = (events: readonly OomEvent[]): unknown[] =>
+  events.map(e => ({
+    lines: e.lines,
+    victim: e.victim,
+    rows: e.tasks?.length ?? null,
+    warnings: e.warnings.map(w => w.code).sort()
+  }))
+
+describe('large files', () => {
+  const logs = readdirSync(dir)
+    .filter(f => f.endsWith('.log'))
+    .sort()
+    .map(f => readFileSync(join(dir, f), 'utf8').replace(/\n$/, '').split('\n'))
+  const lines: string[] = []
+  logs.forEach((log, i) => {
+    lines.push(...noise(4000, i + 1), ...log)
+  })
+  lines.push(...noise(20000, 99))
+  const text = lines.join('\n') + '\n'
+  const path = join(work, 'big.log')
+  writeFileSync(path, text)
+
+  it('is big enough to take the prefilter path', () => {
+    expect(Buffer.byteLength(text)).toBeGreaterThan(PREFILTER_THRESHOLD)
+  })
+
+  it('parseFile (chunked scan) and parseBuffer (in-memory prefilter) equal a full parse', () => {
+    const full = summary(parseReports(text))
+    expect(full.length).toBeGreaterThan(20)
+    expect(summary(parseFile(path))).toEqual(full)
+    expect(summary(parseBuffer(Buffer.from(text)))).toEqual(full)
+  })
+})
