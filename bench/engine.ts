@@ -4,7 +4,10 @@
  * `select_1m_cold_ms` is the first scan after the mm Map changed (it rebuilds the dense mm
  * index the scan keeps per Map version); and,
  * when a C compiler is available, the same scan as a tight C loop (bench/c/select.c, compiled
- * with -O2 at bench time) as `select_1m_c_ms`, plus `select_1m_ratio` (TS / C).
+ * with -O2 at bench time; task records reached through a pointer list like the TS state, and
+ * `select_1m_c_flat_ms` with the records in one array) as `select_1m_c_ms`, plus `select_1m_ratio` (TS / C, each the median
+ * of 3 back-to-back scans per round, rounds interleaved) and the same in process CPU time
+ * (`select_1m_cpu_ms`, `select_1m_c_cpu_ms`, `select_1m_cpu_ratio`).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -70,16 +73,20 @@ const OC = {
   currentPid: null
 }
 
-/** One timed scan (ms) and its result. */
-function timeOnce(state: OomState): { ms: number; pid: number; points: number } {
+/** One timed scan (wall ms and process CPU ms) and its result. */
+function timeOnce(state: OomState): { ms: number; cpuMs: number; pid: number; points: number } {
   const profile = profiles['6.11']!
+  const c0 = process.cpuUsage()
   const t0 = performance.now()
   const r = selectBadProcess(state, OC, TOTAL_PAGES, profile, { ranking: false })
-  return { ms: performance.now() - t0, pid: r.chosen?.pid ?? -1, points: r.points }
+  const ms = performance.now() - t0
+  const cpu = process.cpuUsage(c0)
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, pid: r.chosen?.pid ?? -1, points: r.points }
 }
 
-/** Median of RUNS timed scans after one warm-up. */
-function timeSelect(state: OomState): { ms: number; pid: number; points: number } {
+/** Median of RUNS timed scans after three warm-ups (the JIT tiers up on the first calls). */
+function timeSelect(state: OomState): { ms: number; cpuMs: number; pid: number; points: number } {
+  for (let i = 0; i < 2; i++) timeOnce(state)
   let last = timeOnce(state)
   const ms: number[] = []
   for (let i = 0; i < RUNS; i++) {
@@ -101,12 +108,16 @@ function compileC(dir: string): string | null {
   }
 }
 
-/** One run of the C scan over n tasks (median of 3 loops inside the program). */
-function runC(exe: string, n: number): { ms: number; pid: number; points: number } {
-  const out = execFileSync(exe, [String(n), '3'], { encoding: 'utf8' })
+/** One run of the C scan over n tasks (median of 3 loops inside the program, wall and CPU). */
+function runC(
+  exe: string,
+  n: number,
+  layout: 'ptr' | 'flat' = 'ptr'
+): { ms: number; cpuMs: number; pid: number; points: number } {
+  const out = execFileSync(exe, [String(n), '3', layout], { encoding: 'utf8' })
     .trim()
     .split(' ')
-  return { pid: Number(out[0]), points: Number(out[1]), ms: Number(out[2]) }
+  return { pid: Number(out[0]), points: Number(out[1]), ms: Number(out[2]), cpuMs: Number(out[3]) }
 }
 
 export async function bench(): Promise<Record<string, number>> {
@@ -129,9 +140,14 @@ export async function bench(): Promise<Record<string, number>> {
   try {
     const exe = compileC(dir)
     if (exe !== null) {
-      // Interleave the two so that load from other processes hits both alike.
+      // Interleave the two so that load from other processes hits both alike, and measure both
+      // the same way: the C program reports the median of 3 back-to-back loops over its table,
+      // so the TS figure of a round is the median of 3 back-to-back scans too (a scan timed
+      // right after the C process ran would start with the caches full of C's table).
       const ts: number[] = []
+      const tsCpu: number[] = []
       const c: number[] = []
+      const cCpu: number[] = []
       for (let i = 0; i < RUNS; i++) {
         const r = runC(exe, 1_000_000)
         if (r.pid !== big.pid || r.points !== big.points) {
@@ -140,10 +156,25 @@ export async function bench(): Promise<Record<string, number>> {
           )
         }
         c.push(r.ms)
-        ts.push(timeOnce(table).ms)
+        cCpu.push(r.cpuMs)
+        const three = [timeOnce(table), timeOnce(table), timeOnce(table)]
+        ts.push(median(three.map(x => x.ms)))
+        tsCpu.push(median(three.map(x => x.cpuMs)))
       }
+      // The 100k table stays in the last-level cache: the ratio there is the compute ratio.
+      const c100k = median([0, 1, 2].map(() => runC(exe, 100_000).ms))
+      figures.select_100k_c_ms = Number(c100k.toFixed(3))
+      figures.select_100k_ratio = Number((small.ms / c100k).toFixed(2))
       figures.select_1m_c_ms = Number(median(c).toFixed(3))
+      // For reference: the C tasks in one contiguous array instead of one record each.
+      const flat = [0, 1, 2].map(() => runC(exe, 1_000_000, 'flat'))
+      figures.select_1m_c_flat_ms = Number(median(flat.map(x => x.ms)).toFixed(3))
+      figures.select_1m_c_flat_cpu_ms = Number(median(flat.map(x => x.cpuMs)).toFixed(3))
       figures.select_1m_ratio = Number((median(ts) / median(c)).toFixed(2))
+      // CPU time of the scanning process: less sensitive to other load on a shared machine.
+      figures.select_1m_cpu_ms = Number(median(tsCpu).toFixed(3))
+      figures.select_1m_c_cpu_ms = Number(median(cCpu).toFixed(3))
+      figures.select_1m_cpu_ratio = Number((median(tsCpu) / median(cCpu)).toFixed(2))
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -69,7 +69,17 @@ export interface EngineContext {
 export type Effect =
   | { type: 'signal'; pid: number; signal: 'SIGKILL' }
   /** Hand the victim to the oom_reaper at `atNs` (the 2 s OOM_REAPER_DELAY is included). */
-  | { type: 'queue-reaper'; pid: number; mmId: number; atNs: number }
+  | {
+      type: 'queue-reaper'
+      pid: number
+      mmId: number
+      atNs: number
+      /** The task queue_oom_reaper() was given (tid and comm): the thread find_lock_task_mm()
+       * found for a kill, current or the chosen leader when already exiting. The reaper's
+       * lines and traces name it. Absent when that is the process itself (`pid`). */
+      tid?: number
+      comm?: string
+    }
   | { type: 'panic'; message: string }
 
 /** One printk line: timestamp, KERN_* level (0 emerg .. 7 debug), text without newline. */

@@ -2,6 +2,7 @@
  * @module constrained_alloc() and the OOM domain: constraint, totalpages (pages), cpuset and
  * mempolicy eligibility, mem_cgroup_get_max(), and memcg hierarchy walks.
  */
+import { gfpFlags } from './gfp.ts'
 import type { KernelProfile } from './profiles.ts'
 import type { Constraint, Memcg, OomState, Process } from './types.ts'
 
@@ -15,6 +16,18 @@ export const GFP_FS = 0x80
 export function gfpThisNode(profile: KernelProfile): number {
   const l = profile.format.gfpLayout
   return l === '5.2' || l === '6.4' ? 0x200000 : 0x40000
+}
+
+const hardwallByProfile = new WeakMap<KernelProfile, number>()
+
+/** __GFP_HARDWALL in the profile's gfp layout. */
+export function gfpHardwall(profile: KernelProfile): number {
+  let bit = hardwallByProfile.get(profile)
+  if (bit === undefined) {
+    bit = gfpFlags(profile)['__GFP_HARDWALL'] ?? 0
+    hardwallByProfile.set(profile, bit)
+  }
+  return bit
 }
 
 /** True when `a` and `b` share a node. */
@@ -147,8 +160,14 @@ export function constrainedAlloc(
     for (const nid of nodemask) pages += nodePages(state, nid, profile)
     return { constraint: 'CONSTRAINT_MEMORY_POLICY', totalPages: pages, nodemask }
   }
-  // The cpuset wall: some node the allocation could use is outside current's mems_allowed.
-  if (current !== null && !current.kthread) {
+  // The cpuset wall: cpuset_zone_allowed() (cpuset_zone_allowed_softwall() in 3.x) fails for
+  // some usable node outside current's mems_allowed. Only a __GFP_HARDWALL request (GFP_USER,
+  // GFP_HIGHUSER*) meets the wall: others fall back to the nearest hardwall ancestor cpuset,
+  // taken here to be the root (no mem_exclusive/mem_hardwall cpusets are modelled), which allows
+  // every node. An OOM victim (TIF_MEMDIE in 3.x, tsk_is_oom_victim() later) passes any wall.
+  const hardwall = (gfpMask & gfpHardwall(profile)) !== 0
+  const victim = current !== null && (current.memdie || current.oomVictimMmId !== null)
+  if (current !== null && !current.kthread && hardwall && !victim) {
     const usable = nodemask ?? memoryNodes
     if (usable.some(n => !current.memsAllowed.includes(n))) {
       let pages = state.totalSwapPages

@@ -122,7 +122,8 @@ export function queueOomReaper(
   p: Process,
   ctx: EngineContext,
   state: OomState,
-  sink: KillSink
+  sink: KillSink,
+  task?: { tid: number; comm: string }
 ): void {
   const profile = ctx.profile
   if (!profile.reaper.present) return
@@ -134,10 +135,18 @@ export function queueOomReaper(
   if (mm.flags.reapQueued) return
   mm.flags.reapQueued = true
   const atNs = ctx.nowNs + profile.reaper.delayMs * 1_000_000
-  sink.effects.push({ type: 'queue-reaper', pid: p.pid, mmId, atNs })
+  // queue_oom_reaper(tsk): the reaper names tsk (task_pid_nr, comm), a thread of `p`.
+  const tid = task?.tid ?? p.pid
+  const comm = task?.comm ?? p.comm
+  // tid/comm only when they are not the process's own.
+  sink.effects.push(
+    tid === p.pid && comm === p.comm
+      ? { type: 'queue-reaper', pid: p.pid, mmId, atNs }
+      : { type: 'queue-reaper', pid: p.pid, mmId, atNs, tid, comm }
+  )
   // Without the delay the reaper is woken at once (trace wake_reaper); with it, when the timer fires.
   if (profile.reaper.delayMs === 0)
-    sink.events.push({ type: 'oom:wake_reaper', timeNs: ctx.nowNs, pid: p.pid })
+    sink.events.push({ type: 'oom:wake_reaper', timeNs: ctx.nowNs, pid: tid })
 }
 
 /** Mark `p` (an exiting task) as a victim without killing it and queue the reaper. */
@@ -156,7 +165,7 @@ export function markExitingVictim(
   const found = findLockTaskMm(p, state)
   if (found === null) return
   markOomVictim(p, thread ?? found, found.mm, ctx, sink)
-  queueOomReaper(p, ctx, state, sink)
+  queueOomReaper(p, ctx, state, sink, thread ?? found)
 }
 
 /** Everything oom_kill_process() needs about the decision. */
@@ -388,6 +397,6 @@ export function oomKillOne(
       victimPid: victim.pid
     })
   }
-  if (canReap) queueOomReaper(victim, ctx, state, sink)
+  if (canReap) queueOomReaper(victim, ctx, state, sink, found)
   return info
 }

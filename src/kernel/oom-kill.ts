@@ -12,7 +12,7 @@ import { renderLineItems } from './engine-lines.ts'
 import { buildReport } from './engine-report.ts'
 import type { TraceEvent } from './events.ts'
 import { isUnkillableTask } from './oom-badness.ts'
-import { constrainedAlloc, cpusetEligible, GFP_FS, nodesIntersect } from './oom-constraint.ts'
+import { constrainedAlloc, cpusetEligible, GFP_FS } from './oom-constraint.ts'
 import { makeSink, markExitingVictim, oomKillProcess } from './oom-kill-process.ts'
 import type { KillSink } from './oom-kill-process.ts'
 import type { OomReportData } from './oom-report.ts'
@@ -172,12 +172,12 @@ export function outOfMemory(state: OomState, oc: OomControl, ctx: EngineContext)
   // 7. oom_kill_allocating_task: kill current without a scan (global OOMs).
   if (!memcgOom && state.sysctl.oomKillAllocatingTask && current !== null) {
     const p = current.process
-    const eligible = rules.allocatingTaskCpusetCheck
-      ? cpusetEligible(p, state, cr.nodemask, p)
-      : cr.nodemask === null ||
-        p.threads.some(
-          th => th.mempolicyNodes === null || nodesIntersect(th.mempolicyNodes, cr.nodemask ?? [])
-        )
+    // >= 5.3 oom_cpuset_eligible(current); <= 5.2 has_intersects_mems_allowed(current, nodemask),
+    // which without a mempolicy nodemask compares current's mems with its own (always true).
+    const eligible =
+      rules.allocatingTaskCpusetCheck || cr.nodemask !== null
+        ? cpusetEligible(p, state, cr.nodemask, p)
+        : true
     if (
       liveMm(p, state) !== null &&
       !isUnkillableTask(p) &&

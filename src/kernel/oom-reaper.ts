@@ -48,8 +48,9 @@ export function reaperEnqueue(
   state: OomState,
   e: Extract<Effect, { type: 'queue-reaper' }>
 ): void {
-  const comm = state.processes.find(p => p.pid === e.pid)?.comm ?? '?'
-  rs.timers.push({ pid: e.pid, comm, mmId: e.mmId, atNs: e.atNs })
+  // The task queue_oom_reaper() was given (a thread of the victim), else the process.
+  const comm = e.comm ?? state.processes.find(p => p.pid === e.pid)?.comm ?? '?'
+  rs.timers.push({ pid: e.tid ?? e.pid, comm, mmId: e.mmId, atNs: e.atNs })
   rs.timers.sort((a, b) => a.atNs - b.atNs)
 }
 

@@ -12,6 +12,7 @@ import type { KernelProfile } from './profiles.ts'
 import { findTask } from './task-will-free-mem.ts'
 import { VersionedMap } from './engine-versioned-map.ts'
 import type { Mm, OomState, Process, Thread } from './types.ts'
+import { OOM_SCORE_ADJ_MIN } from './types.ts'
 
 /** Points given to an oom_task_origin() task (ULONG_MAX / LONG_MAX in the kernel). */
 export const ORIGIN_POINTS = Number.MAX_SAFE_INTEGER
@@ -85,9 +86,119 @@ export function selectBadProcess(
   const current = oc.currentPid === null ? null : (findTask(state, oc.currentPid)?.process ?? null)
   const ranking: RankedTask[] | null = opts.ranking === false ? null : []
   const list = scanList(state, oc)
-  return profile.select.scan === 'threads'
-    ? scanThreads(state, oc, list, current, totalPages, profile, ranking)
-    : scanProcesses(state, oc, list, current, totalPages, profile, ranking)
+  if (profile.select.scan === 'threads')
+    return scanThreads(state, oc, list, current, totalPages, profile, ranking)
+  // Hot path: no ranking, page-unit badness, no NUMA mems test to make.
+  if (
+    ranking === null &&
+    profile.badness.form !== 'scaled1000' &&
+    !(checksMems(oc, profile) && state.nodes.length > 1)
+  ) {
+    return scanProcessesFast(state, oc, list, totalPages, profile)
+  }
+  return scanProcesses(state, oc, list, current, totalPages, profile, ranking)
+}
+
+/** Page-table term selector for the hot path: 0 = bytes/PAGE_SIZE (or nr_ptes), 1 = + nr_pmds. */
+const PGTABLE_PLUS_PMDS = 1
+
+/**
+ * The oom_badness() page sum of an eligible task (no adj term): rss + swap + page tables, less
+ * the 3.x–4.18 CAP_SYS_ADMIN bonus. Small and monomorphic so the scan loop inlines it.
+ */
+function pagesBase(mm: Mm, pgMode: number, rootBonus: boolean): number {
+  // oom_badness(): get_mm_rss + MM_SWAPENTS + page tables (nr_ptes = pgtables_bytes / PAGE_SIZE;
+  // a shift while the byte count fits in 31 bits).
+  const pgBytes = mm.pgtablesBytes
+  const pgPages = pgBytes >= 0 && pgBytes <= 0x7fffffff ? pgBytes >> 12 : Math.floor(pgBytes / 4096)
+  let points = mm.anon + mm.file + mm.shmem + mm.swapEnts + pgPages
+  // oom_badness(), 4.0–4.14: + mm_nr_pmds(mm).
+  if (pgMode === PGTABLE_PLUS_PMDS) points += mm.nrPmds ?? 0
+  // oom_badness(), 3.x–4.18: root processes get 3% off.
+  if (rootBonus) points -= Math.floor((points * 3) / 100)
+  return points
+}
+
+/**
+ * select_bad_process() without a ranking for the page-unit badness forms ('pagesClamped',
+ * 'pagesSigned') when no cpuset/mempolicy test is needed (one node, or a >= 5.3 memcg OOM). Same
+ * decisions as `scanProcesses`, with every per-profile branch hoisted out of the loop and no
+ * allocation per task.
+ */
+function scanProcessesFast(
+  state: OomState,
+  oc: OomControl,
+  list: readonly Process[],
+  totalPages: number,
+  profile: KernelProfile
+): SelectResult {
+  const rules = profile.badness
+  const clamp = rules.form === 'pagesClamped'
+  const keepLeader = profile.select.tieKeepsLeader
+  const skipFlags = rules.skipOomSkipAndVfork
+  const threePercent = rules.rootBonus === 'threePercent'
+  const pgMode = rules.pgtableTerm === 'nrPtesPmds' ? PGTABLE_PLUS_PMDS : 0
+  const sysrq = oc.kind === 'sysrq'
+  // oom_badness(): adj *= totalpages / 1000, integer division first.
+  const adjUnit = Math.trunc(totalPages / 1000)
+  const mms = state.mms
+  const index = denseMmIndex(state, list.length)
+  let chosen: Process | null = null
+  // chosen_points starts at LONG_MIN (>= 5.9) or 0: either way the first eligible task is taken
+  // (page-unit scores are > 0 when clamped), so "nothing chosen yet" stands for the start value
+  // and chosenPoints stays a small integer.
+  let chosenPoints = 0
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i] as Process
+    // oom_unkillable_task(): kernel threads and global init.
+    if (p.kthread || p.pid === 1) continue
+    // oom_evaluate_task(): an earlier victim still holding its mm aborts the scan (not sysrq).
+    const victimMmId = p.oomVictimMmId
+    if (victimMmId !== null && !sysrq) {
+      const vmm = mms.get(victimMmId)
+      if (vmm === undefined || vmm.flags.oomSkip) continue
+      return aborted(null, p.pid)
+    }
+    // oom_task_origin(): select with ULONG_MAX / LONG_MAX and keep scanning.
+    if (p.oomOrigin) {
+      chosen = p
+      chosenPoints = ORIGIN_POINTS
+      continue
+    }
+    // oom_badness(): OOM_SCORE_ADJ_MIN and a process without an mm are ineligible.
+    const adj = p.oomScoreAdj
+    if (adj === OOM_SCORE_ADJ_MIN) continue
+    const mmId = p.mmId
+    if (mmId === null) continue
+    const mm = index !== null ? index[mmId] : mms.get(mmId)
+    if (mm === undefined) continue
+    let points = pagesBase(mm, pgMode, threePercent && p.capSysAdmin) + adj * adjUnit
+    // oom_badness(), <= 5.8: an eligible task never scores <= 0; >= 5.9: no clamp.
+    if (clamp && points <= 0) points = 1
+    if (chosen !== null) {
+      if (points < chosenPoints) continue
+      // <= 5.2: "Prefer thread group leaders for display purposes": a tie keeps the leader.
+      if (keepLeader && points === chosenPoints) continue
+    }
+    // The remaining oom_badness() tests (find_lock_task_mm(); >= 4.9 in_vfork() and
+    // MMF_OOM_SKIP) only matter for a task that would be chosen: one scoring below the current
+    // choice is passed over either way. Testing them last skips two object reads per task.
+    const threads = p.threads
+    const nThreads = threads.length
+    if (nThreads === 1) {
+      if ((threads[0] as Thread).mmReleased) continue
+    } else if (nThreads > 1 && !anyThreadHoldsMm(threads)) continue
+    if (skipFlags && (p.inVfork || mm.flags.oomSkip)) continue
+    chosen = p
+    chosenPoints = points
+  }
+  return finish(chosen, chosen?.pid ?? null, chosenPoints, totalPages, profile, null)
+}
+
+/** find_lock_task_mm() over several threads: some thread has not passed exit_mm. */
+function anyThreadHoldsMm(threads: readonly Thread[]): boolean {
+  for (let i = 0; i < threads.length; i++) if (!(threads[i] as Thread).mmReleased) return true
+  return false
 }
 
 function rank(
@@ -97,10 +208,13 @@ function rank(
   state: OomState,
   totalPages: number,
   profile: KernelProfile,
-  extra: { skip?: ScanSkip; origin?: boolean } = {}
+  extra?: { skip?: ScanSkip; origin?: boolean }
 ): void {
   if (ranking === null) return
-  ranking.push({ pid: p.pid, comm, badness: oomBadness(p, state, totalPages, profile), ...extra })
+  const badness = oomBadness(p, state, totalPages, profile)
+  ranking.push(
+    extra === undefined ? { pid: p.pid, comm, badness } : { pid: p.pid, comm, badness, ...extra }
+  )
 }
 
 function finish(
@@ -116,7 +230,9 @@ function finish(
     chosen === null
       ? 0
       : profile.select.scaleChosenPoints && profile.badness.form !== 'scaled1000'
-        ? Math.floor((points * 1000) / (totalPages > 0 ? totalPages : 1))
+        ? points === ORIGIN_POINTS
+          ? originScaledPoints(totalPages, profile.kill.sacrificeScoreSigned === true)
+          : Math.floor((points * 1000) / (totalPages > 0 ? totalPages : 1))
         : points
   return {
     chosen,
@@ -126,6 +242,18 @@ function finish(
     scaledPoints,
     ranking: ranking ?? []
   }
+}
+
+/**
+ * The sacrifice line's score for an oom_task_origin() victim on <= 5.2 kernels: chosen_points is
+ * ULONG_MAX, so `chosen_points * 1000` wraps modulo 2^64 to 2^64 - 1000 before the division by
+ * totalpages, and the quotient is printed as a 32-bit int: "%u" (4.x) or "%d" (3.x, through an
+ * unsigned int). select_bad_process() / mem_cgroup_out_of_memory(), 3.10–5.2.
+ */
+export function originScaledPoints(totalPages: number, signed: boolean): number {
+  const total = BigInt(totalPages > 0 ? totalPages : 1)
+  const wrapped = (BigInt(2) ** BigInt(64) - BigInt(1000)) / total
+  return Number(signed ? BigInt.asIntN(32, wrapped) : BigInt.asUintN(32, wrapped))
 }
 
 function aborted(ranking: RankedTask[] | null, inFlightPid: number): SelectResult {
@@ -139,6 +267,9 @@ function aborted(ranking: RankedTask[] | null, inFlightPid: number): SelectResul
     ranking: ranking ?? []
   }
 }
+
+/** A process given without a thread list is scanned as its own single thread. */
+const NO_THREAD_LIST: readonly (Thread | null)[] = [null]
 
 /** oom_evaluate_task() over thread-group leaders (>= 4.9 structure). */
 function scanProcesses(
@@ -212,34 +343,41 @@ function scanThreads(
   ranking: RankedTask[] | null
 ): SelectResult {
   const force = oc.kind === 'sysrq'
+  const multiNode = state.nodes.length > 1
+  const index = denseMmIndex(state, list.length)
   let chosen: Process | null = null
   let chosenThread: Thread | null = null
   let chosenPoints = 0
-  for (const p of list) {
-    const threads: readonly (Thread | null)[] = p.threads.length > 0 ? p.threads : [null]
-    for (const t of threads) {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i] as Process
+    const threads: readonly (Thread | null)[] = p.threads.length > 0 ? p.threads : NO_THREAD_LIST
+    // oom_badness() is per thread group (find_lock_task_mm): computed once per process.
+    let points: number | null = null
+    for (let k = 0; k < threads.length; k++) {
+      const t = threads[k] as Thread | null
       const comm = t?.comm ?? p.comm
-      const noMm = p.mmId === null || (t !== null && t.mmReleased)
       // oom_scan_process_thread(): zombies and unkillable tasks are passed over.
       if (isUnkillableTask(p) || (t !== null && t.mmReleased && t.exiting)) {
-        rank(ranking, p, comm, state, totalPages, profile)
+        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
         continue
       }
-      if (!cpusetEligible(p, state, oc.nodemask, current)) {
-        rank(ranking, p, comm, state, totalPages, profile, { skip: 'cpuset' })
+      if (multiNode && !cpusetEligible(p, state, oc.nodemask, current)) {
+        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile, { skip: 'cpuset' })
         continue
       }
       // TIF_MEMDIE: a victim is already dying; abort unless forced (sysrq).
       if (p.memdie && !force) {
-        rank(ranking, p, comm, state, totalPages, profile)
+        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
         return aborted(ranking, p.pid)
       }
-      if (noMm) {
-        rank(ranking, p, comm, state, totalPages, profile, { skip: 'no-mm-thread' })
+      if (p.mmId === null || (t !== null && t.mmReleased)) {
+        if (ranking !== null) {
+          rank(ranking, p, comm, state, totalPages, profile, { skip: 'no-mm-thread' })
+        }
         continue
       }
       if (p.oomOrigin) {
-        rank(ranking, p, comm, state, totalPages, profile, { origin: true })
+        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile, { origin: true })
         chosen = p
         chosenThread = t
         chosenPoints = ORIGIN_POINTS
@@ -247,16 +385,19 @@ function scanThreads(
       }
       // PF_EXITING: the task will free memory soon; abort unless forced.
       if (t !== null && t.exiting && !force) {
-        rank(ranking, p, comm, state, totalPages, profile)
+        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
         return aborted(ranking, p.pid)
       }
-      const points = badnessPointsOf(
-        p,
-        p.mmId === null ? undefined : state.mms.get(p.mmId),
-        totalPages,
-        profile
-      )
-      rank(ranking, p, comm, state, totalPages, profile)
+      if (points === null) {
+        const mmId = p.mmId
+        points = badnessPointsOf(
+          p,
+          index !== null ? index[mmId] : state.mms.get(mmId),
+          totalPages,
+          profile
+        )
+      }
+      if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
       if (points === INELIGIBLE || points < chosenPoints) continue
       // "Prefer thread group leaders for display purposes."
       if (points === chosenPoints && chosen !== null) {

@@ -35,9 +35,23 @@ export function readOomScoreAdj(p: Process): string {
   return `${p.oomScoreAdj}\n`
 }
 
-/** What /proc/<pid>/oom_adj reads ("%d\n"). */
-export function readOomAdj(p: Process): string {
-  return `${oomAdjFromScoreAdj(p.oomScoreAdj)}\n`
+/**
+ * oom_adj_read() for the profile: before the cap at OOM_ADJUST_MAX (added for 5.10; absent in
+ * 3.10–4.19) an oom_score_adj of 942..999 reads 16.
+ */
+export function oomAdjReadValue(oomScoreAdj: number, profile: KernelProfile): number {
+  if (profile.oomScore.oomAdjReadCapped !== false) return oomAdjFromScoreAdj(oomScoreAdj)
+  if (oomScoreAdj === OOM_SCORE_ADJ_MAX) return OOM_ADJUST_MAX
+  return Math.trunc((oomScoreAdj * -OOM_DISABLE) / OOM_SCORE_ADJ_MAX) + 0
+}
+
+/** What /proc/<pid>/oom_adj reads ("%d\n"); without a profile, the capped (>= 5.10) value. */
+export function readOomAdj(p: Process, profile?: KernelProfile): string {
+  const v =
+    profile === undefined
+      ? oomAdjFromScoreAdj(p.oomScoreAdj)
+      : oomAdjReadValue(p.oomScoreAdj, profile)
+  return `${v}\n`
 }
 
 /** What /proc/<pid>/oom_score reads ("%lu\n"). */
@@ -149,6 +163,13 @@ function propagates(state: OomState, target: Process, profile: KernelProfile): n
   }
 }
 
+/** task->mm of the task /proc/<pid> names: the leader's own mm, not one of its threads'. */
+function leaderHasMm(p: Process): boolean {
+  if (p.mmId === null) return false
+  const leader = p.threads.find(t => t.tid === p.pid) ?? p.threads[0]
+  return leader === undefined || !leader.mmReleased
+}
+
 /** __set_oom_adj(). */
 function setOomAdj(
   state: OomState,
@@ -159,6 +180,11 @@ function setOomAdj(
   ctx: KnobContext
 ): KnobWriteResult {
   const printk: { timeNs: number; level: number; text: string }[] = []
+  // oom_adj_write() / oom_score_adj_write(), <= 4.6: task_lock(task); !task->mm => EINVAL. The
+  // task is the one /proc/<pid> names (the leader), so its own mm counts, not a sibling's.
+  if (ctx.profile.oomScore.writeNeedsMm === true && !leaderHasMm(target)) {
+    return { ok: false, errno: 'EINVAL' }
+  }
   if (legacy) {
     if (adj < target.oomScoreAdj && !writer.capSysResource) return { ok: false, errno: 'EACCES' }
     if (!ctx.once.oomAdjDeprecatedWarned) {

@@ -36,6 +36,12 @@ export interface OomScoreRules {
   /** oom_score_adj writes propagate to other processes sharing the mm:
    * 'none' (3.x), 'usersGtThreads' (4.8–5.9), 'multiprocessFlag' (>= 5.10). */
   adjPropagation: 'none' | 'usersGtThreads' | 'multiprocessFlag'
+  /** oom_adj_write() / oom_score_adj_write(), <= 4.6: a target whose task->mm is NULL (kernel
+   * thread, leader past exit_mm) is refused with EINVAL; >= 4.7 the check is gone. */
+  writeNeedsMm?: boolean
+  /** oom_adj_read() caps the value at OOM_ADJUST_MAX (>= 5.10); before, oom_score_adj 942..999
+   * reads 16. */
+  oomAdjReadCapped?: boolean
 }
 
 /** select_bad_process() / oom_evaluate_task(). */
@@ -59,7 +65,8 @@ export interface OutOfMemoryRules {
   notifierSkipsSysrq: boolean
   /** The !__GFP_FS rule: 'gfpNonZero' (<= 6.1: gfp 0 passes), 'always' (>= 6.6). */
   nofsCheck: 'gfpNonZero' | 'always'
-  /** >= 5.4: memcg OOMs are exempt from the !__GFP_FS rule. */
+  /** >= 5.4: memcg OOMs are exempt from the !__GFP_FS rule. Also true for 3.x, whose
+   * mem_cgroup_out_of_memory() never ran it; 4.x memcg OOMs go through out_of_memory(). */
   nofsMemcgExempt: boolean
   /** No killable task: 'panicNoKillable' (<= 4.18: panic("Out of memory and no killable
    * processes...")), 'warnThenDeadlock' (>= 4.19: pr_warn then panic("System is deadlocked
@@ -81,7 +88,8 @@ export interface OutOfMemoryRules {
 export interface KillRules {
   /** <= 5.0: "Kill process ... or sacrifice child" and the prefer-children heuristic. */
   sacrificeChild: boolean
-  /** Format of the sacrifice line's score: 3.x '%d', later '%u'. */
+  /** Format of the sacrifice line's score: 3.x '%d' (signed int), later '%u' (unsigned int). */
+  sacrificeScoreSigned?: boolean
   /** 3.x: "Kill process %d (%s) sharing same memory" per sharer, skipping adj -1000;
    * >= 4.15-ish: silent SIGKILL, init pins the mm ("has mm pinned by"). */
   sharers: 'sharingSameMemoryLine' | 'initPins'
@@ -234,7 +242,12 @@ const v3_10: KernelProfile = {
     skipOomSkipAndVfork: false,
     shmemCounter: false
   },
-  oomScore: { form: 'scaled', adjPropagation: 'none' },
+  oomScore: {
+    form: 'scaled',
+    adjPropagation: 'none',
+    writeNeedsMm: true,
+    oomAdjReadCapped: false
+  },
   select: {
     scan: 'threads',
     tieKeepsLeader: true,
@@ -245,7 +258,8 @@ const v3_10: KernelProfile = {
   outOfMemory: {
     notifierSkipsSysrq: false,
     nofsCheck: 'gfpNonZero',
-    nofsMemcgExempt: false,
+    // 3.x: mem_cgroup_out_of_memory() is a separate path with no __GFP_FS test.
+    nofsMemcgExempt: true,
     noKillable: 'panicNoKillable',
     allocatingTaskCpusetCheck: false,
     exitingCheck: 'pfExiting',
@@ -253,6 +267,7 @@ const v3_10: KernelProfile = {
   },
   kill: {
     sacrificeChild: true,
+    sacrificeScoreSigned: true,
     sharers: 'sharingSameMemoryLine',
     alreadyExitingLine: false,
     oomGroup: false,
@@ -312,14 +327,20 @@ const v4_19 = variant(v3_10, {
     skipOomSkipAndVfork: true,
     shmemCounter: true
   },
-  oomScore: { adjPropagation: 'usersGtThreads' },
+  oomScore: { adjPropagation: 'usersGtThreads', writeNeedsMm: false },
   select: { scan: 'processes' },
   outOfMemory: {
+    nofsMemcgExempt: false,
     noKillable: 'warnThenDeadlock',
     exitingCheck: 'taskWillFreeMem',
     sysrqExempt: true
   },
-  kill: { sharers: 'initPins', oomGroup: true, vmOomKillCounter: true },
+  kill: {
+    sharers: 'initPins',
+    sacrificeScoreSigned: false,
+    oomGroup: true,
+    vmOomKillCounter: true
+  },
   reaper: { present: true, showTaskOnFailure: true },
   alloc: {
     watermarks: 'scaleFactor',
@@ -345,7 +366,11 @@ const v5_10 = variant(v4_19, {
   version: '5.10.0',
   description: 'Linux 5.10 LTS: signed badness, oom-kill summary line, no sacrifice child',
   badness: { form: 'pagesSigned' },
-  oomScore: { form: 'signedTwoThirds', adjPropagation: 'multiprocessFlag' },
+  oomScore: {
+    form: 'signedTwoThirds',
+    adjPropagation: 'multiprocessFlag',
+    oomAdjReadCapped: true
+  },
   select: {
     tieKeepsLeader: false,
     unkillableChecksMemcgAndMems: false,

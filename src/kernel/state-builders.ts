@@ -63,8 +63,9 @@ export function makeMm(
     file: partial.file ?? sum('file'),
     shmem: partial.shmem ?? sum('shmem'),
     swapEnts: partial.swapEnts ?? 0,
-    totalVm: partial.totalVm ?? sum('pages'),
+    // The counters oom_badness() reads come first (one cache line for the victim scan).
     pgtablesBytes: partial.pgtablesBytes ?? 0,
+    totalVm: partial.totalVm ?? sum('pages'),
     vmas,
     flags: makeMmFlags(partial.flags),
     mmapLockHeld: partial.mmapLockHeld ?? false
@@ -89,13 +90,13 @@ export function makeProcess(partial: Partial<Process> & { pid: number }): Proces
   const p: Process = {
     pid: partial.pid,
     kthread,
-    mmId: kthread ? null : partial.pid,
-    threads: [makeThread({ tid: partial.pid, comm })],
-    oomScoreAdj: 0,
     oomVictimMmId: null,
     oomOrigin: false,
-    inVfork: false,
+    oomScoreAdj: 0,
+    mmId: kthread ? null : partial.pid,
     capSysAdmin: false,
+    threads: [makeThread({ tid: partial.pid, comm })],
+    inVfork: false,
     memsAllowed: [0],
     comm,
     ppid: 1,

@@ -68,6 +68,9 @@ export function processWillExit(p: Process, thread: Thread | null): boolean {
  * is every other process sharing the mm (trivially true when mm_users <= 1).
  */
 export function taskWillFreeMem(state: OomState, p: Process, thread: Thread | null): boolean {
+  // task_will_free_mem(): task->mm of the task itself (current, or the chosen leader); a task
+  // past exit_mm is "not going to free anything" even if other threads still hold the mm.
+  if (thread !== null && thread.mmReleased) return false
   const mm = liveMm(p, state)
   if (mm === null) return false
   if (!processWillExit(p, thread)) return false

@@ -167,14 +167,15 @@ describe('constrained_alloc() and totalpages', () => {
       s.processes.find(p => p.pid === 101)!.memsAllowed = [1]
       return s
     }
-    const o = outOfMemory(mk(), globalOc(100), ctxFor(prof('6.11')))
+    // A user page (GFP_HIGHUSER_MOVABLE carries __GFP_HARDWALL): the cpuset wall applies.
+    const o = outOfMemory(mk(), globalOc(100, { gfpMask: 0x100cca }), ctxFor(prof('6.11')))
     expect(o.constraint).toBe('CONSTRAINT_CPUSET')
     expect(o.totalPages).toBe(401_000)
     // 101 lives on node 1 only: not cpuset-eligible, 102 is chosen.
     expect(o.victimPid).toBe(102)
     expect(o.ranking.find(r => r.pid === 101)?.skip).toBe('cpuset')
     expect(
-      outOfMemory(mk(), globalOc(100, { gfpMask: 0x6000c0 }), ctxFor(prof('4.19'))).totalPages
+      outOfMemory(mk(), globalOc(100, { gfpMask: 0x6200ca }), ctxFor(prof('4.19'))).totalPages
     ).toBe(501_000)
   })
 
