@@ -1,0 +1,412 @@
+/**
+ * @module Page faults and the other ways a process gains or loses memory: anonymous faults with
+ * their page-table pages (do_anonymous_page / __pte_alloc / __pmd_alloc), page-cache reads
+ * and writes, shmem, munmap and exit. Each returns VM_FAULT_OOM-style results for the caller
+ * (the simulator) to route to pagefault_out_of_memory per profile.
+ *
+ * Units: pages. Vma.start is a virtual page number (address >> 12).
+ */
+import type { Mm, Process, Vma } from '../types.ts'
+import { PAGE_SIZE } from '../types.ts'
+import { allocPages, type AllocHooks, type AllocTask } from './page-alloc.ts'
+import { decodeGfp, gfpFromNames } from './gfp-bits.ts'
+import { chargeMargin, tryCharge, type ChargeHooks } from './memcg-charge.ts'
+import { uncharge } from './reclaim.ts'
+import { freeToBuddy } from './zone.ts'
+import { placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
+
+/** PTRS_PER_PTE and PTRS_PER_PMD on x86_64. */
+export const PTRS_PER_PTE = 512
+export const PTRS_PER_PMD = 512
+
+/** Page-cache read chunk (pages): a 2 MiB readahead window. */
+export const READ_CHUNK = 512
+
+/** Pages already faulted in (the fill point) of each VMA. */
+export const vmaTouched = new WeakMap<Vma, number>()
+
+/** ok; oom = VM_FAULT_OOM; blocked/wait = retry later; killed = fatal signal; sigbus unused. */
+export type FaultStatus = 'ok' | 'oom' | 'blocked' | 'killed' | 'wait' | 'sigbus'
+
+/** The outcome of a fault or page-cache operation. */
+export interface FaultResult {
+  status: FaultStatus
+  /** Pages faulted in. */
+  done: number
+  /** The gfp and order of the failing allocation (for VM_FAULT_OOM). */
+  gfpMask?: number
+  /** For 'blocked': what the task waits for. */
+  waitFor?: 'oom-victim' | 'writeback' | 'nofail'
+}
+
+/** Everything a fault needs from outside: the allocator and charge hooks. */
+export type FaultHooks = AllocHooks & ChargeHooks
+
+function withWait(r: FaultResult, waitFor: FaultResult['waitFor']): FaultResult {
+  if (waitFor !== undefined) r.waitFor = waitFor
+  return r
+}
+
+/** The allocating context of a process. */
+export function taskOf(p: Process): AllocTask {
+  const t = p.threads[0]
+  return {
+    pid: p.pid,
+    comm: p.comm,
+    oomVictim: p.oomVictimMmId !== null || p.memdie,
+    pfMemalloc: false,
+    dumpcore: p.coreDumping,
+    cpusetMems: p.memsAllowed.length > 0 ? p.memsAllowed : null,
+    mempolicy: t?.mempolicyNodes ?? null,
+    preferredNode: t?.mempolicyNodes?.[0] ?? p.memsAllowed[0] ?? 0,
+    fatalSignal: p.sigkillPending
+  }
+}
+
+function addPlaced(
+  w: World,
+  placed: readonly number[],
+  kind: 'anon' | 'pgtable' | 'file' | 'shmem' | 'unevictable',
+  mm: Mm | null,
+  file: CachedFile | null,
+  locked: boolean
+): void {
+  const pl = mm !== null ? placementOf(w, mm.id) : null
+  for (let i = 0; i < placed.length; i++) {
+    const n = placed[i] ?? 0
+    if (n === 0) continue
+    const z = w.zones[i]
+    if (z === undefined) continue
+    switch (kind) {
+      case 'anon':
+        if (locked) z.stats.unevictable += n
+        else z.stats.activeAnon += n
+        if (locked) z.stats.mlocked += n
+        if (pl !== null) pl.anonZones[i] = (pl.anonZones[i] ?? 0) + n
+        break
+      case 'pgtable':
+        z.stats.pagetables += n
+        if (pl !== null) pl.pgtableZones[i] = (pl.pgtableZones[i] ?? 0) + n
+        break
+      case 'file':
+        z.stats.inactiveFile += n
+        break
+      case 'shmem':
+        z.stats.activeAnon += n
+        break
+      case 'unevictable':
+        z.stats.unevictable += n
+        break
+    }
+    if (file !== null) file.zones[i] = (file.zones[i] ?? 0) + n
+  }
+}
+
+/** Allocate `pages` page-table pages for an mm (pte_alloc_one / pmd_alloc_one). */
+function allocPgtable(w: World, p: Process, mm: Mm, pages: number, hooks: FaultHooks): FaultResult {
+  const gfp = gfpFromNames(w.profile.alloc.pgtableGfp, w.profile)
+  const r = allocPages(w, { site: 'pgtable', gfp, order: 0, count: pages, task: taskOf(p) }, hooks)
+  addPlaced(w, r.placed, 'pgtable', mm, null, false)
+  mm.pgtablesBytes += r.got * PAGE_SIZE
+  const g = decodeGfp(gfp, w.profile)
+  if (r.got > 0 && g.account) {
+    usageOf(w, p.memcg).pagetables += r.got
+    tryCharge(w, p.memcg, r.got, { ...g, order: 0 }, hooks, { inUserFault: true, oomVictim: false })
+  }
+  if (r.status === 'ok') return { status: 'ok', done: r.got }
+  return withWait(
+    { status: r.status === 'failed' ? 'oom' : r.status, done: r.got, gfpMask: gfp },
+    r.waitFor
+  )
+}
+
+/**
+ * Fault in `pages` new anonymous pages of `vma`, in address order, allocating a PTE page at
+ * each 512-page boundary (and a PMD page at each 1 GiB boundary) first, as do_pte_missing ->
+ * __pte_alloc does. Stops at the first failure.
+ */
+export function faultAnon(
+  w: World,
+  p: Process,
+  mm: Mm,
+  vma: Vma,
+  pages: number,
+  hooks: FaultHooks
+): FaultResult {
+  const anonGfp = gfpFromNames(w.profile.alloc.anonFaultGfp, w.profile)
+  const g = decodeGfp(anonGfp, w.profile)
+  let done = 0
+  let touched = vmaTouched.get(vma) ?? 0
+  const limit = Math.min(pages, vma.pages - touched)
+  while (done < limit) {
+    const vpn = vma.start + touched
+    const first = touched === 0
+    if (first || vpn % PTRS_PER_PTE === 0) {
+      const needPmd = first || vpn % (PTRS_PER_PTE * PTRS_PER_PMD) === 0
+      if (needPmd) {
+        const r = allocPgtable(w, p, mm, 1, hooks)
+        if (r.status !== 'ok') return { ...r, done }
+      }
+      const r = allocPgtable(w, p, mm, 1, hooks)
+      if (r.status !== 'ok') return { ...r, done }
+    }
+    // A fatal signal (e.g. this task was just chosen as the OOM victim) ends the fault loop:
+    // the signal is handled on the way back to user space.
+    if (p.sigkillPending) return { status: 'killed', done }
+    const slotEnd = (Math.floor(vpn / PTRS_PER_PTE) + 1) * PTRS_PER_PTE
+    let n = Math.min(limit - done, slotEnd - vpn)
+    // Do not allocate past the memcg limit in one go: the charge that can fail is made for a
+    // single folio, as the kernel does, so an OOM report sees every earlier page accounted.
+    const margin = chargeMargin(w, p.memcg).margin
+    if (margin < n) n = Math.max(1, margin)
+    // Pages allocated before an OOM inside allocPages are accounted to the mm first.
+    let committed = 0
+    const account = (placed: number[], blocks: number): void => {
+      addPlaced(w, placed, 'anon', mm, null, vma.locked)
+      mm.anon += blocks
+      vma.anon += blocks
+      committed += blocks
+    }
+    const r = allocPages(
+      w,
+      { site: 'anon-fault', gfp: anonGfp, order: 0, count: n, task: taskOf(p), commit: account },
+      hooks
+    )
+    const got = r.got
+    const rest = got - committed
+    // mem_cgroup_charge() after the folio is allocated and before it is mapped.
+    let charged = got
+    let chargeStatus: FaultStatus = 'ok'
+    if (got > 0) {
+      const c = tryCharge(w, p.memcg, got, { ...g, order: 0 }, hooks, {
+        inUserFault: true,
+        oomVictim: p.oomVictimMmId !== null
+      })
+      if (c.status !== 'ok') {
+        charged = c.charged
+        chargeStatus = c.status === 'nomem' ? 'oom' : c.status
+      }
+    }
+    // Map what was charged; free what was not (the uncommitted pages first).
+    const keepRest = Math.max(0, Math.min(rest, charged - committed))
+    const drop = proportional(r.placed, rest - keepRest)
+    if (rest - keepRest > 0) freePlaced(w, drop)
+    account(
+      r.placed.map((v, i) => v - (drop[i] ?? 0)),
+      keepRest
+    )
+    if (charged < committed - keepRest) {
+      const excess = committed - charged
+      releaseAnonPlaced(w, mm, placementOf(w, mm.id).anonZones, excess)
+      mm.anon -= excess
+      vma.anon -= excess
+    }
+    usageOf(w, p.memcg).anon += charged
+    touched += charged
+    done += charged
+    vmaTouched.set(vma, touched)
+    if (chargeStatus !== 'ok') return { status: chargeStatus, done, gfpMask: anonGfp }
+    if (r.status !== 'ok') {
+      return withWait(
+        { status: r.status === 'failed' ? 'oom' : r.status, done, gfpMask: anonGfp },
+        r.waitFor
+      )
+    }
+  }
+  return { status: 'ok', done }
+}
+
+/** Give never-mapped pages back to their zones. */
+function freePlaced(w: World, placed: readonly number[]): void {
+  placed.forEach((n, i) => {
+    const z = w.zones[i]
+    if (z !== undefined && n > 0) freeToBuddy(z, n, 'M')
+  })
+}
+
+function releaseAnonPlaced(w: World, mm: Mm, placed: readonly number[], pages: number): void {
+  const pl = placementOf(w, mm.id)
+  const take = proportional(placed, pages)
+  for (let i = 0; i < take.length; i++) {
+    const n = take[i] ?? 0
+    if (n === 0) continue
+    const z = w.zones[i]
+    if (z === undefined) continue
+    z.stats.activeAnon = Math.max(0, z.stats.activeAnon - n)
+    pl.anonZones[i] = (pl.anonZones[i] ?? 0) - n
+    freeToBuddy(z, n, 'M')
+  }
+}
+
+/** Free `pages` anonymous pages of an mm (munmap, reaping, exit), newest VMAs first. */
+export function freeAnon(w: World, mm: Mm, pages: number, memcg: string | null): number {
+  const n = Math.min(pages, mm.anon)
+  if (n <= 0) return 0
+  const pl = placementOf(w, mm.id)
+  const take = proportional(pl.anonZones, n)
+  const lockedTotal = mm.vmas.reduce((a, v) => a + (v.locked ? v.anon : 0), 0)
+  for (let i = 0; i < take.length; i++) {
+    const k = take[i] ?? 0
+    if (k === 0) continue
+    const z = w.zones[i]
+    if (z === undefined) continue
+    pl.anonZones[i] = (pl.anonZones[i] ?? 0) - k
+    // Locked pages sit on the unevictable list.
+    const lockedShare = mm.anon > 0 ? Math.round((k * lockedTotal) / mm.anon) : 0
+    z.stats.unevictable = Math.max(0, z.stats.unevictable - lockedShare)
+    z.stats.mlocked = Math.max(0, z.stats.mlocked - lockedShare)
+    const rest = k - lockedShare
+    const fromInactive = Math.min(rest, z.stats.inactiveAnon)
+    z.stats.inactiveAnon -= fromInactive
+    z.stats.activeAnon = Math.max(0, z.stats.activeAnon - (rest - fromInactive))
+    freeToBuddy(z, k, 'M')
+  }
+  mm.anon -= n
+  if (memcg !== null) {
+    usageOf(w, memcg).anon -= n
+    uncharge(w, memcg, n)
+  }
+  return n
+}
+
+/** Free an mm's page tables (exit_mmap / free_pgtables). */
+export function freePgtables(w: World, mm: Mm, memcg: string | null): void {
+  const pl = placementOf(w, mm.id)
+  let total = 0
+  for (let i = 0; i < pl.pgtableZones.length; i++) {
+    const n = pl.pgtableZones[i] ?? 0
+    if (n === 0) continue
+    const z = w.zones[i]
+    if (z === undefined) continue
+    z.stats.pagetables = Math.max(0, z.stats.pagetables - n)
+    freeToBuddy(z, n, 'U')
+    pl.pgtableZones[i] = 0
+    total += n
+  }
+  mm.pgtablesBytes = 0
+  if (memcg !== null && total > 0) {
+    usageOf(w, memcg).pagetables -= total
+    uncharge(w, memcg, total)
+  }
+}
+
+/** Release swap entries of an mm (exit). */
+export function freeSwapEnts(w: World, mm: Mm, memcg: string | null): void {
+  let left = mm.swapEnts
+  for (const d of w.mem.swap) {
+    const n = Math.min(left, d.used)
+    d.used -= n
+    left -= n
+  }
+  if (memcg !== null) {
+    usageOf(w, memcg).swap -= mm.swapEnts
+    for (const m of w.oom.memcgs.values())
+      if (memcg === m.path || memcg.startsWith(m.path === '/' ? '/' : `${m.path}/`))
+        m.swapUsage = Math.max(0, m.swapUsage - mm.swapEnts)
+  }
+  mm.swapEnts = 0
+}
+
+/**
+ * Read (and optionally map, or dirty) `pages` of a file into the page cache on behalf of a
+ * process. Page cache uses the mapping's gfp (GFP_HIGHUSER_MOVABLE); ramfs pages are
+ * unevictable, tmpfs pages are shmem.
+ */
+export function readFile(
+  w: World,
+  p: Process,
+  mm: Mm | null,
+  file: CachedFile,
+  pages: number,
+  opts: { map: boolean; dirty: boolean },
+  hooks: FaultHooks
+): FaultResult {
+  const want = Math.max(0, Math.min(pages, file.sizePages - file.cached - file.swapped))
+  const gfp = gfpFromNames(['GFP_HIGHUSER_MOVABLE'], w.profile)
+  const g = decodeGfp(gfp, w.profile)
+  const kind =
+    file.kind === 'ramfs' || file.mlocked ? 'unevictable' : file.kind === 'tmpfs' ? 'shmem' : 'file'
+  let got = 0
+  // Read in readahead-sized chunks, each added to the page cache (and reclaimable) before the
+  // next is allocated, so a streaming read larger than RAM recycles its own cache.
+  while (got < want) {
+    const chunk = Math.min(READ_CHUNK, want - got)
+    const r = allocPages(
+      w,
+      { site: 'pagecache', gfp, order: 0, count: chunk, task: taskOf(p) },
+      hooks
+    )
+    addPlaced(w, r.placed, kind, null, file, false)
+    got += r.got
+    file.cached += r.got
+    const node = w.mem.nodes[0]
+    if (node !== undefined) {
+      node.counters.filePages += r.got
+      if (file.kind === 'tmpfs') node.counters.shmem += r.got
+    }
+    const u = usageOf(w, file.memcg)
+    if (file.kind === 'tmpfs') u.shmem += r.got
+    else u.file += r.got
+    if (r.got > 0)
+      tryCharge(w, file.memcg, r.got, { ...g, order: 0 }, hooks, {
+        inUserFault: true,
+        oomVictim: false
+      })
+    if (r.status !== 'ok') {
+      finishMap()
+      return withWait(
+        { status: r.status === 'failed' ? 'oom' : r.status, done: got, gfpMask: gfp },
+        r.waitFor
+      )
+    }
+    if (p.sigkillPending) {
+      finishMap()
+      return { status: 'killed', done: got }
+    }
+  }
+  finishMap()
+  return { status: 'ok', done: got }
+
+  function finishMap(): void {
+    const touchedPages = Math.min(pages, file.cached)
+    if (opts.dirty && file.kind === 'disk') {
+      const newDirty = Math.min(touchedPages, file.cached - file.dirty - file.writeback)
+      file.dirty += newDirty
+      const node = w.mem.nodes[0]
+      if (node !== undefined) node.counters.dirty += newDirty
+      const share = proportional(file.zones, newDirty)
+      share.forEach((n, i) => {
+        const z = w.zones[i]
+        if (z !== undefined) z.stats.writePending += n
+      })
+    }
+    if (opts.map && mm !== null) {
+      const before = file.mappedBy.get(mm.id) ?? 0
+      const after = Math.max(before, touchedPages)
+      file.mappedBy.set(mm.id, after)
+      const delta = after - before
+      if (file.kind === 'tmpfs') mm.shmem += delta
+      else mm.file += delta
+      const node = w.mem.nodes[0]
+      if (node !== undefined) node.counters.mapped += delta
+      const v = mm.vmas.find(x => !x.anonymous && x.pages >= after)
+      if (v !== undefined) {
+        if (file.kind === 'tmpfs') v.shmem += delta
+        else v.file += delta
+      }
+    }
+  }
+}
+
+/** Drop a process's mapping of every file (exit/munmap): MM_FILEPAGES/MM_SHMEMPAGES go to 0. */
+export function unmapFiles(w: World, mm: Mm): void {
+  for (const f of w.files.values()) {
+    const n = f.mappedBy.get(mm.id)
+    if (n === undefined) continue
+    f.mappedBy.delete(mm.id)
+    const node = w.mem.nodes[0]
+    if (node !== undefined) node.counters.mapped = Math.max(0, node.counters.mapped - n)
+  }
+  mm.file = 0
+  mm.shmem = 0
+}

@@ -1,0 +1,192 @@
+/**
+ * @module Zones and their buddy free areas, kept as counts (never one object per page).
+ *
+ * Units: pages. A zone's `free` is NR_FREE_PAGES (buddy lists only); pages parked on the
+ * per-CPU lists (`pcp`) are free but excluded from `free`, as in the kernel.
+ */
+
+/** Zone types in zone-index order (include/linux/mmzone.h, x86_64 then the 32-bit HighMem). */
+export type ZoneType = 'DMA' | 'DMA32' | 'Normal' | 'HighMem' | 'Movable'
+
+/** MAX_ORDER / NR_PAGE_ORDERS: orders 0..10 on x86_64. */
+export const NR_ORDERS = 11
+/** PAGE_ALLOC_COSTLY_ORDER. */
+export const COSTLY_ORDER = 3
+
+/** Migrate types tracked on the free lists, with show_mem's letters. */
+export const MIGRATE_TYPES = ['U', 'M', 'E', 'H'] as const
+export type MigrateType = (typeof MIGRATE_TYPES)[number]
+const MT_INDEX: Record<MigrateType, number> = { U: 0, M: 1, E: 2, H: 3 }
+
+/** Per-zone LRU and stat counters (pages). */
+export interface ZoneStats {
+  activeAnon: number
+  inactiveAnon: number
+  activeFile: number
+  inactiveFile: number
+  unevictable: number
+  mlocked: number
+  /** NR_ZONE_WRITE_PENDING: dirty + writeback file pages. */
+  writePending: number
+  kernelStack: number
+  pagetables: number
+  slabReclaimable: number
+  slabUnreclaimable: number
+  /** Other kernel allocations that are on no LRU (drivers, vmalloc, ...). */
+  kernelOther: number
+  bounce: number
+}
+
+/** One zone of one node. */
+export interface Zone {
+  node: number
+  type: ZoneType
+  /** Index in node_zones (position in lowmem_reserve[]). */
+  idx: number
+  presentPages: number
+  managedPages: number
+  /** Managed pages when the boot-time watermarks / lowmem_reserve were set up. */
+  initManagedPages: number
+  wmarkMin: number
+  wmarkLow: number
+  wmarkHigh: number
+  wmarkPromo: number
+  boost: number
+  /** lowmem_reserve[] indexed by the class zone index (one per zone slot). */
+  lowmemReserve: number[]
+  /** NR_FREE_PAGES. */
+  free: number
+  /** Free blocks per order and migrate type: freeArea[order][mt] = number of blocks. */
+  freeArea: number[][]
+  /** Pages on the per-CPU lists (all CPUs) and on the local CPU's list. */
+  pcp: number
+  localPcp: number
+  stats: ZoneStats
+}
+
+export function emptyZoneStats(): ZoneStats {
+  return {
+    activeAnon: 0,
+    inactiveAnon: 0,
+    activeFile: 0,
+    inactiveFile: 0,
+    unevictable: 0,
+    mlocked: 0,
+    writePending: 0,
+    kernelStack: 0,
+    pagetables: 0,
+    slabReclaimable: 0,
+    slabUnreclaimable: 0,
+    kernelOther: 0,
+    bounce: 0
+  }
+}
+
+/** An empty free area (11 orders x 4 migrate types). */
+export function emptyFreeArea(): number[][] {
+  return Array.from({ length: NR_ORDERS }, () => [0, 0, 0, 0])
+}
+
+/**
+ * Put `pages` free pages into the buddy lists as the largest blocks that fit (a freed range is
+ * contiguous, so it coalesces), of migrate type `mt`. Updates `free`.
+ */
+export function freeToBuddy(
+  zone: Zone,
+  pages: number,
+  mt: MigrateType = 'M',
+  maxOrder = NR_ORDERS - 1
+): void {
+  if (pages <= 0) return
+  zone.free += pages
+  const t = MT_INDEX[mt]
+  const area = zone.freeArea
+  let rest = pages
+  // Start at the highest order that can hold a block of what is left.
+  const top = rest < 0x40000000 ? 31 - Math.clz32(rest) : NR_ORDERS - 1
+  for (let order = Math.min(maxOrder, NR_ORDERS - 1, top); order >= 0 && rest > 0; order--) {
+    const n = Math.floor(rest / (1 << order))
+    if (n > 0) {
+      const row = area[order] as number[]
+      row[t] = (row[t] as number) + n
+      rest -= n << order
+    }
+  }
+}
+
+/** Migrate-type fallback order per requested type (find_suitable_fallback, simplified). */
+const FALLBACK: Record<MigrateType, readonly number[]> = {
+  U: [0, 2, 1, 3],
+  E: [2, 0, 1, 3],
+  M: [1, 2, 0, 3],
+  H: [3, 0, 2, 1]
+}
+
+/**
+ * Take `pages` pages of order `order` blocks (count = pages >> order blocks) out of the buddy
+ * lists, smallest suitable block first, splitting larger blocks (__rmqueue_smallest, then the
+ * fallback types). O(orders x types) whatever the count. Returns the pages actually taken.
+ */
+export function takeFromBuddy(zone: Zone, pages: number, order: number, mt: MigrateType): number {
+  const need = 1 << order
+  let blocks = Math.floor(pages / need)
+  let taken = 0
+  const fallback = FALLBACK[mt]
+  const area = zone.freeArea
+  for (let i = 0; i < fallback.length && blocks > 0; i++) {
+    const t = fallback[i] as number
+    for (let o = order; o < NR_ORDERS && blocks > 0; o++) {
+      const row = area[o] as number[]
+      const have = row[t] as number
+      if (have === 0) continue
+      // Each block of order o yields 2^(o-order) blocks of the wanted order.
+      const per = 2 ** (o - order)
+      const useBlocks = Math.min(have, Math.ceil(blocks / per))
+      const got = Math.min(blocks, useBlocks * per)
+      row[t] = have - useBlocks
+      // The last split block leaves a remainder of (useBlocks*per - got) wanted-order blocks.
+      const leftover = (useBlocks * per - got) * need
+      if (leftover > 0) {
+        zone.free -= leftover
+        freeToBuddy(zone, leftover, MIGRATE_TYPES[t] ?? 'M')
+      }
+      blocks -= got
+      taken += got * need
+    }
+  }
+  zone.free -= taken
+  return taken
+}
+
+/** Is there a free block of at least `order` in any of the pcp migrate types (U, M, E)? */
+export function hasFreeBlock(zone: Zone, order: number): boolean {
+  for (let o = order; o < NR_ORDERS; o++) {
+    const row = zone.freeArea[o]
+    if (row !== undefined && ((row[0] ?? 0) > 0 || (row[1] ?? 0) > 0 || (row[2] ?? 0) > 0))
+      return true
+  }
+  return false
+}
+
+/** The buddy line of show_mem: block count per order and the letters of non-empty types. */
+export function buddySummary(zone: Zone): { count: number; types: string }[] {
+  return zone.freeArea.map(row => {
+    let count = 0
+    let types = ''
+    for (let t = 0; t < MIGRATE_TYPES.length; t++) {
+      const n = row[t] ?? 0
+      count += n
+      if (n > 0) types += MIGRATE_TYPES[t] ?? ''
+    }
+    return { count, types }
+  })
+}
+
+/** Sum of all buddy blocks in pages (should equal `free`). */
+export function buddyPages(zone: Zone): number {
+  let sum = 0
+  zone.freeArea.forEach((row, order) => {
+    for (const n of row) sum += n * 2 ** order
+  })
+  return sum
+}

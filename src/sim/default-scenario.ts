@@ -1,0 +1,114 @@
+/**
+ * @module The built-in default scenario (`oomkit simulate` with no FILE): seed 003's run, an
+ * 8 GiB QEMU guest with no swap on 6.11 where `stress-ng -m 1 --vm-bytes 10G` grows its worker
+ * until the page allocator fails a page-table allocation and the OOM killer takes pid 116.
+ * The text is also shipped as examples/stress-ng-6.11.yaml (a test keeps the two identical).
+ */
+export const DEFAULT_SCENARIO_NAME = 'stress-ng-6.11.yaml'
+
+/** The default scenario's YAML text (parse it with parseScenario). */
+export const DEFAULT_SCENARIO_YAML = `# The default scenario: seed 003 / cnnotes611_1.log.
+# An 8 GiB QEMU guest (no swap, initramfs root on ramfs) running Linux 6.11 with
+# vm.overcommit_memory=1. stress-ng's VM worker (pid 116, oom_score_adj 1000) maps 10 GiB and
+# touches it page by page; its siblings run at oom_score_adj -1000. The OOM comes when the
+# Normal zone reaches its min watermark and the next page-table page (pte_alloc_one,
+# GFP_KERNEL_ACCOUNT|__GFP_COMP|__GFP_ZERO) cannot be allocated: the lower zones are held back
+# by lowmem_reserve for a GFP_KERNEL request, while the movable anon pages could still use them.
+name: stress-ng 10G on an 8 GiB guest (Linux 6.11)
+description: Seed 003's stress-ng run; pid 116 is killed with 1995157 anon pages resident.
+profile: '6.11'
+seed: 3
+duration: 60s
+machine:
+  hz: 1000
+  cpus: 2
+  kernelRelease: 6.11.0-10669-g11a299a7933e-dirty
+  build: '#15'
+  hardware: QEMU Standard PC (Q35 + ICH9, 2009), BIOS Arch Linux 1.16.3-1-1 04/01/2014
+  config: { thp: false, hugetlb: true, cma: true, memoryFailure: true }
+  nodes:
+    - zones:
+        - { type: DMA, present: 15992kB, managed: 15360kB, pcp: 8kB, localPcp: 8kB }
+        # The initrd was freed after boot: watermarks and lowmem_reserve were computed with
+        # fewer managed DMA32 pages (that is why low-min is 485 pages, not 491).
+        - type: DMA32
+          present: 2080640kB
+          managed: 1964520kB
+          bootManaged: 1940800kB
+          pcp: 14484kB
+          localPcp: 13260kB
+        - { type: Normal, present: 6291456kB, managed: 6138744kB, pcp: 19972kB, localPcp: 14156kB }
+  swap: []
+  hugepages:
+    - { sizeKb: 1048576, total: 0 }
+    - { sizeKb: 2048, total: 0 }
+  kernel:
+    slabReclaimable: 878
+    slabUnreclaimable: 5771
+    kernelStack: 516
+    pagetables: 37
+    other: 2600
+sysctl:
+  vm.overcommit_memory: 1
+files:
+  # The initramfs root (ramfs: unevictable page cache) and stress-ng's shared memory segment.
+  - { path: /, size: 4653, fs: ramfs }
+  - { path: /dev/shm/stress-ng, size: 4157, fs: tmpfs }
+processes:
+  - pid: 1
+    comm: init
+    ppid: 0
+    rss: { anon: 0 }
+    pgtables: 4
+  - pid: 111
+    comm: sh
+    totalVm: 431
+    pgtables: 12
+    vmas:
+      - { name: heap, size: 32, resident: 32 }
+      - { name: text, size: 257, kind: file, file: /, resident: 257 }
+  - pid: 114
+    comm: stress-ng
+    ppid: 111
+    oom_score_adj: -1000
+    totalVm: 7500
+    pgtables: 22
+    vmas:
+      - { name: heap, size: 96, resident: 96 }
+      - { name: text, size: 452, kind: file, file: /, resident: 452 }
+      - name: shm
+        size: 4128
+        kind: shmem
+        file: /dev/shm/stress-ng
+        shared: true
+        resident: 4128
+  - pid: 115
+    comm: stress-ng-vm
+    ppid: 114
+    oom_score_adj: -1000
+    totalVm: 7501
+    pgtables: 15
+    vmas:
+      - { name: heap, size: 84, resident: 84 }
+      - { name: text, size: 186, kind: file, file: /, resident: 186 }
+  - pid: 116
+    comm: stress-ng-vm
+    ppid: 115
+    oom_score_adj: 1000
+    totalVm: 2628942
+    pgtables: 16
+    exit: { delay: 5ms }
+    vmas:
+      - { name: heap, size: 1097, resident: 1097 }
+      - { name: text, size: 141, kind: file, file: /, resident: 141 }
+      # stress-ng --vm-bytes 10G: one 10 GiB private anonymous mapping, touched in order.
+      - { name: buf, start: 0x7f1bc2cb4000, size: 10G }
+timeline:
+  - { at: 28.8s, do: touch, pid: 116, vma: buf, size: 4M, every: 1ms, until: killed }
+expect:
+  victims: [116]
+  panic: false
+  logContains:
+    - 'stress-ng-vm invoked oom-killer: gfp_mask=0x440dc0(GFP_KERNEL_ACCOUNT|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=1000'
+    - 'Out of memory: Killed process 116 (stress-ng-vm) total-vm:10515768kB, anon-rss:7980628kB, file-rss:564kB, shmem-rss:0kB, UID:0 pgtables:15676kB oom_score_adj:1000'
+`

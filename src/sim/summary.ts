@@ -1,0 +1,117 @@
+/**
+ * @module The machine-readable summary of a run (`oomkit simulate --json`): victims in order,
+ * panics, allocation failures, ENOMEMs, tasks left stuck, and the final memory state.
+ *
+ * Units: pages unless a name ends in Kb; times in simulated ns.
+ */
+import type { Sim, VictimRecord } from './sim-state.ts'
+
+/** The summary of a run (`oomkit simulate --json`). */
+export interface RunSummary {
+  scenario: string
+  profile: string
+  endNs: number
+  victims: VictimRecord[]
+  panic: string | null
+  oomInvocations: number
+  allocFailures: { timeNs: number; pid: number | null; comm: string; gfp: number; order: number }[]
+  enomem: { timeNs: number; pid: number; bytes: number }[]
+  /** Tasks still looping in the allocator or waiting on a memcg at the end. */
+  stuck: { pid: number; reason: string }[]
+  survivors: number[]
+  final: {
+    zones: {
+      node: number
+      zone: string
+      free: number
+      min: number
+      low: number
+      high: number
+      managed: number
+    }[]
+    freePages: number
+    swapUsed: number
+    swapTotal: number
+    committedAs: number
+    processes: {
+      pid: number
+      comm: string
+      anon: number
+      file: number
+      shmem: number
+      swapEnts: number
+      totalVm: number
+      pgtablesBytes: number
+      oomScoreAdj: number
+    }[]
+    memcgs: {
+      path: string
+      usage: number
+      limit: number | null
+      events: Record<string, number>
+      eventsLocal: Record<string, number>
+      underOom: boolean
+    }[]
+  }
+  stats: { steps: number; allocEvents: number; reclaimedPages: number; swapOuts: number }
+}
+
+/** Build the summary at the end of a run. */
+export function buildSummary(sim: Sim): RunSummary {
+  const w = sim.w
+  return {
+    scenario: sim.scenario.name,
+    profile: sim.profile.name,
+    endNs: sim.nowNs,
+    victims: sim.victims,
+    panic: sim.panic,
+    oomInvocations: sim.oomInvocations,
+    allocFailures: sim.allocFailures,
+    enomem: sim.enomem,
+    stuck: [...sim.blocked.values()].map(b => ({ pid: b.pid, reason: b.reason })),
+    survivors: w.oom.processes.filter(p => !p.sigkillPending).map(p => p.pid),
+    final: {
+      zones: w.zones.map(z => ({
+        node: z.node,
+        zone: z.type,
+        free: z.free,
+        min: z.wmarkMin,
+        low: z.wmarkLow,
+        high: z.wmarkHigh,
+        managed: z.managedPages
+      })),
+      freePages: w.zones.reduce((a, z) => a + z.free, 0),
+      swapUsed: w.mem.swap.reduce((a, d) => a + d.used, 0),
+      swapTotal: w.mem.swap.reduce((a, d) => a + (d.active ? d.pages : 0), 0),
+      committedAs: w.mem.committedAs,
+      processes: w.oom.processes.map(p => {
+        const mm = p.mmId === null ? undefined : w.oom.mms.get(p.mmId)
+        return {
+          pid: p.pid,
+          comm: p.comm,
+          anon: mm?.anon ?? 0,
+          file: mm?.file ?? 0,
+          shmem: mm?.shmem ?? 0,
+          swapEnts: mm?.swapEnts ?? 0,
+          totalVm: mm?.totalVm ?? 0,
+          pgtablesBytes: mm?.pgtablesBytes ?? 0,
+          oomScoreAdj: p.oomScoreAdj
+        }
+      }),
+      memcgs: [...w.oom.memcgs.values()].map(m => ({
+        path: m.path,
+        usage: m.usage,
+        limit: m.limit,
+        events: { ...m.events },
+        eventsLocal: { ...m.eventsLocal },
+        underOom: m.underOom
+      }))
+    },
+    stats: {
+      steps: sim.steps,
+      allocEvents: w.stats.allocEvents,
+      reclaimedPages: w.stats.reclaimedPages,
+      swapOuts: w.stats.swapOuts
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { parseScenario, runScenario } from '../../src/sim/index.ts'
+import { profileNames } from '../../src/kernel/profiles.ts'
+
+const files = readdirSync('examples').filter(f => /\.(yaml|json)$/.test(f))
+
+describe('--profile works on every example', () => {
+  for (const f of files) {
+    it(f, () => {
+      const s = parseScenario(readFileSync(`examples/${f}`, 'utf8'), f)
+      for (const p of profileNames) {
+        const r = runScenario(s, { profile: p })
+        expect(r.summary.profile).toBe(p)
+        for (const l of r.log) expect(l.text).not.toMatch(/undefined|NaN|\[object/)
+        // Every victim got a "Killed process" line (or the report was rate limited).
+        for (const v of r.summary.victims) {
+          // "Killed process 801 (worker)", RHEL 6: "Killed process 801, UID 0, (worker)".
+          expect(r.log.some(l => new RegExp(`Killed process ${v.pid}[ ,]`).test(l.text))).toBe(true)
+        }
+      }
+    })
+  }
+})
