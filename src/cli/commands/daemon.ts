@@ -1,10 +1,71 @@
-/** @module `oomkit daemon`. */
+/** @module `oomkit daemon`: the userspace OOM killer (see src/daemon and docs/daemon.md). */
 import type { Register } from '../main.ts'
-import { notBuilt } from '../not-built.ts'
+import { EXIT } from '../errors.ts'
+import { checkConfig } from '../../daemon/check.ts'
+import { loadConfigFile } from '../../daemon/config-load.ts'
+import { createHostMemorySource } from '../../daemon/host-memory-source.ts'
+import { LiveHostSource } from '../../adapters/proc/live-host-source.ts'
+import { applyFlags } from '../../daemon/overrides.ts'
+import type { DaemonFlags } from '../../daemon/overrides.ts'
+import { resolveProfile, runDaemon } from '../../daemon/run.ts'
+import { resolve } from 'node:path'
 
-export const registerDaemon: Register = program => {
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+
+interface Options extends DaemonFlags {
+  config?: string
+  check?: boolean
+  json?: boolean
+  ffi?: boolean
+}
+
+export const registerDaemon: Register = (program, io, state) => {
   program
     .command('daemon')
     .description('A userspace OOM killer that acts before the kernel does')
-    .action(() => notBuilt('daemon'))
+    .option('-c, --config <file>', 'YAML config (see docs/daemon.md)')
+    .option('--check', 'validate the config, print what would be watched, and exit')
+    .option('--json', 'with --check: machine output')
+    .option('--dry-run', 'decide and journal, but signal nothing')
+    .option('--sort-by <key>', 'victim order: badness (kernel, default), rss, swap, growth')
+    .option('-m, --mem <term[,kill]>', 'MemAvailable thresholds, e.g. 10%,5% or 512M,256M')
+    .option('-s, --swap <term[,kill]>', 'SwapFree thresholds')
+    .option('--cgroup <dir[=term,kill]>', 'watch a memory cgroup directory (repeatable)', collect)
+    .option('--journal <file>', 'append the JSON-lines kill journal here')
+    .option('--metrics <host:port|off>', 'serve Prometheus metrics (loopback)')
+    .option('--prefer <regex>', 'prefer victims whose name matches (repeatable)', collect)
+    .option('--avoid <regex>', 'avoid victims whose name matches (repeatable)', collect)
+    .option('--ignore <regex>', 'never kill processes whose name matches (repeatable)', collect)
+    .option('--pre-kill <command>', 'run before each kill (victim in OOMKIT_* env vars)')
+    .option('--post-kill <command>', 'run after each kill')
+    .option('--profile <name>', 'kernel profile for badness (default: this kernel)')
+    .option('--log-level <level>', 'debug, info, warn, error')
+    .option('--no-ffi', 'do not load koffi: signal with kill(2), no process_mrelease/mlockall')
+    .action(async (opts: Options) => {
+      const file = opts.config ? resolve(io.cwd, opts.config) : null
+      const load = () => applyFlags(file ? loadConfigFile(file) : null, opts)
+      const config = load()
+      if (opts.check) {
+        const profile = resolveProfile(config.profile)
+        const report = checkConfig(
+          config,
+          profile.name,
+          createHostMemorySource(new LiveHostSource('/'))
+        )
+        if (opts.json) io.stdout.write(JSON.stringify(report) + '\n')
+        else {
+          io.stdout.write(`${file ?? '(defaults)'}: configuration OK\n`)
+          for (const line of report.lines) io.stdout.write(`  ${line}\n`)
+          for (const w of report.warnings) io.stderr.write(`oomkit: warning: ${w}\n`)
+        }
+        state.exitCode = EXIT.ok
+        return
+      }
+      state.exitCode = await runDaemon({
+        config,
+        reload: file ? load : null,
+        io,
+        ffi: opts.ffi === false ? 'fallback' : 'auto'
+      })
+    })
 }

@@ -1,0 +1,76 @@
+/**
+ * @module A MemorySource on top of the host adapter's `HostSource` (src/adapters/proc): meminfo,
+ * PSI, /proc/<pid>/status, oom_score_adj and user names come from it. What the daemon needs
+ * beyond that interface (a process's start time from stat field 22 and get_mm_rss from field 24,
+ * cmdline, exe and memory cgroup for rules, cached per process; one cgroup's counters every
+ * 100 ms rather than the whole tree) comes from the daemon's own live reader.
+ */
+import type { HostSource } from '../adapters/proc/host-source.ts'
+import { createLiveSource } from './live-source.ts'
+import type { MemorySource } from './memory-source.ts'
+import type { MemInfo, ProcReading, Psi } from './readings.ts'
+
+const CAP_SYS_ADMIN = 21n
+
+/** Wrap a HostSource; `procRoot`/`cgroupRoot` must describe the same host. */
+export function createHostMemorySource(
+  host: HostSource,
+  procRoot = '/proc',
+  cgroupRoot = '/sys/fs/cgroup'
+): MemorySource {
+  const own = createLiveSource(procRoot, cgroupRoot)
+
+  const fromHost = (base: ProcReading | null): ProcReading | null => {
+    if (!base) return null
+    const status = host.procStatus(base.pid)
+    if (!status.ok) return status.why === 'gone' ? null : base
+    const s = status.value
+    const adj = host.procOomScoreAdj(base.pid)
+    const uid = s.uid[0]
+    return {
+      ...base,
+      uid,
+      user: host.users().get(uid) ?? String(uid),
+      kthread: s.kthread ?? base.kthread,
+      oomScoreAdj: adj.ok ? adj.value : base.oomScoreAdj,
+      capSysAdmin: ((s.capEff >> CAP_SYS_ADMIN) & 1n) === 1n,
+      rssAnonKb: s.rssAnonKb ?? 0,
+      rssFileKb: s.rssFileKb ?? 0,
+      rssShmemKb: s.rssShmemKb ?? 0,
+      swapKb: s.vmSwapKb ?? 0,
+      pteKb: s.vmPteKb ?? 0
+    }
+  }
+
+  return {
+    selfPid: own.selfPid,
+    meminfo(): MemInfo {
+      const m = host.meminfo()
+      if (!m.ok) return own.meminfo()
+      const v = m.value
+      return {
+        memTotalKb: v.MemTotal ?? 0,
+        memAvailableKb: v.MemAvailable ?? 0,
+        swapTotalKb: v.SwapTotal ?? 0,
+        swapFreeKb: v.SwapFree ?? 0,
+        anonPagesKb: v.AnonPages ?? 0
+      }
+    },
+    psi(): Psi | null {
+      const p = host.pressure()
+      return p.ok ? p.value : null
+    },
+    cgroup: path => own.cgroup(path),
+    processes(pids?: readonly number[]): ProcReading[] {
+      const out: ProcReading[] = []
+      for (const base of own.processes(pids ?? host.listPids(), false)) {
+        const p = fromHost(base)
+        if (p) out.push(p)
+      }
+      return out
+    },
+    process: pid => fromHost(own.process(pid, false)),
+    cgroupPids: path => own.cgroupPids(path),
+    cgroupDir: memcg => own.cgroupDir(memcg)
+  }
+}

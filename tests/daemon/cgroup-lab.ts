@@ -1,0 +1,228 @@
+/**
+ * Helpers for the daemon's real-pressure tests and bench: v1 memory cgroups, the hog program,
+ * kernel log markers, and the daemon as a child process. Everything created is removed by
+ * `cleanup()`.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const repoRoot = join(here, '..', '..')
+export const V1_MEMORY_ROOT = '/sys/fs/cgroup/memory'
+
+/** Why real-pressure tests cannot run here, or null when they can. */
+export function labUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'not root'
+  if (!existsSync(join(V1_MEMORY_ROOT, 'memory.limit_in_bytes')))
+    return 'no cgroup v1 memory controller at /sys/fs/cgroup/memory'
+  try {
+    execFileSync('cc', ['--version'], { stdio: 'ignore' })
+  } catch {
+    return 'no C compiler (cc) for the hog program'
+  }
+  return null
+}
+
+/** Compile tests/daemon/hog.c (the daemon's own hog: it times threshold crossings and SIGTERM,
+ * which conformance/hog.c does not). */
+export function buildHog(dir: string): string {
+  const out = join(dir, 'hog')
+  execFileSync('cc', ['-O2', '-o', out, join(here, 'hog.c')])
+  return out
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** Create a v1 memory cgroup with a limit (bytes). */
+export function makeCgroup(name: string, limitBytes: number): string {
+  const dir = join(V1_MEMORY_ROOT, name)
+  mkdirSync(dir)
+  writeFileSync(join(dir, 'memory.limit_in_bytes'), String(limitBytes))
+  return dir
+}
+
+export function cgroupPids(dir: string): number[] {
+  try {
+    return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+
+/** v1 memory.oom_control oom_kill counter. */
+export function oomKills(dir: string): number {
+  const m = /oom_kill (\d+)/.exec(readFileSync(join(dir, 'memory.oom_control'), 'utf8'))
+  return m ? Number(m[1]) : 0
+}
+
+const sleep = (ms: number): Promise<void> => new Promise(r => setTimeout(r, ms))
+
+/** Kill everything in the cgroup and remove it. */
+export async function removeCgroup(dir: string): Promise<void> {
+  if (!existsSync(dir)) return
+  for (let i = 0; i < 50; i++) {
+    const pids = cgroupPids(dir)
+    if (pids.length === 0) break
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        /* gone */
+      }
+    }
+    await sleep(50)
+  }
+  for (let i = 0; i < 20; i++) {
+    try {
+      rmdirSync(dir)
+      return
+    } catch {
+      await sleep(100)
+    }
+  }
+}
+
+/** A hog started inside a cgroup. */
+export interface Hog {
+  child: ChildProcess
+  pid: number
+  /** With `wait: true`: start allocating now. */
+  go(): void
+  exited: Promise<{ code: number | null; signal: string | null }>
+  alive(): boolean
+}
+
+/** Start the hog in `cgroupDir` (it joins the cgroup before exec). Resolves once it said ready. */
+export async function startHog(
+  hogPath: string,
+  cgroupDir: string | null,
+  args: string[],
+  options: { wait?: boolean; oomScoreAdj?: number; ignoreTerm?: boolean } = {}
+): Promise<Hog> {
+  const adj =
+    options.oomScoreAdj === undefined
+      ? ''
+      : `echo ${options.oomScoreAdj} > /proc/self/oom_score_adj && `
+  const join = cgroupDir ? `echo $$ > ${cgroupDir}/cgroup.procs && ` : ''
+  const script = `${join}${adj}exec "$0" "$@"`
+  const child = spawn('/bin/sh', ['-c', script, hogPath, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      ...(options.wait ? { HOG_WAIT: '1' } : {}),
+      ...(options.ignoreTerm ? { HOG_IGNORE_TERM: '1' } : {})
+    }
+  })
+  let done = false
+  const exited = new Promise<{ code: number | null; signal: string | null }>(resolve =>
+    child.once('exit', (code, signal) => {
+      done = true
+      resolve({ code, signal })
+    })
+  )
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve())
+    child.once('exit', () => reject(new Error('hog exited before it was ready')))
+  })
+  return {
+    child,
+    pid: child.pid!,
+    exited,
+    alive: () => !done,
+    go: () => {
+      child.stdin.write('go\n')
+    }
+  }
+}
+
+/** Write a marker line into the kernel log; returns it. */
+export function kmsgMarker(tag: string): string {
+  const marker = `oomkit-test-marker ${tag} ${Date.now()}`
+  writeFileSync('/dev/kmsg', marker)
+  return marker
+}
+
+/** Kernel log lines after the marker. */
+export function kernelLogSince(marker: string): string[] {
+  const text = execFileSync('dmesg', { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const lines = text.split('\n')
+  const at = lines.findIndex(l => l.includes(marker))
+  return at < 0 ? lines : lines.slice(at + 1)
+}
+
+/** The daemon running as a child process from source. */
+export interface DaemonChild {
+  child: ChildProcess
+  stderr: () => string
+  exited: Promise<number | null>
+  stop(): Promise<number | null>
+}
+
+/** Start `oomkit daemon ARGS` and wait for its "started" log line. */
+export async function startDaemon(
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<DaemonChild> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'cli-child.ts'), 'daemon', ...args],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
+  let err = ''
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()))
+  child.stdout.resume()
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
+  const started = Date.now()
+  while (!err.includes('oomkit daemon started')) {
+    if (child.exitCode !== null) throw new Error(`daemon exited early: ${err}`)
+    if (Date.now() - started > 30_000) throw new Error(`daemon did not start: ${err}`)
+    await sleep(20)
+  }
+  return {
+    child,
+    stderr: () => err,
+    exited,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      return exited
+    }
+  }
+}
+
+/** Poll `fn` until it returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(
+  fn: () => T | undefined,
+  timeoutMs: number,
+  stepMs = 20
+): Promise<T | undefined> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = fn()
+    if (v !== undefined) return v
+    if (Date.now() > end) return undefined
+    await sleep(stepMs)
+  }
+}
+
+/** A journal line as read back by tests (see src/daemon/journal.ts for the schema). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JournalRecord = Record<string, any>
+
+/** Journal entries in a JSON-lines file. */
+export function readJournal(path: string): JournalRecord[] {
+  if (!existsSync(path)) return []
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(l => JSON.parse(l) as JournalRecord)
+}
