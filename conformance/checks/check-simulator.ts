@@ -1,0 +1,160 @@
+/**
+ * @module Check 2: the simulator (src/sim: runScenario), fed the pre-OOM snapshot as a scenario
+ * plus the same growth (conformance/snapshot-scenario.ts), kills the same victims in the same
+ * order as the kernel. One item per kernel kill: kill i agrees when the simulator's i-th victim
+ * is the kernel's i-th victim and every earlier one agreed too. A different victim whose score in
+ * the kernel's own report is within the per-CPU counter drift of the kernel's victim cannot be
+ * decided from exact /proc values: it counts as agreement with a note (the kills after it are
+ * not compared), never silently.
+ */
+import type { KernelProfile } from '../../src/kernel/profiles.ts'
+import type { CaseRun } from '../case-run.ts'
+import { reportLimitKb, rowPoints, type KernelKill } from '../kernel-report.ts'
+import { caseToScenario } from '../snapshot-scenario.ts'
+import { DRIFT_PAGES_PER_COUNTER } from './check-oom-score.ts'
+import type { CheckResult, Disagreement } from './types.ts'
+
+/** Where the simulator's runScenario may live (the first module that exports it wins). */
+const CANDIDATES = [
+  '../../src/sim/run-scenario.ts',
+  '../../src/sim/run.ts',
+  '../../src/sim/runner.ts',
+  '../../src/sim/index.ts',
+  '../../src/sim/timeline.ts',
+  '../../src/sim/simulate.ts'
+]
+
+/** Largest difference the per-CPU rss counter drift can make between two tasks' scores: each
+ * task's three rss counters can lag by up to 31 pages (hogs pinned to one CPU). */
+export const DRIFT_WINDOW_PAGES = 3 * DRIFT_PAGES_PER_COUNTER
+
+type RunScenario = (scenario: unknown, options?: unknown) => unknown
+
+async function loadSimulator(): Promise<RunScenario | string> {
+  const errors: string[] = []
+  for (const spec of CANDIDATES) {
+    try {
+      const m = (await import(spec)) as { runScenario?: unknown }
+      if (typeof m.runScenario === 'function') return m.runScenario as RunScenario
+    } catch (e) {
+      const msg = (e as Error).message.split('\n')[0] ?? ''
+      if (!/Cannot find module|Failed to load url|ERR_MODULE_NOT_FOUND/.test(msg))
+        errors.push(`${spec}: ${msg}`)
+    }
+  }
+  return `simulator not available (no runScenario in src/sim${errors.length > 0 ? `; ${errors.join('; ')}` : ''})`
+}
+
+/** The victims' pids, in order, from the run result (`summary.victims`, or `victims`). */
+export function victimPids(result: unknown): number[] | null {
+  const r = result as { victims?: unknown; summary?: { victims?: unknown } } | null
+  const list = r?.summary?.victims ?? r?.victims
+  if (!Array.isArray(list)) return null
+  return list.map(v => (typeof v === 'number' ? v : Number((v as { pid: unknown }).pid)))
+}
+
+/** The simulator's kernel log lines (texts), if the result carries them. */
+function simLog(result: unknown): string[] {
+  const l = (result as { log?: unknown } | null)?.log
+  if (typeof l === 'string') return l.split('\n')
+  if (!Array.isArray(l)) return []
+  return l.map(x => {
+    if (typeof x === 'string') return x
+    const text = (x as { text?: unknown }).text
+    return typeof text === 'string' ? text : JSON.stringify(x)
+  })
+}
+
+/**
+ * How far apart the kernel's report puts its victim and the simulator's choice (kernel's points
+ * minus the other task's, pages), or null when the report does not list the other task.
+ */
+function driftMargin(k: KernelKill, simVictim: number | undefined): number | null {
+  const limitKb = reportLimitKb(k)
+  const rows = k.tasks
+  if (limitKb === null || rows === null || simVictim === undefined) return null
+  const total = Math.floor(limitKb / 4)
+  const kv = rows.find(r => r.pid === k.killed.pid)
+  const sv = rows.find(r => r.pid === simVictim)
+  if (kv === undefined || sv === undefined) return null
+  return rowPoints(kv, total) - rowPoints(sv, total)
+}
+
+/** Run check 2 on a case (one item per kernel kill). */
+export async function checkSimulator(run: CaseRun, profile: KernelProfile): Promise<CheckResult> {
+  const kills = run.kills.length
+  const sim = await loadSimulator()
+  if (typeof sim === 'string')
+    return { check: 2, total: kills, agreed: 0, disagreements: [], unavailable: sim }
+  const kernelVictims = run.kills.map(k => k.killed.pid)
+  const comm = new Map(run.snapshot.entries.map(e => [e.proc.pid, e.proc.comm]))
+  const name = (pid: number | undefined): string =>
+    pid === undefined ? '(none)' : `${pid} (${comm.get(pid) ?? '?'})`
+  let result: unknown
+  try {
+    result = await sim(caseToScenario(run, profile.name))
+  } catch (e) {
+    return {
+      check: 2,
+      total: kills,
+      agreed: 0,
+      disagreements: [
+        {
+          check: 2,
+          seed: run.spec.seed,
+          label: run.spec.label,
+          kill: null,
+          message: `runScenario threw: ${(e as Error).message}`,
+          kernel: kernelVictims.map((p, i) => `kill ${i + 1}: ${name(p)}`),
+          ours: []
+        }
+      ]
+    }
+  }
+  const ours = victimPids(result)
+  if (ours === null)
+    return {
+      check: 2,
+      total: kills,
+      agreed: 0,
+      disagreements: [],
+      unavailable: 'runScenario returned no victims list'
+    }
+  let agreed = 0
+  while (agreed < kills && ours[agreed] === kernelVictims[agreed]) agreed++
+  const disagreements: Disagreement[] = []
+  const notes: string[] = []
+  let drift = 0
+  let total = kills
+  const margin = agreed < kills ? driftMargin(run.kills[agreed]!, ours[agreed]) : null
+  if (margin !== null && margin >= 0 && margin <= DRIFT_WINDOW_PAGES) {
+    // The kernel chose between two tasks whose scores (from its own approximate counters) are
+    // closer than the counters' drift: the exact /proc values the scenario carries cannot decide
+    // it. Later kills follow from a different victim and cannot be compared.
+    drift = 1
+    notes.push(
+      `seed ${run.spec.seed}: kill ${agreed + 1}: kernel ${name(kernelVictims[agreed])}, simulator ` +
+        `${name(ours[agreed])}: ${margin} pages apart in the kernel's report (per-CPU counter drift); ` +
+        `${kills - agreed - 1} later kill(s) not compared`
+    )
+    total = agreed + 1
+    agreed++
+  } else if (agreed < kills) {
+    const log = simLog(result).filter(l =>
+      /invoked oom-killer|^\[\s*\d+\]|oom-kill:|Killed process/.test(l)
+    )
+    disagreements.push({
+      check: 2,
+      seed: run.spec.seed,
+      label: run.spec.label,
+      kill: agreed,
+      message: `kill ${agreed + 1}: the kernel killed ${name(kernelVictims[agreed])}, the simulator ${name(ours[agreed])}`,
+      kernel: [
+        `victims: ${kernelVictims.map(name).join(', ')}`,
+        ...run.kills.flatMap(k => [...k.taskRowTexts, k.killedText])
+      ],
+      ours: [`victims: ${ours.map(name).join(', ') || '(none)'}`, ...log]
+    })
+  }
+  return { check: 2, total, agreed, disagreements, notes, drift }
+}

@@ -1,0 +1,270 @@
+/*
+ * oomkit conformance hog: a tiny process that holds a known amount of anonymous memory inside a
+ * memory cgroup so the real kernel's OOM killer has something to choose from.
+ *
+ * Usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-p CPU] [-P PID]
+ *   -n comm  task name (prctl PR_SET_NAME; children get comm + 'c' + index, the CLONE_VM
+ *            child comm + 'v')
+ *   -m KB    private anonymous memory touched at start
+ *   -s KB    shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, i.e. shmem), touched by the
+ *            parent and by every forked child
+ *   -f K     fork K children; each touches -c KB of its own private memory
+ *   -c KB    private memory per forked child
+ *   -t T     start T extra threads (they only sleep)
+ *   -v       start one CLONE_VM child: a separate process sharing this process's mm
+ *   -P PID   the harness's pid: children and the CLONE_VM child exit once it is gone
+ *   -p CPU   pin to one CPU, so the kernel's per-CPU rss counters drift the same way for
+ *            identical hogs (the OOM killer reads the approximate counters)
+ *
+ * Identical hogs must look identical to the kernel: the hog re-executes itself without address
+ * space randomisation (same page-table count) and populates every file mapping
+ * (MADV_POPULATE_READ), so rss_file does not depend on what happened to be in the page cache.
+ *
+ * Protocol (one line each, stdout is line-flushed):
+ *   prints "pid <pid>" and waits for the line "go" on stdin (the harness moves it into the
+ *   cgroup in between, so every page it touches is charged there);
+ *   touches its memory, starts children and threads, prints
+ *   "ready <pid> [c<child>...] [v<clone-vm child>]" (threads are found in /proc/<pid>/task);
+ *   then serves commands: "g KB" maps and touches KB more private memory and answers
+ *   "ok <total private KB>"; "q" exits. EOF on stdin exits the parent; its children and
+ *   CLONE_VM child stay (the OOM killer may have taken the parent alone) until the harness
+ *   kills them or exits itself (-P), so a dead harness leaves nothing behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define PAGE 4096UL
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+static long private_kb;
+
+/* Map and write every page of `kb` KiB; returns NULL on failure. */
+static void *touch_new(unsigned long kb, int shared) {
+  if (kb == 0) return NULL;
+  unsigned long bytes = kb * 1024UL;
+  int flags = MAP_ANONYMOUS | (shared ? MAP_SHARED : MAP_PRIVATE);
+  char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
+  if (p == MAP_FAILED) {
+    perror("hog: mmap");
+    exit(3);
+  }
+  madvise(p, bytes, MADV_NOHUGEPAGE);
+  for (unsigned long off = 0; off < bytes; off += PAGE) p[off] = (char)(off / PAGE + 1);
+  return p;
+}
+
+/* Write every page of an existing (shared) region so it is mapped in this process. */
+static void touch_existing(char *p, unsigned long kb) {
+  for (unsigned long off = 0; p != NULL && off < kb * 1024UL; off += PAGE) p[off] ^= 1;
+}
+
+static pid_t harness_pid;
+
+/* Children and the CLONE_VM child live until the harness (not their parent: the OOM killer may
+ * take the parent first) is gone; the harness kills them at teardown. Raw syscalls only: this also
+ * runs in the CLONE_VM child, which shares libc state with its parent. */
+static void wait_for_harness(void) {
+  for (;;) {
+    struct timespec ts = {0, 200 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    if (harness_pid > 0 && syscall(SYS_kill, harness_pid, 0) != 0 && errno == ESRCH)
+      syscall(SYS_exit_group, 0);
+  }
+}
+
+static pthread_barrier_t threads_started;
+
+static void *thread_main(void *arg) {
+  (void)arg;
+  pthread_barrier_wait(&threads_started);
+  for (;;) pause();
+  return NULL;
+}
+
+/* Fault in every page of every file-backed mapping (errors, e.g. past EOF, are ignored). */
+static void populate_file_mappings(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (f == NULL) return;
+  char line[512];
+  while (fgets(line, sizeof line, f) != NULL) {
+    unsigned long lo, hi;
+    char perms[8];
+    int path = 0;
+    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &path) < 3) continue;
+    if (path == 0 || line[path] != '/' || perms[0] != 'r') continue;
+    madvise((void *)lo, hi - lo, MADV_POPULATE_READ);
+  }
+  fclose(f);
+}
+
+static char vm_comm[16];
+
+static int clone_vm_main(void *arg) {
+  (void)arg;
+  prctl(PR_SET_NAME, vm_comm, 0, 0, 0);
+  /* Do not hold the harness's pipes open past the parent's death. */
+  syscall(SYS_close, 0);
+  syscall(SYS_close, 1);
+  wait_for_harness();
+  return 0;
+}
+
+static void set_comm(const char *base, const char *suffix, long idx) {
+  char name[16];
+  if (idx >= 0)
+    snprintf(name, sizeof name, "%.10s%s%ld", base, suffix, idx % 100);
+  else
+    snprintf(name, sizeof name, "%.12s%s", base, suffix);
+  prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+int main(int argc, char **argv) {
+  const char *comm = "hog";
+  unsigned long mkb = 0, skb = 0, ckb = 0;
+  long nfork = 0, nthreads = 0;
+  int clonevm = 0, opt, cpu = -1;
+  /* Pin first, so that every page the re-executed image faults in is counted on that CPU. */
+  for (int i = 1; i + 1 < argc; i++)
+    if (strcmp(argv[i], "-p") == 0) cpu = atoi(argv[i + 1]);
+  if (cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) perror("hog: sched_setaffinity");
+  }
+  /* Same layout on every run: re-execute once without ASLR (the pid stays the same). */
+  int persona = personality(0xffffffff);
+  if (persona != -1 && !(persona & ADDR_NO_RANDOMIZE)) {
+    if (personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1) execv("/proc/self/exe", argv);
+  }
+  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:vp:P:")) != -1) {
+    switch (opt) {
+      case 'n': comm = optarg; break;
+      case 'm': mkb = strtoul(optarg, NULL, 10); break;
+      case 's': skb = strtoul(optarg, NULL, 10); break;
+      case 'f': nfork = strtol(optarg, NULL, 10); break;
+      case 'c': ckb = strtoul(optarg, NULL, 10); break;
+      case 't': nthreads = strtol(optarg, NULL, 10); break;
+      case 'v': clonevm = 1; break;
+      case 'p': cpu = atoi(optarg); break;
+      case 'P': harness_pid = (pid_t)atoi(optarg); break;
+      default:
+        fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-p CPU] [-P PID]\n");
+        return 2;
+    }
+  }
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  /* Killed children are reaped by the kernel, so they never linger as zombies. */
+  signal(SIGCHLD, SIG_IGN);
+  set_comm(comm, "", -1);
+  printf("pid %d\n", (int)getpid());
+
+  char line[128];
+  if (fgets(line, sizeof line, stdin) == NULL) return 0;
+  if (strncmp(line, "go", 2) != 0) return 2;
+
+  populate_file_mappings();
+  touch_new(mkb, 0);
+  private_kb = (long)mkb;
+  char *shared = touch_new(skb, 1);
+
+  char ready[4096];
+  int len = snprintf(ready, sizeof ready, "ready %d", (int)getpid());
+
+  int notify[2];
+  if (nfork > 0 && pipe(notify) != 0) {
+    perror("hog: pipe");
+    return 3;
+  }
+  for (long i = 0; i < nfork; i++) {
+    pid_t c = fork();
+    if (c < 0) {
+      perror("hog: fork");
+      return 3;
+    }
+    if (c == 0) {
+      set_comm(comm, "c", i);
+      close(notify[0]);
+      /* Do not hold the harness's pipes open past the parent's death. */
+      close(0);
+      close(1);
+      populate_file_mappings();
+      touch_existing(shared, skb);
+      touch_new(ckb, 0);
+      char b = 1;
+      if (write(notify[1], &b, 1) != 1) _exit(3);
+      close(notify[1]);
+      wait_for_harness();
+    }
+    len += snprintf(ready + len, sizeof ready - (size_t)len, " c%d", (int)c);
+  }
+  if (nfork > 0) {
+    close(notify[1]);
+    for (long i = 0; i < nfork; i++) {
+      char b;
+      if (read(notify[0], &b, 1) != 1) {
+        fprintf(stderr, "hog: child failed to start\n");
+        return 3;
+      }
+    }
+    close(notify[0]);
+  }
+
+  if (clonevm) {
+    snprintf(vm_comm, sizeof vm_comm, "%.14sv", comm);
+    size_t stack_size = 64 * 1024;
+    char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (stack == MAP_FAILED) {
+      perror("hog: mmap stack");
+      return 3;
+    }
+    int c = clone(clone_vm_main, stack + stack_size, CLONE_VM | SIGCHLD, NULL);
+    if (c < 0) {
+      perror("hog: clone");
+      return 3;
+    }
+    len += snprintf(ready + len, sizeof ready - (size_t)len, " v%d", c);
+  }
+
+  /* "ready" only once every thread runs, so its memory is in the snapshot. */
+  if (nthreads > 0) pthread_barrier_init(&threads_started, NULL, (unsigned)nthreads + 1);
+  for (long i = 0; i < nthreads; i++) {
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    if (pthread_create(&th, &attr, thread_main, NULL) != 0) {
+      fprintf(stderr, "hog: pthread_create failed\n");
+      return 3;
+    }
+  }
+  if (nthreads > 0) pthread_barrier_wait(&threads_started);
+  printf("%s\n", ready);
+
+  while (fgets(line, sizeof line, stdin) != NULL) {
+    if (line[0] == 'g') {
+      unsigned long kb = strtoul(line + 1, NULL, 10);
+      touch_new(kb, 0);
+      private_kb += (long)kb;
+      printf("ok %ld\n", private_kb);
+    } else if (line[0] == 'q') {
+      return 0;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+/**
+ * @module `npm run conformance [-- --seed N] [-- --cases N] [-- --first S] [-- --fail-fast] [-- --list]
+ * [-- --dump DIR]`: run the real-kernel conformance cases and print the summary. `--dump` writes,
+ * per case, the kernel's log (`seed-N.kernel.log`) and the scenario check 2 feeds the simulator
+ * (`seed-N.scenario.json`, runnable with `oomkit simulate`). Exit 0 when every check agrees on every
+ * kill, 1 on a disagreement or harness failure, 2 on bad arguments, 3 when this machine cannot
+ * run the suite (not Linux, not root, no memory cgroup).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { caseForSeed, defaultCases } from './cases.ts'
+import { caseToScenario } from './snapshot-scenario.ts'
+import { runConformance } from './runner.ts'
+import { reportText, runPassed } from './summary.ts'
+
+function usage(msg: string): never {
+  process.stderr.write(
+    `conformance: ${msg}\nusage: npm run conformance -- [--seed N] [--cases N] [--first S] [--fail-fast] [--list] [--dump DIR]\n`
+  )
+  process.exit(2)
+}
+
+function intArg(v: string | undefined, flag: string): number {
+  if (v === undefined || !/^\d+$/.test(v)) usage(`${flag} needs a non-negative integer`)
+  return Number(v)
+}
+
+async function main(argv: string[]): Promise<number> {
+  let seed: number | null = null
+  let count = 30
+  let first = 1
+  let failFast = false
+  let list = false
+  let dump: string | null = null
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === '--seed') seed = intArg(argv[++i], '--seed')
+    else if (a.startsWith('--seed=')) seed = intArg(a.slice(7), '--seed')
+    else if (a === '--cases') count = intArg(argv[++i], '--cases')
+    else if (a.startsWith('--cases=')) count = intArg(a.slice(8), '--cases')
+    else if (a === '--first') first = intArg(argv[++i], '--first')
+    else if (a === '--fail-fast') failFast = true
+    else if (a === '--list') list = true
+    else if (a === '--dump') {
+      dump = argv[++i] ?? usage('--dump needs a directory')
+    } else usage(`unknown argument ${a}`)
+  }
+  const cases = seed !== null ? [caseForSeed(seed)] : defaultCases(count, first)
+  if (list) {
+    for (const c of cases) process.stdout.write(`${JSON.stringify(c)}\n`)
+    return 0
+  }
+  const verbose = process.env.CONFORMANCE_QUIET === undefined
+  const result = await runConformance({
+    cases,
+    failFast,
+    log: line => {
+      if (verbose) process.stderr.write(`${line}\n`)
+    }
+  })
+  if (dump !== null) {
+    mkdirSync(dump, { recursive: true })
+    for (const o of result.outcomes) {
+      const base = join(dump, `seed-${o.run.spec.seed}`)
+      writeFileSync(`${base}.kernel.log`, o.run.logLines.join('\n') + '\n')
+      if (result.profile !== null)
+        writeFileSync(
+          `${base}.scenario.json`,
+          JSON.stringify(caseToScenario(o.run, result.profile.name), null, 2) + '\n'
+        )
+    }
+  }
+  for (const line of reportText(result)) process.stdout.write(`${line}\n`)
+  if (!result.environment.ok) return 3
+  return runPassed(result) ? 0 : 1
+}
+
+main(process.argv.slice(2)).then(
+  code => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(
+      `conformance: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`
+    )
+    process.exit(1)
+  }
+)

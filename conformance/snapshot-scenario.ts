@@ -1,0 +1,204 @@
+/**
+ * @module A case's pre-OOM snapshot plus its growth as a simulator scenario (src/sim/schema.ts),
+ * so the simulator can replay what the kernel did.
+ *
+ * Modelling choices (all charged amounts in pages):
+ * - File-backed resident pages (libc, the hog binary) map one shared cached file charged to the
+ *   root memcg, as on the host, where that page cache was charged before the hogs existed.
+ * - A forked child's anon RSS includes its parent's copy-on-write pages. The parent's anon is a
+ *   tmpfs file charged once to the case memcg (the part faulted before the move: a root-charged
+ *   file), mapped by the parent and by each child, so killing the parent alone frees nothing, as
+ *   in the kernel; the rest of a child's anon is its own.
+ * - A shared anonymous region (MAP_SHARED) is a tmpfs file charged to the case memcg, mapped
+ *   (shmem) by the parent and each child.
+ * - Anon pages a hog faulted before the harness moved it into the case memcg stay charged where
+ *   they were: they map a root-charged file too.
+ * - Whatever the real memcg had charged beyond that (kernel stacks, slab, ...) is an unmapped
+ *   tmpfs "filler" file in the case memcg, so the simulated usage starts where the real one was.
+ * - The growth is the grower touching `stepKb` per step in a mapping of its own ('grow', empty at
+ *   the start), as many steps as the harness made, plus the one the grower may have died in, plus
+ *   GROWTH_SLACK_STEPS.
+ */
+import type { Scenario } from '../src/sim/schema.ts'
+import type { CaseRun } from './case-run.ts'
+
+/**
+ * Extra growth steps beyond the kernel's (the kernel's steps plus the one its grower died in).
+ * 0: the simulator's OOMs come at the same step as the kernel's on every case seen so far
+ * (seeds 1..300 and the hand-written ones), so a late OOM in the simulator is a disagreement.
+ */
+export const GROWTH_SLACK_STEPS = 0
+
+type ProcessSpec = Scenario['processes'][number]
+type FileSpec = NonNullable<Scenario['files']>[number]
+
+/** Build the scenario for a case. `profileName` is the kernel profile to simulate. */
+export function caseToScenario(run: CaseRun, profileName: string): Scenario {
+  const s = run.snapshot
+  const path = run.memcgPath
+  const byPid = new Map(s.entries.map(e => [e.proc.pid, e.proc]))
+  const files: FileSpec[] = []
+  const textPages = Math.max(1, ...s.entries.map(e => e.proc.rssFile))
+  files.push({ path: '/usr/lib/hog-text', size: textPages, cached: textPages, memcg: '/' })
+  let charged = 0
+  const processes: ProcessSpec[] = []
+  const steps = Math.round(run.grownKb / run.spec.stepKb) + 1 + GROWTH_SLACK_STEPS
+  const stepPages = Math.ceil(run.spec.stepKb / 4)
+  /** A hog parent's anon pages: faulted before the move (charged elsewhere) and the rest. */
+  const parentSplit = (pid: number, anon: number): { pre: number; shared: number } => {
+    const pre = Math.min(anon, run.chargedElsewhere.get(pid)?.anon ?? 0)
+    return { pre, shared: anon - pre }
+  }
+  for (const { proc, sharesMmWith } of s.entries) {
+    const role = run.roles.get(proc.pid)!
+    const hog = run.spec.hogs[role.hog]!
+    const parent =
+      role.role === 'parent'
+        ? null
+        : byPid.get(
+            [...run.roles.entries()].find(([, r]) => r.hog === role.hog && r.role === 'parent')![0]
+          )!
+    const p: ProcessSpec = {
+      pid: proc.pid,
+      comm: proc.comm,
+      ppid: parent?.pid ?? proc.ppid,
+      uid: proc.uid,
+      caps: [
+        ...(proc.capSysAdmin ? (['CAP_SYS_ADMIN'] as const) : []),
+        ...(proc.capSysResource ? (['CAP_SYS_RESOURCE'] as const) : [])
+      ],
+      oom_score_adj: proc.oomScoreAdj,
+      memcg: path,
+      threads: proc.threads.map(t => ({ tid: t.tid, comm: t.comm.slice(0, 15) }))
+    }
+    if (sharesMmWith !== null) {
+      p.shareMmWith = sharesMmWith
+      processes.push(p)
+      continue
+    }
+    const vmas: NonNullable<ProcessSpec['vmas']> = []
+    if (proc.rssFile > 0)
+      vmas.push({
+        name: 'text',
+        size: proc.rssFile,
+        resident: proc.rssFile,
+        kind: 'file',
+        file: '/usr/lib/hog-text'
+      })
+    let ownAnon = proc.rssAnon
+    const mapFile = (name: string, file: string, pages: number): void => {
+      if (pages > 0) vmas.push({ name, size: pages, resident: pages, kind: 'file', file })
+    }
+    if (role.role === 'parent' && hog.forks > 0) {
+      // Everything the parent had at fork is shared copy-on-write with its children: a region
+      // charged once (to the case memcg, or where it was faulted before the move) and freed
+      // only when the last of them dies.
+      const { pre, shared } = parentSplit(proc.pid, proc.rssAnon)
+      if (pre > 0) files.push({ path: `/premove/${proc.pid}`, size: pre, cached: pre, memcg: '/' })
+      if (shared > 0) {
+        files.push({
+          path: `/cow/${proc.pid}`,
+          size: shared,
+          cached: shared,
+          fs: 'tmpfs',
+          memcg: path
+        })
+        charged += shared
+      }
+      mapFile('premove', `/premove/${proc.pid}`, pre)
+      mapFile('cow', `/cow/${proc.pid}`, shared)
+      ownAnon = 0
+    } else if (role.role === 'child' && parent !== null) {
+      const cow = Math.min(parent.rssAnon, proc.rssAnon)
+      const { pre, shared } = parentSplit(parent.pid, parent.rssAnon)
+      const fromPre = Math.min(cow, pre)
+      const fromShared = Math.min(cow - fromPre, shared)
+      mapFile('premove', `/premove/${parent.pid}`, fromPre)
+      mapFile('cow', `/cow/${parent.pid}`, fromShared)
+      ownAnon -= fromPre + fromShared
+    } else {
+      const { pre } = parentSplit(proc.pid, proc.rssAnon)
+      if (pre > 0) {
+        // Faulted before the move into the case memcg: charged to the memcg it started in.
+        files.push({ path: `/premove/${proc.pid}`, size: pre, cached: pre, memcg: '/' })
+        mapFile('premove', `/premove/${proc.pid}`, pre)
+        ownAnon -= pre
+      }
+    }
+    if (proc.rssShmem > 0) {
+      const shmFile = `/shm/${role.hog}`
+      const pages = Math.ceil(hog.sharedKb / 4)
+      if (!files.some(f => f.path === shmFile)) {
+        files.push({ path: shmFile, size: pages, cached: pages, fs: 'tmpfs', memcg: path })
+        charged += pages
+      }
+      vmas.push({
+        name: 'shm',
+        size: pages,
+        resident: Math.min(pages, proc.rssShmem),
+        kind: 'shmem',
+        file: shmFile,
+        shared: true
+      })
+    }
+    if (ownAnon > 0) vmas.push({ name: 'heap', size: ownAnon, resident: ownAnon, kind: 'anon' })
+    charged += ownAnon
+    // The grower's growth goes into its own (initially empty) mapping, as the hog mmaps each step.
+    const growPages = proc.pid === run.growerPid ? steps * stepPages : 0
+    if (growPages > 0) vmas.push({ name: 'grow', size: growPages, resident: 0, kind: 'anon' })
+    p.vmas = vmas
+    p.totalVm = Math.max(
+      proc.totalVm + growPages,
+      vmas.reduce((a, v) => a + Number(v.size), 0)
+    )
+    const pgtablePages = Math.floor(proc.pgtablesBytes / 4096)
+    if (pgtablePages > 0) p.pgtables = pgtablePages
+    charged += pgtablePages
+    processes.push(p)
+  }
+  const filler = s.usagePages - charged
+  if (filler > 0)
+    files.push({ path: '/filler', size: filler, cached: filler, fs: 'tmpfs', memcg: path })
+  return {
+    name: `conformance seed ${run.spec.seed} (${run.spec.label})`,
+    description: 'generated by conformance/snapshot-scenario.ts from a real-kernel case',
+    profile: profileName,
+    seed: run.spec.seed,
+    machine: {
+      memory: `${s.totalRamPages * 4}k`,
+      cpus: 2,
+      kernelRelease: run.release
+    },
+    cgroups: {
+      version: s.cgroupVersion,
+      groups: [
+        s.cgroupVersion === 1
+          ? {
+              path,
+              'memory.limit_in_bytes': `${run.spec.limitKb}k`,
+              'memory.memsw.limit_in_bytes': 'max'
+            }
+          : {
+              path,
+              'memory.max': `${run.spec.limitKb}k`,
+              'memory.swap.max': 0,
+              ...(run.spec.oomGroup ? { 'memory.oom.group': true } : {})
+            }
+      ]
+    },
+    files,
+    processes,
+    timeline: [
+      {
+        at: 1,
+        do: 'touch',
+        pid: run.growerPid,
+        size: `${run.spec.stepKb}k`,
+        vma: 'grow',
+        every: 1,
+        count: steps,
+        until: 'killed'
+      }
+    ]
+  }
+}

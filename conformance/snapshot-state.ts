@@ -1,0 +1,79 @@
+/**
+ * @module The pre-OOM /proc snapshot of a case as the engine's OomState: one Process per hog
+ * process in the order they joined the cgroup (the memcg's task iteration order), one Mm per
+ * address space (a CLONE_VM child shares its parent's), the case memcg with its limit, and the
+ * machine's totalram/totalswap.
+ */
+import type { OomState, Process } from '../src/kernel/types.ts'
+import {
+  makeMemcg,
+  makeMm,
+  makeProcess,
+  makeState,
+  makeThread
+} from '../src/kernel/state-builders.ts'
+import type { ProcSnapshot } from './proc-snapshot.ts'
+
+/** One snapshotted process and, for a CLONE_VM child, the pid whose mm it shares. */
+export interface SnapshotEntry {
+  proc: ProcSnapshot
+  sharesMmWith: number | null
+}
+
+/** Everything needed to rebuild the state. */
+export interface CaseSnapshot {
+  entries: SnapshotEntry[]
+  totalRamPages: number
+  totalSwapPages: number
+  cgroupVersion: 1 | 2
+  memcgPath: string
+  limitPages: number
+  usagePages: number
+}
+
+/** Build the engine's OomState from a snapshot. */
+export function snapshotToState(s: CaseSnapshot): OomState {
+  const mms = new Map<number, ReturnType<typeof makeMm>>()
+  const processes: Process[] = []
+  const sharers = new Set(s.entries.filter(e => e.sharesMmWith !== null).map(e => e.sharesMmWith!))
+  for (const { proc, sharesMmWith } of s.entries) {
+    const mmId = sharesMmWith ?? proc.pid
+    if (!mms.has(mmId)) {
+      mms.set(
+        mmId,
+        makeMm({
+          id: mmId,
+          anon: proc.rssAnon,
+          file: proc.rssFile,
+          shmem: proc.rssShmem,
+          swapEnts: proc.swapEnts,
+          totalVm: proc.totalVm,
+          pgtablesBytes: proc.pgtablesBytes,
+          flags: { multiprocess: sharesMmWith !== null || sharers.has(proc.pid) }
+        })
+      )
+    }
+    processes.push(
+      makeProcess({
+        pid: proc.pid,
+        comm: proc.comm,
+        ppid: proc.ppid,
+        uid: proc.uid,
+        capSysAdmin: proc.capSysAdmin,
+        capSysResource: proc.capSysResource,
+        mmId,
+        threads: proc.threads.map(t => makeThread({ tid: t.tid, comm: t.comm })),
+        oomScoreAdj: proc.oomScoreAdj,
+        memcg: s.memcgPath
+      })
+    )
+  }
+  return makeState({
+    processes,
+    mms,
+    memcgs: [makeMemcg({ path: s.memcgPath, limit: s.limitPages, usage: s.usagePages })],
+    cgroupVersion: s.cgroupVersion,
+    totalRamPages: s.totalRamPages,
+    totalSwapPages: s.totalSwapPages
+  })
+}
