@@ -22,6 +22,7 @@ import {
 } from './cgroup-lab.ts'
 import type { DaemonChild, Hog } from './cgroup-lab.ts'
 import { loadProcessControl } from '../../src/adapters/pidfd/process-control.ts'
+import { holdKernelLockPerTest } from '../kernel-lock.ts'
 
 const reason = labUnavailable()
 if (reason) process.stderr.write(`tests/daemon/integration: skipped (${reason})\n`)
@@ -43,6 +44,9 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
   const cgroups: string[] = []
   const hogs: Hog[] = []
   let daemon: DaemonChild | null = null
+
+  // Registered before the cleanup below, so the lock outlives the hogs and cgroups.
+  holdKernelLockPerTest()
 
   beforeAll(() => {
     work = tempDir('oomkit-daemon-it-')

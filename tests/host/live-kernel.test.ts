@@ -13,6 +13,7 @@ import { chooseProfile, rankHost } from '../../src/host/ranking.ts'
 import type { HostReading } from '../../src/host/scan.ts'
 import { readProcess, scanHost } from '../../src/host/scan.ts'
 import { runCli } from '../helpers.ts'
+import { holdKernelLockPerTest } from '../kernel-lock.ts'
 
 const linux = existsSync('/proc/self/oom_score') && existsSync('/proc/meminfo')
 const hasPython = linux && spawnSync('python3', ['-c', 'pass']).status === 0
@@ -46,6 +47,8 @@ function procState(pid: number): string {
 }
 
 describe.skipIf(!linux)('live kernel (/proc of this machine)', () => {
+  holdKernelLockPerTest()
+
   it("predicts the kernel's oom_score for every process of this host", () => {
     const reading = scanHost(new LiveHostSource('/'))
     const ranking = rankHost(reading, chooseProfile(reading)!)

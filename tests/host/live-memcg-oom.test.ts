@@ -16,6 +16,7 @@ import { scanHost } from '../../src/host/scan.ts'
 import { snapshotScenario } from '../../src/host/snapshot.ts'
 import { applyGrow } from '../../src/host/what-if.ts'
 import { runScenario } from '../../src/sim/index.ts'
+import { holdKernelLockPerTest } from '../kernel-lock.ts'
 
 const mount = existsSync('/proc/self/status') ? findMemoryMount('/') : null
 const canWrite = (() => {
@@ -148,6 +149,8 @@ async function memcgOom(holderAdj: number): Promise<OomRun> {
 }
 
 describe.skipIf(!canWrite)('a real memory cgroup OOM on this machine', () => {
+  holdKernelLockPerTest()
+
   it('kills the hog that scores named as the cgroup next victim', async () => {
     const r = await memcgOom(0)
     expect(r.killed).toBe(r.hog)
