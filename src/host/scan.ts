@@ -14,11 +14,14 @@ import type {
   VmSysctls,
   ZoneReading
 } from '../adapters/proc/host-source.ts'
-import { PF_KTHREAD } from '../adapters/proc/parse-proc.ts'
+import {
+  CAP_SYS_ADMIN,
+  CAP_SYS_RESOURCE,
+  PF_KTHREAD,
+  hasCapability
+} from '../adapters/proc/parse-proc.ts'
 
-/** CAP_SYS_ADMIN and CAP_SYS_RESOURCE bit numbers (uapi/linux/capability.h). */
-export const CAP_SYS_ADMIN = 21
-export const CAP_SYS_RESOURCE = 24
+export { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../adapters/proc/parse-proc.ts'
 
 /** One process as read from /proc. Memory counters are kB; 0 when the process has no mm. */
 export interface ProcessSample {
@@ -95,10 +98,6 @@ export function resolveMemcg(path: string, known: ReadonlySet<string>): string {
   }
 }
 
-function hasBit(set: bigint, bit: number): boolean {
-  return ((set >> BigInt(bit)) & 1n) === 1n
-}
-
 /** Read one process; null when it vanished (or was denied, recorded by the caller). */
 export function readProcess(
   source: HostSource,
@@ -141,8 +140,8 @@ export function readProcess(
     vmSwapKb: s.vmSwapKb ?? 0,
     vmPteKb: s.vmPteKb ?? 0,
     mmRssPages: stat.ok ? stat.value.rssPages : null,
-    capSysAdmin: hasBit(s.capEff, CAP_SYS_ADMIN),
-    capSysResource: hasBit(s.capEff, CAP_SYS_RESOURCE),
+    capSysAdmin: hasCapability(s.capEff, CAP_SYS_ADMIN),
+    capSysResource: hasCapability(s.capEff, CAP_SYS_RESOURCE),
     oomScoreAdj: adj.ok ? adj.value : 0,
     kernelOomScore: score.ok ? score.value : null,
     memcg: resolveMemcg(raw, known),

@@ -38,7 +38,8 @@ export interface ProcStatus {
   kthread: boolean | null
 }
 
-/** /proc/<pid>/stat, the fields used to recognise kernel threads on older kernels. */
+/** /proc/<pid>/stat, the fields used to recognise kernel threads on older kernels and to tell a
+ * process from a later one with the same pid. */
 export interface ProcStat {
   pid: number
   comm: string
@@ -46,6 +47,8 @@ export interface ProcStat {
   ppid: number
   /** task->flags (PF_*). */
   flags: number
+  /** Field 22, start time in clock ticks since boot: (pid, startTime) names a process. */
+  startTime: number
   /**
    * Field 24, rss in pages: get_mm_rss(), the same (per-CPU approximate) counter read that
    * oom_badness() uses. Since 6.16 the status Rss* lines are exact sums and can differ from it

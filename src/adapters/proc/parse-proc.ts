@@ -7,6 +7,15 @@ import type { CgroupLine, Meminfo, ProcStat, ProcStatus, Psi, PsiLine } from './
 /** PF_KTHREAD in task->flags (include/linux/sched.h). */
 export const PF_KTHREAD = 0x00200000
 
+/** CAP_SYS_ADMIN and CAP_SYS_RESOURCE bit numbers (uapi/linux/capability.h). */
+export const CAP_SYS_ADMIN = 21
+export const CAP_SYS_RESOURCE = 24
+
+/** Whether capability `bit` is set in a CapEff/CapPrm set (as parsed from status). */
+export function hasCapability(set: bigint, bit: number): boolean {
+  return ((set >> BigInt(bit)) & 1n) === 1n
+}
+
 function kb(value: string | undefined): number | null {
   if (value === undefined) return null
   const n = parseInt(value, 10)
@@ -60,6 +69,7 @@ export function parseStat(text: string): ProcStat {
     state: rest[0] ?? '?',
     ppid: Number(rest[1] ?? 0),
     flags: Number(rest[6] ?? 0),
+    startTime: Number(rest[19] ?? 0),
     rssPages: Number(rest[21] ?? 0)
   }
 }
