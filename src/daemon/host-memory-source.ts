@@ -8,9 +8,8 @@
 import type { HostSource } from '../adapters/proc/host-source.ts'
 import { createLiveSource } from './live-source.ts'
 import type { MemorySource } from './memory-source.ts'
+import { hasSysAdmin, memInfoOf, statusFieldsOf } from './proc-parse.ts'
 import type { MemInfo, ProcReading, Psi } from './readings.ts'
-
-const CAP_SYS_ADMIN = 21n
 
 /** Wrap a HostSource; `procRoot`/`cgroupRoot` must describe the same host. */
 export function createHostMemorySource(
@@ -24,21 +23,20 @@ export function createHostMemorySource(
     if (!base) return null
     const status = host.procStatus(base.pid)
     if (!status.ok) return status.why === 'gone' ? null : base
-    const s = status.value
+    const s = statusFieldsOf(status.value)
     const adj = host.procOomScoreAdj(base.pid)
-    const uid = s.uid[0]
     return {
       ...base,
-      uid,
-      user: host.users().get(uid) ?? String(uid),
-      kthread: s.kthread ?? base.kthread,
+      uid: s.uid,
+      user: host.users().get(s.uid) ?? String(s.uid),
+      kthread: status.value.kthread ?? base.kthread,
       oomScoreAdj: adj.ok ? adj.value : base.oomScoreAdj,
-      capSysAdmin: ((s.capEff >> CAP_SYS_ADMIN) & 1n) === 1n,
-      rssAnonKb: s.rssAnonKb ?? 0,
-      rssFileKb: s.rssFileKb ?? 0,
-      rssShmemKb: s.rssShmemKb ?? 0,
-      swapKb: s.vmSwapKb ?? 0,
-      pteKb: s.vmPteKb ?? 0
+      capSysAdmin: hasSysAdmin(s.capEff),
+      rssAnonKb: s.rssAnonKb,
+      rssFileKb: s.rssFileKb,
+      rssShmemKb: s.rssShmemKb,
+      swapKb: s.swapKb,
+      pteKb: s.pteKb
     }
   }
 
@@ -46,15 +44,7 @@ export function createHostMemorySource(
     selfPid: own.selfPid,
     meminfo(): MemInfo {
       const m = host.meminfo()
-      if (!m.ok) return own.meminfo()
-      const v = m.value
-      return {
-        memTotalKb: v.MemTotal ?? 0,
-        memAvailableKb: v.MemAvailable ?? 0,
-        swapTotalKb: v.SwapTotal ?? 0,
-        swapFreeKb: v.SwapFree ?? 0,
-        anonPagesKb: v.AnonPages ?? 0
-      }
+      return m.ok ? memInfoOf(m.value) : own.meminfo()
     },
     psi(): Psi | null {
       const p = host.pressure()

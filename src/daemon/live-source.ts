@@ -15,8 +15,10 @@ import {
 import { join } from 'node:path'
 import type { MemorySource } from './memory-source.ts'
 import type { CgroupReading, MemInfo, ProcReading, Psi } from './readings.ts'
+import { parsePasswd } from '../adapters/proc/parse-proc.ts'
 import {
   PF_KTHREAD,
+  hasSysAdmin,
   parseKeyValues,
   parseLimit,
   parseMeminfo,
@@ -25,9 +27,6 @@ import {
   parseStat,
   parseStatus
 } from './proc-parse.ts'
-
-/** CAP_SYS_ADMIN bit in CapEff. */
-const CAP_SYS_ADMIN = 21n
 
 /** One buffer for every small /proc read: open, read, close (no fstat, no allocation per read). */
 const buffer = Buffer.allocUnsafe(64 * 1024)
@@ -69,12 +68,7 @@ interface StaticInfo {
 const STATIC_TTL_MS = 30_000
 
 function loadUsers(): Map<number, string> {
-  const users = new Map<number, string>()
-  for (const line of (read('/etc/passwd') ?? '').split('\n')) {
-    const f = line.split(':')
-    if (f.length > 2 && f[0] && f[2]) users.set(Number(f[2]), f[0])
-  }
-  return users
+  return parsePasswd(read('/etc/passwd') ?? '')
 }
 
 /** The live reader; `processes(pids, false)` and `process(pid, false)` skip the memory files
@@ -136,7 +130,7 @@ export function createLiveSource(procRoot = '/proc', cgroupRoot = '/sys/fs/cgrou
       oomScoreAdj: withMemory
         ? Number.parseInt(read(join(dir, 'oom_score_adj')) ?? '0', 10) || 0
         : 0,
-      capSysAdmin: ((status.capEff >> CAP_SYS_ADMIN) & 1n) === 1n,
+      capSysAdmin: hasSysAdmin(status.capEff),
       rssAnonKb: status.rssAnonKb,
       rssFileKb: status.rssFileKb,
       rssShmemKb: status.rssShmemKb,

@@ -3,6 +3,7 @@
  * processes, each sampled at a time in milliseconds. Units are in the field names (kB, bytes,
  * pages); the policy core is a pure function of these records and the time.
  */
+import type { Psi } from '../adapters/proc/host-source.ts'
 
 /** /proc/meminfo fields the triggers use (kB, as the kernel prints them). */
 export interface MemInfo {
@@ -13,20 +14,9 @@ export interface MemInfo {
   anonPagesKb: number
 }
 
-/** One PSI line: averages in percent, total stall time in microseconds. */
-export interface PsiLine {
-  avg10: number
-  avg60: number
-  avg300: number
-  totalUs: number
-}
-
-/** A PSI file (/proc/pressure/memory or a v2 cgroup's memory.pressure). */
-export interface Psi {
-  some: PsiLine
-  /** Absent on CPU pressure of old kernels; always present for memory. */
-  full: PsiLine | null
-}
+/** One PSI line and a PSI file (/proc/pressure/memory or a v2 cgroup's memory.pressure): the
+ * host adapter's records (averages in percent, total stall time in microseconds). */
+export type { Psi, PsiLine } from '../adapters/proc/host-source.ts'
 
 /** One watched memory cgroup. */
 export interface CgroupReading {
