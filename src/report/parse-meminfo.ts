@@ -4,6 +4,7 @@
  * RAM totals. Global counters are pages; node and zone values kB, as printed.
  */
 import type { NodeMemInfo, ShowMem, ZoneInfo, ZoneLegacyInfo } from '../kernel/oom-report.ts'
+import { emptyNode, emptyZone } from './empty-mem.ts'
 
 /** One recognised show_mem line. */
 export type MemLine =
@@ -298,64 +299,6 @@ function legacyOf(
     pagesScanned: get('pages_scanned'),
     allUnreclaimable: allUnreclaimable ?? false,
     pcp
-  }
-}
-
-function emptyZone(node: number, name: string): ZoneInfo {
-  return {
-    node,
-    name,
-    freeKb: 0,
-    boostKb: 0,
-    minKb: 0,
-    lowKb: 0,
-    highKb: 0,
-    reservedHighatomicKb: 0,
-    freeHighatomicKb: 0,
-    activeAnonKb: 0,
-    inactiveAnonKb: 0,
-    activeFileKb: 0,
-    inactiveFileKb: 0,
-    unevictableKb: 0,
-    writependingKb: 0,
-    zspagesKb: 0,
-    presentKb: 0,
-    managedKb: 0,
-    mlockedKb: 0,
-    bounceKb: 0,
-    freePcpKb: 0,
-    localPcpKb: 0,
-    freeCmaKb: 0,
-    kernelStackKb: 0,
-    pagetablesKb: 0,
-    lowmemReserve: [],
-    buddy: []
-  }
-}
-
-function emptyNode(node: number): NodeMemInfo {
-  return {
-    node,
-    activeAnonKb: 0,
-    inactiveAnonKb: 0,
-    activeFileKb: 0,
-    inactiveFileKb: 0,
-    unevictableKb: 0,
-    isolatedAnonKb: 0,
-    isolatedFileKb: 0,
-    mappedKb: 0,
-    dirtyKb: 0,
-    writebackKb: 0,
-    shmemKb: 0,
-    shmemThpKb: 0,
-    shmemPmdmappedKb: 0,
-    anonThpKb: 0,
-    writebackTmpKb: 0,
-    kernelStackKb: 0,
-    pagetablesKb: 0,
-    secPagetablesKb: 0,
-    allUnreclaimable: false,
-    hugepages: []
   }
 }
 

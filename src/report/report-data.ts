@@ -4,7 +4,8 @@
  * gaps with neutral defaults (0, "/", node 0) so the printer can render it again, which is how
  * `render(parse(text))` is checked against the original lines.
  */
-import type { KilledInfo, OomReportData, OomTrigger, ShowMem } from '../kernel/oom-report.ts'
+import type { KilledInfo, OomReportData, OomTrigger } from '../kernel/oom-report.ts'
+import { emptyShowMem } from './empty-mem.ts'
 import type { OomEvent, PartialReportData } from './types.ts'
 
 /** The event's data in the OomReportData shape; null where the text did not carry it. */
@@ -25,40 +26,6 @@ export function partialReportData(e: OomEvent): PartialReportData {
     sacrifice: d?.sacrifice ?? null,
     killed: d?.killed ?? null
   }
-}
-
-const SHOW_MEM_ZERO: ShowMem = {
-  activeAnon: 0,
-  inactiveAnon: 0,
-  isolatedAnon: 0,
-  activeFile: 0,
-  inactiveFile: 0,
-  isolatedFile: 0,
-  unevictable: 0,
-  dirty: 0,
-  writeback: 0,
-  slabReclaimable: 0,
-  slabUnreclaimable: 0,
-  mapped: 0,
-  shmem: 0,
-  pagetables: 0,
-  secPagetables: 0,
-  bounce: 0,
-  kernelMiscReclaimable: 0,
-  free: 0,
-  freePcp: 0,
-  freeCma: 0,
-  nodes: [],
-  zones: [],
-  totalPagecache: 0,
-  swapCache: 0,
-  freeSwapKb: 0,
-  totalSwapKb: 0,
-  pagesRam: 0,
-  pagesHighmemMovable: 0,
-  pagesReserved: 0,
-  pagesCmaReserved: 0,
-  pagesHwpoisoned: 0
 }
 
 function killedInfo(k: OomEvent['killedLines'][number], e: OomEvent): KilledInfo {
@@ -111,7 +78,7 @@ export function toOomReportData(e: OomEvent): OomReportData | null {
     cpu: e.cpu ?? 0,
     constraint: e.constraint ?? 'CONSTRAINT_NONE',
     nodemask: s?.nodemask ?? null,
-    showMem: e.showMem ? { ...SHOW_MEM_ZERO, ...e.showMem } : null,
+    showMem: e.showMem ? { ...emptyShowMem(), ...e.showMem } : null,
     memcgInfo: e.memcgInfo,
     tasks: e.tasks,
     oomMemcg:

@@ -23,6 +23,7 @@ import { parseInvokedLine } from '../../src/report/parse-header.ts'
 import { parseKillLine, parseSummaryLine } from '../../src/report/parse-kill.ts'
 import { parseReports } from '../../src/report/parser.ts'
 import { stripPrefix } from '../../src/report/prefix.ts'
+import { emptyShowMem, emptyZone } from '../../src/report/empty-mem.ts'
 import { toOomReportData } from '../../src/report/report-data.ts'
 
 const profileArb = fc.constantFrom(...Object.values(profiles))
@@ -328,31 +329,13 @@ describe('round trip of the memory blocks', () => {
         reserve: fc.array(n, { minLength: 5, maxLength: 5 })
       })
       .map(z => ({
-        node: 0,
-        name,
+        ...emptyZone(0, name),
         freeKb: z.free,
-        boostKb: 0,
         minKb: z.min,
         lowKb: z.low,
         highKb: z.high,
-        reservedHighatomicKb: 0,
-        freeHighatomicKb: 0,
-        activeAnonKb: 0,
-        inactiveAnonKb: 0,
-        activeFileKb: 0,
-        inactiveFileKb: 0,
-        unevictableKb: 0,
-        writependingKb: 0,
-        zspagesKb: 0,
         presentKb: z.present,
         managedKb: z.managed,
-        mlockedKb: 0,
-        bounceKb: 0,
-        freePcpKb: 0,
-        localPcpKb: 0,
-        freeCmaKb: 0,
-        kernelStackKb: 0,
-        pagetablesKb: 0,
         lowmemReserve: z.reserve,
         buddy: z.buddy.map(b => (b.count === 0 ? { count: 0, types: '' } : b))
       }))
@@ -375,30 +358,8 @@ describe('round trip of the memory blocks', () => {
         zoneArb('DMA32'),
         zoneArb('Normal'),
         (p, g, z1, z2) => {
-          const zero = {
-            isolatedAnon: 0,
-            activeFile: 0,
-            inactiveFile: 0,
-            isolatedFile: 0,
-            unevictable: 0,
-            dirty: 0,
-            writeback: 0,
-            slabReclaimable: 0,
-            slabUnreclaimable: 0,
-            mapped: 0,
-            shmem: 0,
-            pagetables: 0,
-            secPagetables: 0,
-            bounce: 0,
-            kernelMiscReclaimable: 0,
-            freePcp: 0,
-            freeCma: 0,
-            pagesHighmemMovable: 0,
-            pagesCmaReserved: 0,
-            pagesHwpoisoned: 0
-          }
           const mem = {
-            ...zero,
+            ...emptyShowMem(),
             activeAnon: g.activeAnon,
             inactiveAnon: g.inactiveAnon,
             free: g.free,

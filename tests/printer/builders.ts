@@ -11,6 +11,7 @@ import type {
   TaskRow,
   ZoneInfo
 } from '../../src/kernel/oom-report.ts'
+import { emptyNode, emptyShowMem, emptyZone } from '../../src/report/empty-mem.ts'
 
 export function row(p: Partial<TaskRow> & Pick<TaskRow, 'pid' | 'comm'>): TaskRow {
   return {
@@ -39,99 +40,15 @@ export function buddy(spec: string): ZoneInfo['buddy'] {
 }
 
 export function zone(p: Partial<ZoneInfo> & Pick<ZoneInfo, 'name'>): ZoneInfo {
-  return {
-    node: 0,
-    freeKb: 0,
-    boostKb: 0,
-    minKb: 0,
-    lowKb: 0,
-    highKb: 0,
-    reservedHighatomicKb: 0,
-    freeHighatomicKb: 0,
-    activeAnonKb: 0,
-    inactiveAnonKb: 0,
-    activeFileKb: 0,
-    inactiveFileKb: 0,
-    unevictableKb: 0,
-    writependingKb: 0,
-    zspagesKb: 0,
-    presentKb: 0,
-    managedKb: 0,
-    mlockedKb: 0,
-    bounceKb: 0,
-    freePcpKb: 0,
-    localPcpKb: 0,
-    freeCmaKb: 0,
-    kernelStackKb: 0,
-    pagetablesKb: 0,
-    lowmemReserve: [],
-    buddy: [],
-    ...p
-  }
+  return { ...emptyZone(0, p.name), ...p }
 }
 
 export function node(p: Partial<NodeMemInfo>): NodeMemInfo {
-  return {
-    node: 0,
-    activeAnonKb: 0,
-    inactiveAnonKb: 0,
-    activeFileKb: 0,
-    inactiveFileKb: 0,
-    unevictableKb: 0,
-    isolatedAnonKb: 0,
-    isolatedFileKb: 0,
-    mappedKb: 0,
-    dirtyKb: 0,
-    writebackKb: 0,
-    shmemKb: 0,
-    shmemThpKb: 0,
-    shmemPmdmappedKb: 0,
-    anonThpKb: 0,
-    writebackTmpKb: 0,
-    kernelStackKb: 0,
-    pagetablesKb: 0,
-    secPagetablesKb: 0,
-    allUnreclaimable: false,
-    hugepages: [],
-    ...p
-  }
+  return { ...emptyNode(0), ...p }
 }
 
 export function showMem(p: Partial<ShowMem>): ShowMem {
-  return {
-    activeAnon: 0,
-    inactiveAnon: 0,
-    isolatedAnon: 0,
-    activeFile: 0,
-    inactiveFile: 0,
-    isolatedFile: 0,
-    unevictable: 0,
-    dirty: 0,
-    writeback: 0,
-    slabReclaimable: 0,
-    slabUnreclaimable: 0,
-    mapped: 0,
-    shmem: 0,
-    pagetables: 0,
-    secPagetables: 0,
-    bounce: 0,
-    kernelMiscReclaimable: 0,
-    free: 0,
-    freePcp: 0,
-    freeCma: 0,
-    nodes: [],
-    zones: [],
-    totalPagecache: 0,
-    swapCache: 0,
-    freeSwapKb: 0,
-    totalSwapKb: 0,
-    pagesRam: 0,
-    pagesHighmemMovable: 0,
-    pagesReserved: 0,
-    pagesCmaReserved: 0,
-    pagesHwpoisoned: 0,
-    ...p
-  }
+  return { ...emptyShowMem(), ...p }
 }
 
 export function trigger(p: Partial<OomTrigger> & Pick<OomTrigger, 'comm' | 'pid'>): OomTrigger {
