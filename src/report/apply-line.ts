@@ -10,7 +10,23 @@ import { applyMemLine } from './parse-meminfo.ts'
 import type { MemLine } from './parse-meminfo.ts'
 import type { MemcgLine } from './parse-memcg.ts'
 import { guessLayout, LAYOUT_COLUMNS, rowFromRaw } from './parse-tasks.ts'
-import type { TableLayout } from './types.ts'
+import type { ReaperOutcome, TableLayout } from './types.ts'
+
+/** An oom_reaper line ("reaped" or "unable to reap") as the event's reaper record. */
+export function reaperOutcome(
+  info: Extract<LineInfo, { kind: 'reaped' | 'unable-to-reap' }>,
+  line: number
+): ReaperOutcome {
+  return {
+    outcome: info.kind === 'reaped' ? 'reaped' : 'unable',
+    pid: info.pid,
+    comm: info.comm,
+    anonRssKb: info.kind === 'reaped' ? info.anonRssKb : null,
+    fileRssKb: info.kind === 'reaped' ? info.fileRssKb : null,
+    shmemRssKb: info.kind === 'reaped' ? info.shmemRssKb : null,
+    line
+  }
+}
 
 /** Apply `info` (of report stage `stage`, input line `line`) to the event being built. */
 export function applyLine(b: Building, info: LineInfo, stage: Stage, line: number): void {
@@ -170,15 +186,7 @@ export function applyLine(b: Building, info: LineInfo, stage: Stage, line: numbe
       return
     case 'reaped':
     case 'unable-to-reap':
-      e.reaper.push({
-        outcome: info.kind === 'reaped' ? 'reaped' : 'unable',
-        pid: info.pid,
-        comm: info.comm,
-        anonRssKb: info.kind === 'reaped' ? info.anonRssKb : null,
-        fileRssKb: info.kind === 'reaped' ? info.fileRssKb : null,
-        shmemRssKb: info.kind === 'reaped' ? info.shmemRssKb : null,
-        line
-      })
+      e.reaper.push(reaperOutcome(info, line))
       return
     case 'panic':
       e.panic ??= info.text

@@ -5,7 +5,7 @@
  * closed event open a little longer for late reaper / oom.group / duplicate Killed lines, and
  * records what was missing as warnings.
  */
-import { applyLine } from './apply-line.ts'
+import { applyLine, reaperOutcome } from './apply-line.ts'
 import { canOpen, newEvent, Stage, stageOf, warn } from './building.ts'
 import type { Building } from './building.ts'
 import type { LineInfo } from './classify.ts'
@@ -196,15 +196,7 @@ export class Assembler {
       if (b.event.summary?.pid != null) pids.add(b.event.summary.pid)
       if (b.event.sacrifice) pids.add(b.event.sacrifice.pid)
       if (pids.has(info.pid)) {
-        b.event.reaper.push({
-          outcome: info.kind === 'reaped' ? 'reaped' : 'unable',
-          pid: info.pid,
-          comm: info.comm,
-          anonRssKb: info.kind === 'reaped' ? info.anonRssKb : null,
-          fileRssKb: info.kind === 'reaped' ? info.fileRssKb : null,
-          shmemRssKb: info.kind === 'reaped' ? info.shmemRssKb : null,
-          line
-        })
+        b.event.reaper.push(reaperOutcome(info, line))
         if (line > b.event.lines.last && b === this.cur) b.event.lines.last = line
         return true
       }

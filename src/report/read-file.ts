@@ -10,7 +10,7 @@ import { findAnchors, rangesFromHits } from './prefilter.ts'
 import type { Hits } from './prefilter.ts'
 import { createReportParser } from './parser.ts'
 import type { ReportParserOptions } from './parser.ts'
-import { parseBuffer, PREFILTER_THRESHOLD } from './read-input.ts'
+import { feedLines, parseBuffer, PREFILTER_THRESHOLD } from './read-input.ts'
 import type { OomEvent } from './types.ts'
 
 const CHUNK = 1 << 20
@@ -105,24 +105,6 @@ function linesBefore(fd: number, s: Scan, pos: number): number {
     n++
     p = at + 1
   }
-}
-
-function feedLines(
-  p: ReturnType<typeof createReportParser>,
-  text: string,
-  out: OomEvent[]
-): number {
-  let start = 0
-  let count = 0
-  const n = text.length
-  while (start < n) {
-    let nl = text.indexOf('\n', start)
-    if (nl < 0) nl = n
-    out.push(...p.push(text.slice(start, nl)))
-    count++
-    start = nl + 1
-  }
-  return count
 }
 
 /** Parse every OOM event in the file at `path` (throws only on I/O errors). */

@@ -11,15 +11,23 @@ import type { OomEvent } from './types.ts'
 /** Inputs at or above this size are prefiltered (bytes). */
 export const PREFILTER_THRESHOLD = 4 * 1024 * 1024
 
-function feed(p: ReturnType<typeof createReportParser>, text: string, out: OomEvent[]): void {
+/** Push each line of `text` into the parser, collecting finished events; returns the line count. */
+export function feedLines(
+  p: ReturnType<typeof createReportParser>,
+  text: string,
+  out: OomEvent[]
+): number {
   let start = 0
+  let count = 0
   const n = text.length
   while (start < n) {
     let nl = text.indexOf('\n', start)
     if (nl < 0) nl = n
     out.push(...p.push(text.slice(start, nl)))
+    count++
     start = nl + 1
   }
+  return count
 }
 
 /** Parse every OOM event in `buf`. */
@@ -27,14 +35,14 @@ export function parseBuffer(buf: Buffer, options: ReportParserOptions = {}): Oom
   const p = createReportParser(options)
   const out: OomEvent[] = []
   if (buf.length < PREFILTER_THRESHOLD) {
-    feed(p, buf.toString('utf8'), out)
+    feedLines(p, buf.toString('utf8'), out)
     out.push(...p.end())
     return out
   }
   let pos = 0
   for (const r of prefilterRanges(buf)) {
     if (r.start > pos) out.push(...p.skip(countLines(buf, pos, r.start)))
-    feed(p, buf.toString('utf8', r.start, r.end), out)
+    feedLines(p, buf.toString('utf8', r.start, r.end), out)
     pos = r.end
   }
   out.push(...p.end())
