@@ -5,7 +5,7 @@
  *
  * Units: TaskRow in pages (pgtables in bytes); KilledInfo in kB (pages << 2).
  */
-import type { MemInfoBlock, OomControl } from './engine-types.ts'
+import type { EngineContext, MemInfoBlock, OomControl } from './engine-types.ts'
 import { findLockTaskMm, isUnkillableTask, mmNrPtes, mmRss } from './oom-badness.ts'
 import type { ConstraintResult } from './oom-constraint.ts'
 import { cpusetEligible, cpusetName } from './oom-constraint.ts'
@@ -193,4 +193,38 @@ export function buildReport(args: {
   }
   if (args.stack !== undefined) report.stack = args.stack
   return report
+}
+
+/**
+ * dump_header()'s report as the engine prints it: show_mem and the memcg block from
+ * `ctx.memInfo` (none without it), the release, hardware line, CPU, worker and stack from the
+ * context. `victim` is null for dump_header(oc, NULL) (panic, nothing killable).
+ */
+export function dumpHeaderReport(
+  args: {
+    state: OomState
+    oc: OomControl
+    cr: ConstraintResult
+    current: { process: Process; thread: Thread | null } | null
+    victim: Process | null
+  },
+  ctx: EngineContext,
+  profile: KernelProfile
+): OomReportData {
+  const { oc, cr, victim } = args
+  return buildReport({
+    ...args,
+    memInfo: ctx.memInfo?.({
+      constraint: cr.constraint,
+      memcg: oc.kind === 'memcg' ? oc.memcg : null,
+      victimMemcg: victim?.memcg ?? null,
+      nodemask: cr.nodemask
+    }) ?? { showMem: null, memcgInfo: null },
+    profile,
+    kernelRelease: ctx.kernelRelease ?? profile.version,
+    hardware: ctx.hardware ?? null,
+    cpu: ctx.cpu ?? 0,
+    worker: ctx.worker,
+    stack: ctx.stack
+  })
 }

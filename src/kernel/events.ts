@@ -6,6 +6,7 @@
  * Memory values in events are pages unless the name ends in Kb.
  */
 import type { Badness } from './oom-badness.ts'
+import type { KilledInfo } from './oom-report.ts'
 import type { Constraint } from './types.ts'
 
 /** Why the victim scan passed over a task before or instead of scoring it. */
@@ -25,16 +26,7 @@ export type TracepointEvent =
       timeNs: number
       pid: number
       /** Extended form only (profile.format.markVictimExtended). */
-      extended: {
-        comm: string
-        totalVmKb: number
-        anonRssKb: number
-        fileRssKb: number
-        shmemRssKb: number
-        uid: number
-        pgtablesKb: number
-        oomScoreAdj: number
-      } | null
+      extended: Omit<KilledInfo, 'message' | 'pid'> | null
     }
   | { type: 'oom:wake_reaper'; timeNs: number; pid: number }
   | { type: 'oom:start_task_reaping'; timeNs: number; pid: number }

@@ -7,7 +7,7 @@
  */
 import type { EngineContext, Effect, OomControl } from './engine-types.ts'
 import type { LineItem } from './engine-lines.ts'
-import { buildReport, killedInfo, pagesToKb } from './engine-report.ts'
+import { dumpHeaderReport, killedInfo, pagesToKb } from './engine-report.ts'
 import type { TraceEvent } from './events.ts'
 import { badnessPoints, findLockTaskMm, INELIGIBLE, isGlobalInit } from './oom-badness.ts'
 import type { ConstraintResult } from './oom-constraint.ts'
@@ -213,25 +213,11 @@ export function oomKillProcess(
   if (rl.suppressed > 0) sink.lines.push({ kind: 'suppressed', count: rl.suppressed })
   let report: OomReportData | null = null
   if (rl.allowed) {
-    report = buildReport({
-      state,
-      oc: req.oc,
-      cr: req.cr,
-      current: req.current,
-      victim: chosen,
-      memInfo: ctx.memInfo?.({
-        constraint: req.cr.constraint,
-        memcg: req.oc.kind === 'memcg' ? req.oc.memcg : null,
-        victimMemcg: chosen.memcg,
-        nodemask: req.cr.nodemask
-      }) ?? { showMem: null, memcgInfo: null },
-      profile,
-      kernelRelease: ctx.kernelRelease ?? profile.version,
-      hardware: ctx.hardware ?? null,
-      cpu: ctx.cpu ?? 0,
-      worker: ctx.worker,
-      stack: ctx.stack
-    })
+    report = dumpHeaderReport(
+      { state, oc: req.oc, cr: req.cr, current: req.current, victim: chosen },
+      ctx,
+      profile
+    )
     sink.lines.push({ kind: 'dump-header', report })
   } else {
     sink.events.push({ type: 'oom.ratelimited', timeNs: ctx.nowNs })

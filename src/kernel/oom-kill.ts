@@ -9,7 +9,7 @@
  */
 import type { EngineContext, OomControl, OomOutcome, RankedTask } from './engine-types.ts'
 import { renderLineItems } from './engine-lines.ts'
-import { buildReport } from './engine-report.ts'
+import { dumpHeaderReport } from './engine-report.ts'
 import type { TraceEvent } from './events.ts'
 import { isUnkillableTask } from './oom-badness.ts'
 import { constrainedAlloc, cpusetEligible, GFP_FS } from './oom-constraint.ts'
@@ -135,25 +135,7 @@ export function outOfMemory(state: OomState, oc: OomControl, ctx: EngineContext)
   const ocC: OomControl = { ...oc, nodemask: cr.nodemask }
   /** dump_header(oc, NULL): the report printed without a victim (panic, nothing killable). */
   const header = (): OomReportData =>
-    buildReport({
-      state,
-      oc: ocC,
-      cr,
-      current,
-      victim: null,
-      memInfo: ctx.memInfo?.({
-        constraint: cr.constraint,
-        memcg: memcgOom ? oc.memcg : null,
-        victimMemcg: null,
-        nodemask: cr.nodemask
-      }) ?? { showMem: null, memcgInfo: null },
-      profile,
-      kernelRelease: ctx.kernelRelease ?? profile.version,
-      hardware: ctx.hardware ?? null,
-      cpu: ctx.cpu ?? 0,
-      worker: ctx.worker,
-      stack: ctx.stack
-    })
+    dumpHeaderReport({ state, oc: ocC, cr, current, victim: null }, ctx, profile)
 
   // 6. check_panic_on_oom(): 2 always, 1 only for CONSTRAINT_NONE; never for sysrq (4.x+).
   const panicOnOom = state.sysctl.panicOnOom
