@@ -14,6 +14,7 @@ import { durationToNs } from './load.ts'
 import { nextIteration, runAction } from './actions.ts'
 import { drainMmTrace, emitSim, exitProcess, runKswapd, runReaper, schedule } from './oom-glue.ts'
 import { emptySamples, type Samples } from './samples.ts'
+import { spreadPrintkTimes } from './printk-times.ts'
 import { recordSample, finishSamples } from './sampler.ts'
 import type { Scenario } from './schema.ts'
 import type { QueueItem, Sim } from './sim-state.ts'
@@ -150,7 +151,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   }
   emitSim(sim, 'sim.end', { panic: sim.panic, steps: sim.steps })
   recordSample(sim, true)
-  return { log: sim.log, trace: sim.trace, summary: buildSummary(sim), samples: finishSamples(sim) }
+  // Every line of a report is logged at one simulated instant; the kernel's lines differ by
+  // microseconds (printk stamps each record with local_clock()).
+  const log = spreadPrintkTimes(
+    sim.log,
+    sim.trace.map(e => e.timeNs)
+  )
+  return { log, trace: sim.trace, summary: buildSummary(sim), samples: finishSamples(sim) }
 }
 
 function step(sim: Sim, item: QueueItem, jiffyNs: number): void {
