@@ -7,6 +7,7 @@
  * a bare number is bytes, as in cgroup files. Scenario sizes are written as page counts.
  */
 import type { Scenario } from '../sim/schema.ts'
+import { unitSizeToPages } from '../sim/size.ts'
 import { scenarioCgroupPath } from './snapshot.ts'
 
 /** A mistake in a what-if option (the CLI reports it as a usage error). */
@@ -17,36 +18,17 @@ export class WhatIfError extends Error {
   }
 }
 
-const UNIT: Record<string, number> = {
-  '': 1,
-  B: 1,
-  k: 1024,
-  K: 1024,
-  kB: 1024,
-  KB: 1024,
-  KiB: 1024,
-  M: 1024 ** 2,
-  MB: 1024 ** 2,
-  MiB: 1024 ** 2,
-  G: 1024 ** 3,
-  GB: 1024 ** 3,
-  GiB: 1024 ** 3,
-  T: 1024 ** 4,
-  TB: 1024 ** 4,
-  TiB: 1024 ** 4
-}
-
 /** A user size in pages (rounded up). */
 export function parseUserSize(text: string): number {
   const m = /^\s*\+?(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text)
   if (m === null) throw new WhatIfError(`'${text}' is not a size (e.g. 4GiB, 512M, 1000p)`)
   const n = Number(m[1])
   const unit = m[2] ?? ''
-  if (unit === 'p' || unit === 'pages') return Math.ceil(n)
-  const bytes = UNIT[unit]
-  if (bytes === undefined)
+  // A bare number is bytes, as in cgroup files.
+  const pages = unitSizeToPages(n, unit === '' ? 'B' : unit)
+  if (pages === undefined)
     throw new WhatIfError(`'${text}': unknown unit '${unit}' (K, M, G, T, p)`)
-  return Math.ceil((n * bytes) / 4096)
+  return pages
 }
 
 /** Split "KEY=VALUE". */

@@ -16,6 +16,7 @@ import {
 import type { z } from 'zod'
 import { findProfile } from '../kernel/profiles.ts'
 import { ScenarioSpec, type Scenario } from './schema.ts'
+import { unitSizeToPages } from './size.ts'
 
 /** A mistake in a scenario file, with its position. */
 export class ScenarioError extends Error {
@@ -334,6 +335,20 @@ export function checkReferences(s: Scenario, fail: (msg: string, path: Path) => 
         pi,
         'shareMmWith'
       ])
+    if (p.cowFrom !== undefined && (!pids.has(p.cowFrom) || p.cowFrom === p.pid))
+      throw fail(`cowFrom: no other process with pid ${p.cowFrom}`, ['processes', pi, 'cowFrom'])
+    if (p.cowFrom !== undefined && (p.shareMmWith !== undefined || p.vfork === true))
+      throw fail('cowFrom: a process sharing an mm (shareMmWith, vfork) has no COW copy', [
+        'processes',
+        pi,
+        'cowFrom'
+      ])
+    if (p.sharedAnon !== undefined && p.cowFrom === undefined)
+      throw fail('sharedAnon needs cowFrom (the process the pages are shared with)', [
+        'processes',
+        pi,
+        'sharedAnon'
+      ])
     if (p.vfork === true && (p.ppid === undefined || !pids.has(p.ppid)))
       throw fail('vfork: the child needs a ppid that is a listed process', [
         'processes',
@@ -424,24 +439,6 @@ export const CGROUP_KEYS = [
   'memory.oom_control.oom_kill_disable'
 ]
 
-const UNIT_BYTES: Record<string, number> = {
-  B: 1,
-  k: 1024,
-  K: 1024,
-  kB: 1024,
-  KB: 1024,
-  KiB: 1024,
-  M: 1024 ** 2,
-  MB: 1024 ** 2,
-  MiB: 1024 ** 2,
-  G: 1024 ** 3,
-  GB: 1024 ** 3,
-  GiB: 1024 ** 3,
-  T: 1024 ** 4,
-  TB: 1024 ** 4,
-  TiB: 1024 ** 4
-}
-
 const sizes = new Map<string, number>()
 
 /** A Size value in pages (rounded up). */
@@ -458,9 +455,7 @@ function parseSize(v: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(v)
   if (m === null) return 0
   const n = Number(m[1])
-  const unit = m[2] ?? 'p'
-  if (unit === 'p' || unit === 'pages') return Math.ceil(n)
-  return Math.ceil((n * (UNIT_BYTES[unit] ?? 4096)) / 4096)
+  return unitSizeToPages(n, m[2] ?? 'p') ?? Math.ceil(n)
 }
 
 const durations = new Map<string, number>()
