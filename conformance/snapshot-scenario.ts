@@ -5,10 +5,11 @@
  * Modelling choices (all charged amounts in pages):
  * - File-backed resident pages (libc, the hog binary) map one shared cached file charged to the
  *   root memcg, as on the host, where that page cache was charged before the hogs existed.
- * - A forked child's anon RSS includes its parent's copy-on-write pages. The parent's anon is a
- *   tmpfs file charged once to the case memcg (the part faulted before the move: a root-charged
- *   file), mapped by the parent and by each child, so killing the parent alone frees nothing, as
- *   in the kernel; the rest of a child's anon is its own.
+ * - A forked child's anon RSS includes its parent's copy-on-write pages: the child names its
+ *   parent in `cowFrom` with the pages it still shares in `sharedAnon` (the simulator counts them
+ *   in both rss, charges them once and frees them with their last sharer, as the kernel does);
+ *   the part the parent faulted before the move is a root-charged file both map. The rest of a
+ *   child's anon is its own.
  * - A shared anonymous region (MAP_SHARED) is a tmpfs file charged to the case memcg, mapped
  *   (shmem) by the parent and each child.
  * - Anon pages a hog faulted before the harness moved it into the case memcg stay charged where
@@ -90,31 +91,22 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
       if (pages > 0) vmas.push({ name, size: pages, resident: pages, kind: 'file', file })
     }
     if (role.role === 'parent' && hog.forks > 0) {
-      // Everything the parent had at fork is shared copy-on-write with its children: a region
-      // charged once (to the case memcg, or where it was faulted before the move) and freed
-      // only when the last of them dies.
+      // Everything the parent had at fork is shared copy-on-write with its children (they say
+      // so with cowFrom); what it faulted before the move is charged where it was.
       const { pre, shared } = parentSplit(proc.pid, proc.rssAnon)
       if (pre > 0) files.push({ path: `/premove/${proc.pid}`, size: pre, cached: pre, memcg: '/' })
-      if (shared > 0) {
-        files.push({
-          path: `/cow/${proc.pid}`,
-          size: shared,
-          cached: shared,
-          fs: 'tmpfs',
-          memcg: path
-        })
-        charged += shared
-      }
       mapFile('premove', `/premove/${proc.pid}`, pre)
-      mapFile('cow', `/cow/${proc.pid}`, shared)
-      ownAnon = 0
+      ownAnon = shared
     } else if (role.role === 'child' && parent !== null) {
       const cow = Math.min(parent.rssAnon, proc.rssAnon)
       const { pre, shared } = parentSplit(parent.pid, parent.rssAnon)
       const fromPre = Math.min(cow, pre)
       const fromShared = Math.min(cow - fromPre, shared)
       mapFile('premove', `/premove/${parent.pid}`, fromPre)
-      mapFile('cow', `/cow/${parent.pid}`, fromShared)
+      if (fromShared > 0) {
+        p.cowFrom = parent.pid
+        p.sharedAnon = fromShared
+      }
       ownAnon -= fromPre + fromShared
     } else {
       const { pre } = parentSplit(proc.pid, proc.rssAnon)

@@ -4,12 +4,14 @@
  * changes, sysrq, swap), including VM_FAULT_OOM handling per profile and the 'grow until
  * killed' loops that jump ahead in big steps when nothing can happen in between.
  */
-import type { Process, Vma } from '../kernel/types.ts'
+import type { Mm, Process, Vma } from '../kernel/types.ts'
 import { PAGE_SIZE } from '../kernel/types.ts'
 import { makeMm, makeProcess, makeThread, makeVma } from '../kernel/state-builders.ts'
 import { writeOomAdj, writeOomScoreAdj } from '../kernel/proc-knobs.ts'
 import { allocPages } from '../kernel/mm/page-alloc.ts'
 import {
+  allocPgtable,
+  cowWrite,
   faultAnon,
   freeAnon,
   readFile,
@@ -24,6 +26,7 @@ import { chargeMargin, extraOf, tryCharge } from '../kernel/mm/memcg-charge.ts'
 import { shrinkZones } from '../kernel/mm/reclaim.ts'
 import { totalSwapPages } from '../kernel/mm/model.ts'
 import { placementOf, usageOf } from '../kernel/mm/world.ts'
+import { cowShare } from '../kernel/mm/cow.ts'
 import { freeToBuddy } from '../kernel/mm/zone.ts'
 import { durationToNs, sizeToPages } from './load.ts'
 import {
@@ -239,8 +242,27 @@ export function runAction(
         if (iters > 1) sim.nowNs += (iters - 1) * durationToNs(a.every)
       }
       const want = resumeRemaining ?? step * iters
-      let vma = pickVma(sim, p, a.vma, true)
       if (mm === undefined) return one({ kind: 'done' })
+      if (a.cow === true) {
+        // Writes to pages shared copy-on-write since a fork (do_wp_page).
+        const r = cowWrite(w, p, mm, want, hooksFor(sim, p))
+        drainMmTrace(sim)
+        return { out: afterFault(sim, p, r, want), iters }
+      }
+      let vma = pickVma(sim, p, a.vma, true)
+      if (vma !== undefined && a.vma === undefined) {
+        // The heap grows (brk / malloc's next mmap) so the whole size is touched, not just
+        // what is left of the mapping picked.
+        const room = vma.pages - (vmaTouched.get(vma) ?? vma.anon)
+        if (room < want) {
+          if (!commit(sim, p, mm.totalVm, want - room)) {
+            sim.stopped.add(index)
+            return one({ kind: 'done' })
+          }
+          vma.pages += want - room
+          mm.totalVm += want - room
+        }
+      }
       if (vma === undefined) {
         // No anonymous VMA with room: map one (brk/mmap) of the size needed, which is
         // accounted like any private writable mapping.
@@ -259,6 +281,9 @@ export function runAction(
       }
       const r = faultAnon(w, p, mm, vma, want, hooksFor(sim, p))
       drainMmTrace(sim)
+      if (r.status === 'ok' && r.done < want)
+        // A named mapping ends here: the program would fault (SIGSEGV) past it.
+        emitSim(sim, 'task.touch_past_end', { pid: p.pid, vma: a.vma, pages: want - r.done })
       return { out: afterFault(sim, p, r, want), iters }
     }
     case 'alloc': {
@@ -428,15 +453,39 @@ export function runAction(
       if (parent === undefined || dead(sim, parent)) return one({ kind: 'done' })
       const share = a.vfork === true || a.shareMm === true
       let mmId = parent.mmId
+      let childMm: Mm | null = null
       if (!share && parent.mmId !== null) {
         const pm = w.oom.mms.get(parent.mmId)
-        const mm = makeMm({
-          id: a.child,
-          totalVm: pm?.totalVm ?? 0,
-          vmas: (pm?.vmas ?? []).map(v => makeVma({ ...v, anon: 0, file: 0, shmem: 0 }))
+        // dup_mmap(): the child gets a copy of every VMA; copy_page_range() makes the private
+        // anonymous pages shared copy-on-write (counted in both rss, present once: cow.ts).
+        // File and shared mappings are faulted again lazily, so their counters start at 0.
+        const copies = new Map<Vma, Vma>()
+        const vmas = (pm?.vmas ?? []).map(v => {
+          const c = makeVma({ ...v, anon: v.shared ? 0 : v.anon, file: 0, shmem: 0 })
+          copies.set(v, c)
+          const t = vmaTouched.get(v)
+          if (t !== undefined) vmaTouched.set(c, t)
+          return c
         })
+        const mm = makeMm({ id: a.child, totalVm: pm?.totalVm ?? 0, anon: 0, vmas })
         w.oom.mms.set(mm.id, mm)
         mmId = mm.id
+        if (pm !== undefined) {
+          cowShare(
+            w,
+            pm,
+            parent.memcg,
+            mm,
+            vmas.reduce((n, v) => n + v.anon, 0)
+          )
+          const names = sim.vmaByName.get(pm.id) ?? sim.vmaByName.get(parent.pid)
+          if (names !== undefined)
+            sim.vmaByName.set(
+              a.child,
+              new Map([...names].map(([k, v]) => [k, copies.get(v) ?? v] as const))
+            )
+          childMm = mm
+        }
       } else if (share && parent.mmId !== null) {
         const pm = w.oom.mms.get(parent.mmId)
         if (pm !== undefined && a.shareMm === true) pm.flags.multiprocess = true
@@ -465,6 +514,16 @@ export function runAction(
       })
       w.oom.processes.push(child)
       sim.exits.set(child.pid, sim.exits.get(parent.pid) ?? { delayNs: 1_000_000, stuck: false })
+      if (childMm !== null) {
+        // The child's own page tables for the copied ranges: a PTE page per 512 pages and a
+        // PMD page per VMA (pte_alloc_one / pmd_alloc_one under copy_page_range).
+        const pgtables = childMm.vmas.reduce(
+          (n, v) => n + (v.anon > 0 ? Math.ceil((vmaTouched.get(v) ?? v.anon) / 512) + 1 : 0),
+          0
+        )
+        if (pgtables > 0) allocPgtable(w, child, childMm, pgtables, hooksFor(sim, child))
+        drainMmTrace(sim)
+      }
       // Kernel stack of the new task.
       const z = [...w.zones].sort((x, y) => y.idx - x.idx)[0]
       if (z !== undefined) {
@@ -476,7 +535,8 @@ export function runAction(
         pid: parent.pid,
         child: a.child,
         vfork: a.vfork ?? false,
-        shareMm: share
+        shareMm: share,
+        cowPages: childMm?.anon ?? 0
       })
       return one({ kind: 'done' })
     }

@@ -35,6 +35,7 @@ import type { z as Zod } from 'zod'
 import type { NodeSpec } from './schema.ts'
 import { extraOf } from '../kernel/mm/memcg-charge.ts'
 import { vmaTouched } from '../kernel/mm/fault.ts'
+import { cowShare } from '../kernel/mm/cow.ts'
 import { placementOf, usageOf, type CachedFile, type World } from '../kernel/mm/world.ts'
 import type { Scenario } from './schema.ts'
 import { sizeToPages } from './load.ts'
@@ -474,6 +475,29 @@ export function bootScenario(s: Scenario, profile: KernelProfile): Booted {
       }
     }
     mem.committedAs += mm.vmas.reduce((a, x) => a + (x.anonymous && !x.shared ? x.pages : 0), 0)
+  }
+  // Forked processes still sharing their parent's anonymous pages copy-on-write (cowFrom):
+  // linked once every process is built, in declaration order.
+  for (const ps of s.processes) {
+    if (ps.cowFrom === undefined || ps.kthread === true) continue
+    const src = oom.processes.find(q => q.pid === ps.cowFrom)
+    const dst = oom.mms.get(ps.pid)
+    const srcMm = src?.mmId == null ? undefined : oom.mms.get(src.mmId)
+    if (src === undefined || dst === undefined || srcMm === undefined || srcMm === dst) continue
+    const pages = Math.min(
+      srcMm.anon,
+      ps.sharedAnon !== undefined ? sizeToPages(ps.sharedAnon) : srcMm.anon
+    )
+    if (pages <= 0) continue
+    const vma = makeVma({ start: cursor, pages, anonymous: true })
+    cursor += pages + 16
+    dst.vmas.push(vma)
+    const names = vmaByName.get(ps.pid)
+    if (names !== undefined && !names.has('cow')) names.set('cow', vma)
+    vma.anon = cowShare(w, srcMm, src.memcg, dst, pages)
+    vmaTouched.set(vma, vma.anon)
+    if (ps.totalVm === undefined) dst.totalVm += pages
+    mem.committedAs += pages
   }
   // Multi-process mms (>= 5.10 MMF_MULTIPROCESS).
   const users = new Map<number, number>()

@@ -18,7 +18,14 @@ import type { StackInfo } from '../kernel/oom-report.ts'
 import type { AllocSite } from '../kernel/mm/page-alloc.ts'
 import type { Memcg, Process } from '../kernel/types.ts'
 import type { FaultHooks } from '../kernel/mm/fault.ts'
-import { freeAnon, freePgtables, freeSwapEnts, unmapFiles } from '../kernel/mm/fault.ts'
+import {
+  freeAnon,
+  freePgtables,
+  freeSwapEnts,
+  sharedPartOf,
+  unmapFiles
+} from '../kernel/mm/fault.ts'
+import { cowUnmap } from '../kernel/mm/cow.ts'
 import { shrinkZones } from '../kernel/mm/reclaim.ts'
 import { buildMemcgInfo, buildShowMem } from '../kernel/mm/show-mem.ts'
 import { placementOf, proportional } from '../kernel/mm/world.ts'
@@ -355,8 +362,13 @@ export function runReaper(sim: Sim): void {
 }
 
 /** The reaper already lowered the mm counters: give the anonymous pages back to the zones. */
-function releaseReaped(sim: Sim, mmId: number, anon: number, filePages: number): void {
+function releaseReaped(sim: Sim, mmId: number, reapedAnon: number, filePages: number): void {
   const w = sim.w
+  // Pages shared copy-on-write with a living sharer are only unmapped (cow.ts).
+  const mm = w.oom.mms.get(mmId)
+  const shared = mm === undefined ? 0 : sharedPartOf(w, mm, reapedAnon, mm.anon + reapedAnon)
+  if (shared > 0) cowUnmap(w, mmId, shared)
+  const anon = reapedAnon - shared
   const pl = placementOf(w, mmId)
   const take = proportional(pl.anonZones, anon)
   for (let i = 0; i < take.length; i++) {

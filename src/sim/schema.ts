@@ -214,6 +214,12 @@ export const ProcessSpec = z.strictObject({
     .optional()
     .describe("A vfork child still borrowing its parent's mm (needs ppid)"),
   vmas: z.array(VmaSpec).optional(),
+  cowFrom: Pid.optional().describe(
+    'Forked from this process and still sharing its anonymous pages copy-on-write: they count in both rss, exist (and are charged) once, and are freed when the last sharer unmaps them'
+  ),
+  sharedAnon: Size.optional().describe(
+    "With cowFrom: how many of that process's resident anonymous pages this one still shares (default: all of them); added to this process's anon rss in a mapping named 'cow'"
+  ),
   rss: z
     .strictObject({ anon: Size.optional(), file: Size.optional(), shmem: Size.optional() })
     .optional(),
@@ -247,7 +253,18 @@ export const ActionSpec = z.discriminatedUnion('do', [
     do: z.literal('touch'),
     pid: Pid,
     size: Size,
-    vma: z.string().optional()
+    vma: z
+      .string()
+      .optional()
+      .describe(
+        'Fault pages in this named mapping (stops at its end); without it the heap grows so the whole size is touched'
+      ),
+    cow: z
+      .boolean()
+      .optional()
+      .describe(
+        'Write to pages shared copy-on-write since a fork instead: the ones another process still maps are copied (new pages, charged now)'
+      )
   }),
   z.strictObject({
     ...base,

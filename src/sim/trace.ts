@@ -25,8 +25,10 @@
  *   {memcg, key, value}, memcg.move {pid, memcg}.
  * - overcommit.commit {pid, pages, committedAs}, overcommit.enomem {pid, comm, pages,
  *   committedAs, mode}.
- * - task.sigkill {pid, comm, stuck}, task.exit, task.fork, task.exec, task.free, task.mlock,
- *   task.blocked {pid, reason, remaining}, task.knob_error, task.swapon, task.swapoff.
+ * - task.sigkill {pid, comm, stuck}, task.exit, task.fork {pid, child, vfork, shareMm, cowPages},
+ *   task.exec, task.free, task.mlock, task.blocked {pid, reason, remaining}, task.knob_error,
+ *   task.swapon, task.swapoff, task.touch_past_end {pid, vma, pages} (a touch ran past the end
+ *   of its named mapping).
  */
 import type { TraceEvent as EngineEvent } from '../kernel/events.ts'
 

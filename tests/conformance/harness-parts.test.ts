@@ -223,7 +223,8 @@ describe('snapshot to scenario', () => {
     // The child maps its parent's copy-on-write pages and has 1550 pages of its own.
     const pages = (name: string): number =>
       Number(child.vmas?.find(v => v.name === name)?.size ?? 0)
-    expect(pages('premove') + pages('cow')).toBe(2100)
+    expect(child.cowFrom).toBe(100)
+    expect(pages('premove') + Number(child.sharedAnon ?? 0)).toBe(2100)
     expect(pages('heap')).toBe(1550)
     // The real usage the model does not explain becomes an unmapped filler in the case memcg.
     expect(sc.files?.some(f => f.path === '/filler' && f.memcg === '/oomkit-conf-9009-0')).toBe(

@@ -11,6 +11,7 @@ import { PAGE_SIZE } from '../types.ts'
 import { allocPages, type AllocHooks, type AllocTask } from './page-alloc.ts'
 import { decodeGfp, gfpFromNames } from './gfp-bits.ts'
 import { chargeMargin, tryCharge, type ChargeHooks } from './memcg-charge.ts'
+import { cowBroken, cowCopiesNeeded, cowShared, cowUnmap } from './cow.ts'
 import { uncharge } from './reclaim.ts'
 import { freeToBuddy } from './zone.ts'
 import { placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
@@ -102,8 +103,14 @@ function addPlaced(
   }
 }
 
-/** Allocate `pages` page-table pages for an mm (pte_alloc_one / pmd_alloc_one). */
-function allocPgtable(w: World, p: Process, mm: Mm, pages: number, hooks: FaultHooks): FaultResult {
+/** Allocate `pages` page-table pages for an mm (pte_alloc_one / pmd_alloc_one), charged. */
+export function allocPgtable(
+  w: World,
+  p: Process,
+  mm: Mm,
+  pages: number,
+  hooks: FaultHooks
+): FaultResult {
   const gfp = gfpFromNames(w.profile.alloc.pgtableGfp, w.profile)
   const r = allocPages(w, { site: 'pgtable', gfp, order: 0, count: pages, task: taskOf(p) }, hooks)
   addPlaced(w, r.placed, 'pgtable', mm, null, false)
@@ -216,6 +223,67 @@ export function faultAnon(
   return { status: 'ok', done }
 }
 
+/**
+ * Write `pages` of the pages an mm shares copy-on-write (do_wp_page -> wp_page_copy): the ones
+ * another sharer still maps are copied into new private pages, allocated and charged to the
+ * writer's memcg now; the rest are reused. `mm.anon` does not change (shared become private).
+ */
+export function cowWrite(
+  w: World,
+  p: Process,
+  mm: Mm,
+  pages: number,
+  hooks: FaultHooks
+): FaultResult {
+  const anonGfp = gfpFromNames(w.profile.alloc.anonFaultGfp, w.profile)
+  const g = decodeGfp(anonGfp, w.profile)
+  const total = cowCopiesNeeded(w, mm.id, pages)
+  let copied = 0
+  while (copied < total) {
+    if (p.sigkillPending) return { status: 'killed', done: copied }
+    let n = Math.min(total - copied, PTRS_PER_PTE)
+    const margin = chargeMargin(w, p.memcg).margin
+    if (margin < n) n = Math.max(1, margin)
+    const r = allocPages(
+      w,
+      { site: 'anon-fault', gfp: anonGfp, order: 0, count: n, task: taskOf(p) },
+      hooks
+    )
+    let charged = r.got
+    let chargeStatus: FaultStatus = 'ok'
+    if (r.got > 0) {
+      const c = tryCharge(w, p.memcg, r.got, { ...g, order: 0 }, hooks, {
+        inUserFault: true,
+        oomVictim: p.oomVictimMmId !== null
+      })
+      if (c.status !== 'ok') {
+        charged = c.charged
+        chargeStatus = c.status === 'nomem' ? 'oom' : c.status
+      }
+    }
+    const drop = proportional(r.placed, r.got - charged)
+    freePlaced(w, drop)
+    addPlaced(
+      w,
+      r.placed.map((v, i) => v - (drop[i] ?? 0)),
+      'anon',
+      mm,
+      null,
+      false
+    )
+    usageOf(w, p.memcg).anon += charged
+    cowBroken(w, mm.id, charged)
+    copied += charged
+    if (chargeStatus !== 'ok') return { status: chargeStatus, done: copied, gfpMask: anonGfp }
+    if (r.status !== 'ok')
+      return withWait(
+        { status: r.status === 'failed' ? 'oom' : r.status, done: copied, gfpMask: anonGfp },
+        r.waitFor
+      )
+  }
+  return { status: 'ok', done: pages }
+}
+
 /** Give never-mapped pages back to their zones. */
 function freePlaced(w: World, placed: readonly number[]): void {
   placed.forEach((n, i) => {
@@ -238,10 +306,33 @@ function releaseAnonPlaced(w: World, mm: Mm, placed: readonly number[], pages: n
   }
 }
 
-/** Free `pages` anonymous pages of an mm (munmap, reaping, exit), newest VMAs first. */
+/**
+ * How many of `pages` anonymous pages an mm unmaps are COW-shared ones (see cow.ts): all of
+ * them when the whole mm goes, else their proportion of the mm's anon pages.
+ */
+export function sharedPartOf(w: World, mm: Mm, pages: number, anonBefore: number): number {
+  const shared = cowShared(w, mm.id)
+  if (shared === 0 || pages <= 0) return 0
+  if (pages >= anonBefore) return shared
+  return Math.min(shared, pages, Math.round((pages * shared) / anonBefore))
+}
+
+/**
+ * Free `pages` anonymous pages of an mm (munmap, reaping, exit), newest VMAs first. Pages it
+ * shares copy-on-write are only unmapped: they are freed when no other sharer maps them.
+ */
 export function freeAnon(w: World, mm: Mm, pages: number, memcg: string | null): number {
-  const n = Math.min(pages, mm.anon)
-  if (n <= 0) return 0
+  const all = Math.min(pages, mm.anon)
+  // Unmapping everything also drops what rounding may have left of the mm's COW share.
+  if (pages >= mm.anon && all <= 0) cowUnmap(w, mm.id, Number.POSITIVE_INFINITY)
+  if (all <= 0) return 0
+  const sharedPart = pages >= mm.anon ? cowShared(w, mm.id) : sharedPartOf(w, mm, all, mm.anon)
+  if (sharedPart > 0) {
+    cowUnmap(w, mm.id, sharedPart)
+    mm.anon -= sharedPart
+  }
+  const n = all - sharedPart
+  if (n <= 0) return all
   const pl = placementOf(w, mm.id)
   const take = proportional(pl.anonZones, n)
   const lockedTotal = mm.vmas.reduce((a, v) => a + (v.locked ? v.anon : 0), 0)
@@ -266,7 +357,7 @@ export function freeAnon(w: World, mm: Mm, pages: number, memcg: string | null):
     usageOf(w, memcg).anon -= n
     uncharge(w, memcg, n)
   }
-  return n
+  return all
 }
 
 /** Free an mm's page tables (exit_mmap / free_pgtables). */

@@ -6,6 +6,7 @@
  */
 import type { KernelProfile } from '../profiles.ts'
 import type { OomState } from '../types.ts'
+import type { CowState } from './cow.ts'
 import type { MemModel } from './model.ts'
 import type { Zone } from './zone.ts'
 
@@ -67,6 +68,8 @@ export interface World {
   suspendedStorage: boolean
   /** Counters for the summary. */
   stats: { allocEvents: number; allocFailures: number; reclaimedPages: number; swapOuts: number }
+  /** Copy-on-write sharing of anonymous pages between forked mms (see cow.ts); absent = none. */
+  cow?: CowState
 }
 
 export function emptyMemcgUsage(): MemcgUsage {
