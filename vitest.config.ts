@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['tests/**/*.case.ts', 'node_modules', 'dist'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    pool: 'forks'
+    pool: 'forks',
+    reporters: ['default', './tests/summary-reporter.ts']
   }
 })
