@@ -6,6 +6,7 @@
  * Only the 6.8+ dump_tasks layout (rss_anon/rss_file/rss_shmem columns) is parsed here; other
  * layouts leave `tasks` null and the printer check reports it.
  */
+import type { KilledInfo } from '../src/kernel/oom-report.ts'
 import type { KmsgRecord } from './kmsg.ts'
 import { dmesgLine } from './kmsg.ts'
 
@@ -38,19 +39,8 @@ export interface KernelSummary {
   uid: number
 }
 
-/** The "Killed process" line's fields (kB as printed). */
-export interface KernelKilled {
-  message: string
-  pid: number
-  comm: string
-  totalVmKb: number
-  anonRssKb: number
-  fileRssKb: number
-  shmemRssKb: number
-  uid: number
-  pgtablesKb: number
-  oomScoreAdj: number
-}
+/** The "Killed process" line's fields (kB as printed): the shared report type. */
+export type KernelKilled = KilledInfo
 
 /** One kill as the kernel logged it. */
 export interface KernelKill {
