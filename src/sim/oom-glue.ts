@@ -72,7 +72,21 @@ function findProc(sim: Sim, pid: number): Process | undefined {
   return sim.w.oom.processes.find(p => p.pid === pid)
 }
 
-/** Apply an out_of_memory() outcome: log, trace, effects. */
+/**
+ * Thrown when the simulated kernel panics: panic() never returns, so whatever the allocator,
+ * fault or action code would have done after it (retries, "page allocation failure", the
+ * pagefault retry line) never happens. The runner catches it and ends the run.
+ */
+export class MachineHalted extends Error {
+  readonly panicMessage: string
+  constructor(panicMessage: string) {
+    super(`kernel panic: ${panicMessage}`)
+    this.panicMessage = panicMessage
+    this.name = 'MachineHalted'
+  }
+}
+
+/** Apply an out_of_memory() outcome: log, trace, effects. A panic halts the machine. */
 export function applyOutcome(sim: Sim, oc: OomControl, out: OomOutcome): void {
   drainMmTrace(sim)
   for (const r of out.printk) sim.log.push(r)
@@ -92,6 +106,7 @@ export function applyOutcome(sim: Sim, oc: OomControl, out: OomOutcome): void {
       sim.samples.marks.push({ tNs: sim.nowNs, kind: 'panic', pid: null, label: eff.message })
     }
   }
+  if (sim.panic !== null) throw new MachineHalted(sim.panic)
   if (out.outcome === 'killed' && out.victimPid !== null) {
     const killed = out.report?.killed
     sim.victims.push({

@@ -12,7 +12,15 @@ import type { PrintkRecord } from '../kernel/oom-kill.ts'
 import { bootScenario } from './build.ts'
 import { durationToNs } from './load.ts'
 import { nextIteration, runAction } from './actions.ts'
-import { drainMmTrace, emitSim, exitProcess, runKswapd, runReaper, schedule } from './oom-glue.ts'
+import {
+  drainMmTrace,
+  emitSim,
+  exitProcess,
+  MachineHalted,
+  runKswapd,
+  runReaper,
+  schedule
+} from './oom-glue.ts'
 import { emptySamples, type Samples } from './samples.ts'
 import { spreadPrintkTimes } from './printk-times.ts'
 import { recordSample, finishSamples } from './sampler.ts'
@@ -160,7 +168,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   return { log, trace: sim.trace, summary: buildSummary(sim), samples: finishSamples(sim) }
 }
 
+/** One step of the run; a kernel panic ends it where it happened (sim.panic is set). */
 function step(sim: Sim, item: QueueItem, jiffyNs: number): void {
+  try {
+    runStep(sim, item, jiffyNs)
+  } catch (error) {
+    if (!(error instanceof MachineHalted)) throw error
+  }
+}
+
+function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
   const w = sim.w
   w.nowNs = sim.nowNs
   sim.steps++
