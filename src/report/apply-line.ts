@@ -134,9 +134,17 @@ export function applyLine(b: Building, info: LineInfo, stage: Stage, line: numbe
       return
     case 'killed': {
       b.tableClosed = true
-      if (e.killedLines.some(k => k.pid === info.killed.pid))
-        warn(b, 'duplicate-killed', line, `the Killed line for pid ${info.killed.pid} is repeated`)
-      else e.killedLines.push({ ...info.killed, uidForm: info.uidForm })
+      if (e.killedLines.some(k => k.pid === info.killed.pid)) {
+        // oom_kill_process(), >= 4.19: with memory.oom.group the group walk kills the chosen
+        // victim a second time, so its Killed line is printed twice; only warn otherwise.
+        if (e.oomGroup === null)
+          warn(
+            b,
+            'duplicate-killed',
+            line,
+            `the Killed line for pid ${info.killed.pid} is repeated`
+          )
+      } else e.killedLines.push({ ...info.killed, uidForm: info.uidForm })
       if (info.killed.totalVmKb === undefined || info.killed.anonRssKb === undefined)
         warn(b, 'killed-truncated', line, 'the Killed line is cut short')
       return

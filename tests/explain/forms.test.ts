@@ -220,6 +220,18 @@ describe('closing lines', () => {
     expect(buildExplainModel(events).reports).toEqual([])
   })
 
+  it('a repeated Killed line is expected under oom.group and a warning otherwise', () => {
+    const killed =
+      'Memory cgroup out of memory: Killed process 22609 (node) total-vm:100kB, anon-rss:50kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:969'
+    const group = one(
+      ts([killed, 'Tasks in /pod/app are going to be killed due to memory.oom.group set', killed])
+    )
+    expect(group.oomGroup).toBe('/pod/app')
+    expect(group.warnings.map(w => w.code)).not.toContain('duplicate-killed')
+    const repeated = one(ts([killed, killed]))
+    expect(repeated.warnings.map(w => w.code)).toContain('duplicate-killed')
+  })
+
   it('a truncated summary line is kept with a warning', () => {
     const e = one(
       'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=x,mems_allowed=0-1,oom_memcg=/k'
