@@ -18,6 +18,101 @@ import type {
 } from './types.ts'
 import { VersionedMap } from './engine-versioned-map.ts'
 
+/** `T` without `readonly` (the record constructors below fill fresh objects). */
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
+
+/*
+ * Why Process and Mm objects come from constructors and not from object literals: V8 pretenures
+ * the objects of an allocation site (a literal) when most of them survive, allocating them
+ * straight into the old generation in allocation order. A task table built from literals then
+ * interleaves every process with its thread list, its mm, the mm's flags and VMA list (about 512
+ * bytes per task), and the victim scan drags all of it through the cache. Objects made by `new`
+ * have no allocation site: they are allocated young, and the scavenger moves the processes, and
+ * the mms, together in list order, so the scan reads contiguous runs (the 1M-task scan in
+ * bench/engine.ts went from ~42 to ~25 ms). The constructors' prototype is Object.prototype, so
+ * the objects are the same plain data as before: same keys in the same order, same prototype,
+ * `constructor === Object`, and one hidden class from the first object on.
+ */
+
+/** Every Process field, in this order; the fields the victim scan reads come first. */
+const ProcessRecord = function (
+  this: Writable<Process>,
+  pid: number,
+  kthread: boolean,
+  mmId: number | null,
+  threads: Thread[],
+  memsAllowed: readonly number[],
+  comm: string
+): void {
+  this.pid = pid
+  this.kthread = kthread
+  this.oomVictimMmId = null
+  this.oomOrigin = false
+  this.oomScoreAdj = 0
+  this.mmId = mmId
+  this.capSysAdmin = false
+  this.threads = threads
+  this.inVfork = false
+  this.memsAllowed = memsAllowed
+  this.comm = comm
+  this.ppid = 1
+  this.uid = 0
+  this.capSysResource = false
+  this.oomScoreAdjMin = 0
+  this.memdie = false
+  this.groupExit = false
+  this.sigkillPending = false
+  this.coreDumping = false
+  this.memcg = '/'
+  this.cpuset = '/'
+} as unknown as new (
+  pid: number,
+  kthread: boolean,
+  mmId: number | null,
+  threads: Thread[],
+  memsAllowed: readonly number[],
+  comm: string
+) => Writable<Process>
+ProcessRecord.prototype = Object.prototype
+
+/** Every Mm field but the optional `nrPmds`, in this order; oom_badness()'s counters first. */
+const MmRecord = function (
+  this: Writable<Mm>,
+  id: number,
+  anon: number,
+  file: number,
+  shmem: number,
+  swapEnts: number,
+  pgtablesBytes: number,
+  totalVm: number,
+  vmas: Vma[],
+  flags: MmFlags,
+  mmapLockHeld: boolean
+): void {
+  this.id = id
+  this.anon = anon
+  this.file = file
+  this.shmem = shmem
+  this.swapEnts = swapEnts
+  this.pgtablesBytes = pgtablesBytes
+  this.totalVm = totalVm
+  this.vmas = vmas
+  this.flags = flags
+  this.mmapLockHeld = mmapLockHeld
+} as unknown as new (
+  id: number,
+  anon: number,
+  file: number,
+  shmem: number,
+  swapEnts: number,
+  pgtablesBytes: number,
+  totalVm: number,
+  vmas: Vma[],
+  flags: MmFlags,
+  mmapLockHeld: boolean
+) => Writable<Mm>
+MmRecord.prototype = Object.prototype
+
 /** A fresh memory.events counter set (all zero). */
 export function makeMemcgEvents(): MemcgEvents {
   return { low: 0, high: 0, max: 0, oom: 0, oom_kill: 0, oom_group_kill: 0 }
@@ -57,19 +152,18 @@ export function makeMm(
   const vmas = partial.vmas ?? []
   const sum = (k: 'anon' | 'file' | 'shmem' | 'pages'): number =>
     vmas.reduce((acc, v) => acc + v[k], 0)
-  const mm: Mm = {
-    id: partial.id,
-    anon: partial.anon ?? sum('anon'),
-    file: partial.file ?? sum('file'),
-    shmem: partial.shmem ?? sum('shmem'),
-    swapEnts: partial.swapEnts ?? 0,
-    // The counters oom_badness() reads come first (one cache line for the victim scan).
-    pgtablesBytes: partial.pgtablesBytes ?? 0,
-    totalVm: partial.totalVm ?? sum('pages'),
+  const mm = new MmRecord(
+    partial.id,
+    partial.anon ?? sum('anon'),
+    partial.file ?? sum('file'),
+    partial.shmem ?? sum('shmem'),
+    partial.swapEnts ?? 0,
+    partial.pgtablesBytes ?? 0,
+    partial.totalVm ?? sum('pages'),
     vmas,
-    flags: makeMmFlags(partial.flags),
-    mmapLockHeld: partial.mmapLockHeld ?? false
-  }
+    makeMmFlags(partial.flags),
+    partial.mmapLockHeld ?? false
+  )
   if (partial.nrPmds !== undefined) mm.nrPmds = partial.nrPmds
   return mm
 }
@@ -86,30 +180,15 @@ export function makeThread(partial: Partial<Thread> & { tid: number }): Thread {
 export function makeProcess(partial: Partial<Process> & { pid: number }): Process {
   const comm = partial.comm ?? 'task'
   const kthread = partial.kthread ?? false
-  // The fields the victim scan reads come first (one cache line for the hot path).
-  const p: Process = {
-    pid: partial.pid,
+  const p = new ProcessRecord(
+    partial.pid,
     kthread,
-    oomVictimMmId: null,
-    oomOrigin: false,
-    oomScoreAdj: 0,
-    mmId: kthread ? null : partial.pid,
-    capSysAdmin: false,
-    threads: [makeThread({ tid: partial.pid, comm })],
-    inVfork: false,
-    memsAllowed: [0],
-    comm,
-    ppid: 1,
-    uid: 0,
-    capSysResource: false,
-    oomScoreAdjMin: 0,
-    memdie: false,
-    groupExit: false,
-    sigkillPending: false,
-    coreDumping: false,
-    memcg: '/',
-    cpuset: '/'
-  }
+    kthread ? null : partial.pid,
+    // Defaults are allocated only when not given (they would be overwritten below anyway).
+    partial.threads ?? [makeThread({ tid: partial.pid, comm })],
+    partial.memsAllowed ?? [0],
+    comm
+  )
   return Object.assign(p, partial)
 }
 

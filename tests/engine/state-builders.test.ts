@@ -5,6 +5,7 @@ import {
   makeMm,
   makeProcess,
   makeState,
+  makeThread,
   makeVma
 } from '../../src/kernel/state-builders.ts'
 
@@ -42,6 +43,72 @@ describe('state builders', () => {
     expect(s.processes.map(p => p.pid)).toEqual([5, 6])
     expect(s.mms.get(6)).toMatchObject({ anon: 7, file: 3, totalVm: 10 })
     expect(s.sysctl).toEqual({ panicOnOom: 0, oomKillAllocatingTask: false, oomDumpTasks: true })
+  })
+})
+
+describe('builders make plain data', () => {
+  // The builders construct Process and Mm objects through record constructors (for the memory
+  // layout the victim scan reads); what callers see must stay plain JSON-like data.
+  it('Process and Mm: Object.prototype, fields in declaration order, clone and JSON round-trip', () => {
+    const p = makeProcess({ pid: 7, comm: 'db', oomScoreAdj: 300, memsAllowed: [0, 1] })
+    const mm = makeMm({ id: 7, anon: 12, swapEnts: 3, nrPmds: 2 })
+    for (const o of [p, mm]) {
+      expect(Object.getPrototypeOf(o)).toBe(Object.prototype)
+      expect(o.constructor).toBe(Object)
+      expect(structuredClone(o)).toStrictEqual(o)
+      expect(JSON.parse(JSON.stringify(o))).toStrictEqual(o)
+    }
+    expect(Object.keys(p)).toEqual([
+      'pid',
+      'kthread',
+      'oomVictimMmId',
+      'oomOrigin',
+      'oomScoreAdj',
+      'mmId',
+      'capSysAdmin',
+      'threads',
+      'inVfork',
+      'memsAllowed',
+      'comm',
+      'ppid',
+      'uid',
+      'capSysResource',
+      'oomScoreAdjMin',
+      'memdie',
+      'groupExit',
+      'sigkillPending',
+      'coreDumping',
+      'memcg',
+      'cpuset'
+    ])
+    expect(Object.keys(mm)).toEqual([
+      'id',
+      'anon',
+      'file',
+      'shmem',
+      'swapEnts',
+      'pgtablesBytes',
+      'totalVm',
+      'vmas',
+      'flags',
+      'mmapLockHeld',
+      'nrPmds'
+    ])
+    expect(p).toEqual({ ...p })
+    expect('nrPmds' in makeMm({ id: 8 })).toBe(false)
+  })
+
+  it('makeProcess: given threads and mems are kept by identity, defaults are fresh per process', () => {
+    const threads = [makeThread({ tid: 3 })]
+    const mems = [1]
+    const p = makeProcess({ pid: 3, threads, memsAllowed: mems })
+    expect(p.threads).toBe(threads)
+    expect(p.memsAllowed).toBe(mems)
+    const a = makeProcess({ pid: 4 })
+    const b = makeProcess({ pid: 5 })
+    expect(a.threads).not.toBe(b.threads)
+    expect(a.memsAllowed).not.toBe(b.memsAllowed)
+    expect(a.memsAllowed).toEqual([0])
   })
 })
 
