@@ -145,9 +145,10 @@ function scanProcessesFast(
   const index = denseMmIndex(state, list.length)
   let chosen: Process | null = null
   // chosen_points starts at LONG_MIN (>= 5.9) or 0: either way the first eligible task is taken
-  // (page-unit scores are > 0 when clamped), so "nothing chosen yet" stands for the start value
-  // and chosenPoints stays a small integer.
-  let chosenPoints = 0
+  // (page-unit scores are > 0 when clamped), so -Infinity stands for the start value: no score is
+  // below it, and the tie test below needs a chosen task. This keeps the common test to one
+  // comparison per task (no "nothing chosen yet" branch).
+  let chosenPoints = -Infinity
   for (let i = 0; i < list.length; i++) {
     const p = list[i] as Process
     // oom_unkillable_task(): kernel threads and global init.
@@ -175,11 +176,9 @@ function scanProcessesFast(
     let points = pagesBase(mm, pgMode, threePercent && p.capSysAdmin) + adj * adjUnit
     // oom_badness(), <= 5.8: an eligible task never scores <= 0; >= 5.9: no clamp.
     if (clamp && points <= 0) points = 1
-    if (chosen !== null) {
-      if (points < chosenPoints) continue
-      // <= 5.2: "Prefer thread group leaders for display purposes": a tie keeps the leader.
-      if (keepLeader && points === chosenPoints) continue
-    }
+    if (points < chosenPoints) continue
+    // <= 5.2: "Prefer thread group leaders for display purposes": a tie keeps the leader.
+    if (keepLeader && points === chosenPoints && chosen !== null) continue
     // The remaining oom_badness() tests (find_lock_task_mm(); >= 4.9 in_vfork() and
     // MMF_OOM_SKIP) only matter for a task that would be chosen: one scoring below the current
     // choice is passed over either way. Testing them last skips two object reads per task.
