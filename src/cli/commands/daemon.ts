@@ -1,13 +1,8 @@
 /** @module `oomkit daemon`: the userspace OOM killer (see src/daemon and docs/daemon.md). */
 import type { Register } from '../main.ts'
 import { EXIT } from '../errors.ts'
-import { checkConfig } from '../../daemon/check.ts'
-import { loadConfigFile } from '../../daemon/config-load.ts'
-import { createHostMemorySource } from '../../daemon/host-memory-source.ts'
-import { LiveHostSource } from '../../adapters/proc/live-host-source.ts'
-import { applyFlags } from '../../daemon/overrides.ts'
+import type { DaemonConfig } from '../../daemon/config-schema.ts'
 import type { DaemonFlags } from '../../daemon/overrides.ts'
-import { resolveProfile, runDaemon } from '../../daemon/run.ts'
 import { resolve } from 'node:path'
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
@@ -42,10 +37,23 @@ export const registerDaemon: Register = (program, io, state) => {
     .option('--log-level <level>', 'debug, info, warn, error')
     .option('--no-ffi', 'do not load koffi: signal with kill(2), no process_mrelease/mlockall')
     .action(async (opts: Options) => {
+      // Only the daemon's own code loads (not the other commands'), and zod + yaml only when
+      // there is a config file: idle RSS matters here (docs/daemon.md, "Footprint").
+      const { applyFlags } = await import('../../daemon/overrides.ts')
       const file = opts.config ? resolve(io.cwd, opts.config) : null
-      const load = () => applyFlags(file ? loadConfigFile(file) : null, opts)
+      const configLoad = file ? await import('../../daemon/config-load.ts') : null
+      const load = (): DaemonConfig =>
+        applyFlags(file && configLoad ? configLoad.loadConfigFile(file) : null, opts)
       const config = load()
+      const { resolveProfile, runDaemon } = await import('../../daemon/run.ts')
       if (opts.check) {
+        const [{ checkConfig }, { createHostMemorySource }, { LiveHostSource }] = await Promise.all(
+          [
+            import('../../daemon/check.ts'),
+            import('../../daemon/host-memory-source.ts'),
+            import('../../adapters/proc/live-host-source.ts')
+          ]
+        )
         const profile = resolveProfile(config.profile)
         const report = checkConfig(
           config,

@@ -8,13 +8,8 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { profileNames, findProfile } from '../../kernel/profiles.ts'
-import { buildExplainModel, modelToJson } from '../../report/explain-model.ts'
-import { explainText } from '../../report/explain-text.ts'
-import { parseFile } from '../../report/read-file.ts'
-import { parseBuffer } from '../../report/read-input.ts'
 import type { ReportParserOptions } from '../../report/parser.ts'
 import type { OomEvent } from '../../report/types.ts'
-import { writeExplainReport } from '../../html/write.ts'
 import { EXIT, UserError } from '../errors.ts'
 import type { CliIO } from '../io.ts'
 import type { Register } from '../main.ts'
@@ -61,6 +56,8 @@ async function parseInput(
   io: CliIO,
   options: ReportParserOptions
 ): Promise<OomEvent[]> {
+  const { parseFile } = await import('../../report/read-file.ts')
+  const { parseBuffer } = await import('../../report/read-input.ts')
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
       throw new UserError('explain needs a FILE, or log text on stdin (use - to read stdin)')
@@ -92,7 +89,12 @@ export const registerExplain: Register = (program, io, state) => {
           )
       }
       const options = profile ? { profile } : {}
+      // The parser, replay and HTML renderer load only when this command runs.
+      const { buildExplainModel, modelToJson } = await import('../../report/explain-model.ts')
+      const { explainText } = await import('../../report/explain-text.ts')
       if (opts.html !== undefined) {
+        const { parseBuffer } = await import('../../report/read-input.ts')
+        const { writeExplainReport } = await import('../../html/write.ts')
         const buf = await readAll(file, io)
         const events = parseBuffer(buf, options)
         const model = buildExplainModel(events, profile)

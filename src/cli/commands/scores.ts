@@ -1,14 +1,9 @@
 /** @module `oomkit scores`: rank this host's processes as the kernel would at an OOM. */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { LiveHostSource } from '../../adapters/proc/live-host-source.ts'
 import { profileNames } from '../../kernel/profiles.ts'
-import { renderScoresTable, scoresJson } from '../../host/render-scores.ts'
 import type { Ranking } from '../../host/ranking.ts'
-import { chooseProfile, rankHost } from '../../host/ranking.ts'
-import { scanHost } from '../../host/scan.ts'
 import type { WatchInput } from '../../host/watch-screen.ts'
-import { runWatch } from '../../host/watch-screen.ts'
 import { EXIT, UserError } from '../errors.ts'
 import type { CliIO } from '../io.ts'
 import { useColor } from '../io.ts'
@@ -25,8 +20,20 @@ interface ScoresOptions {
   top?: string
 }
 
+/** The host scanner and ranking, loaded only when this command runs. */
+async function loadHost() {
+  const [{ LiveHostSource }, { chooseProfile, rankHost }, { scanHost }] = await Promise.all([
+    import('../../adapters/proc/live-host-source.ts'),
+    import('../../host/ranking.ts'),
+    import('../../host/scan.ts')
+  ])
+  return { LiveHostSource, chooseProfile, rankHost, scanHost }
+}
+type Host = Awaited<ReturnType<typeof loadHost>>
+
 /** Scan and rank once; bad --root/--profile/--cgroup are user errors. */
-function rankOnce(io: CliIO, o: ScoresOptions): Ranking {
+function rankOnce(io: CliIO, o: ScoresOptions, h: Host): Ranking {
+  const { LiveHostSource, chooseProfile, rankHost, scanHost } = h
   const root = o.root === undefined ? '/' : resolve(io.cwd, o.root)
   if (!existsSync(resolve(root, 'proc'))) {
     throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
@@ -76,20 +83,23 @@ export const registerScores: Register = (program, io, state) => {
       if (!Number.isFinite(interval) || interval <= 0) {
         throw new UserError(`--interval ${o.interval}: expected a positive number of seconds`)
       }
+      const h = await loadHost()
+      const { renderScoresTable, scoresJson } = await import('../../host/render-scores.ts')
       if (o.watch) {
         if (o.json) throw new UserError('--watch and --json cannot be combined')
         const stdin = io.stdin as WatchInput & { isTTY?: boolean }
         if (io.stdout.isTTY !== true || stdin.isTTY !== true) {
           throw new UserError('--watch needs an interactive terminal (stdin and stdout a TTY)')
         }
-        rankOnce(io, o) // validate flags before taking over the screen
+        rankOnce(io, o, h) // validate flags before taking over the screen
         const color = useColor(io)
+        const { runWatch } = await import('../../host/watch-screen.ts')
         await runWatch({
           output: io.stdout,
           input: stdin,
           intervalMs: interval * 1000,
           render: (columns, rows) =>
-            renderScoresTable(rankOnce(io, o), {
+            renderScoresTable(rankOnce(io, o, h), {
               color,
               all: o.all === true,
               rows: Math.min(top ?? Infinity, Math.max(1, rows - 12)),
@@ -100,7 +110,7 @@ export const registerScores: Register = (program, io, state) => {
         state.exitCode = EXIT.ok
         return
       }
-      const ranking = rankOnce(io, o)
+      const ranking = rankOnce(io, o, h)
       if (o.json) {
         io.stdout.write(JSON.stringify(scoresJson(ranking), null, 2) + '\n')
       } else {

@@ -4,18 +4,7 @@ import { resolve } from 'node:path'
 import type { Register } from '../main.ts'
 import { EXIT, UserError } from '../errors.ts'
 import { findProfile } from '../../kernel/profiles.ts'
-import { formatDmesgTimestamp } from '../../kernel/printk/timestamp.ts'
-import {
-  checkExpect,
-  DEFAULT_SCENARIO_NAME,
-  DEFAULT_SCENARIO_YAML,
-  parseScenario,
-  runScenario,
-  ScenarioError,
-  traceToJsonLines,
-  type RunOptions
-} from '../../sim/index.ts'
-import { writeSimulationReportSync } from '../../html/write.ts'
+import type { RunOptions } from '../../sim/index.ts'
 
 interface SimulateOpts {
   trace?: string
@@ -45,7 +34,18 @@ export const registerSimulate: Register = (program, io, state) => {
       '--html <file>',
       'write a self-contained HTML report (charts, OOM rankings, log) to FILE'
     )
-    .action((file: string | undefined, opts: SimulateOpts) => {
+    .action(async (file: string | undefined, opts: SimulateOpts) => {
+      // The simulator, printer and HTML renderer load only when this command runs.
+      const { formatDmesgTimestamp } = await import('../../kernel/printk/timestamp.ts')
+      const {
+        checkExpect,
+        DEFAULT_SCENARIO_NAME,
+        DEFAULT_SCENARIO_YAML,
+        parseScenario,
+        runScenario,
+        ScenarioError,
+        traceToJsonLines
+      } = await import('../../sim/index.ts')
       let text = DEFAULT_SCENARIO_YAML
       let name = DEFAULT_SCENARIO_NAME
       if (file !== undefined) {
@@ -92,8 +92,10 @@ export const registerSimulate: Register = (program, io, state) => {
           )
         }
       }
-      if (opts.html !== undefined)
+      if (opts.html !== undefined) {
+        const { writeSimulationReportSync } = await import('../../html/write.ts')
         writeSimulationReportSync(resolve(io.cwd, opts.html), result, result.summary.profile)
+      }
       const mismatches = checkExpect(scenario, result)
       if (opts.json === true) {
         io.stdout.write(

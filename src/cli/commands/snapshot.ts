@@ -1,13 +1,7 @@
 /** @module `oomkit snapshot`: this host as a scenario for `oomkit simulate`, with what-if edits. */
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { stringify } from 'yaml'
-import { LiveHostSource } from '../../adapters/proc/live-host-source.ts'
 import { profileNames } from '../../kernel/profiles.ts'
-import { chooseProfile } from '../../host/ranking.ts'
-import { scanHost } from '../../host/scan.ts'
-import { snapshotScenario } from '../../host/snapshot.ts'
-import { applyGrow, applyLimit, applySetAdj, WhatIfError } from '../../host/what-if.ts'
 import { EXIT, UserError } from '../errors.ts'
 import type { Register } from '../main.ts'
 
@@ -41,7 +35,23 @@ export const registerSnapshot: Register = (program, io, state) => {
     )
     .option('--set-adj <pid=value>', "what if PID's oom_score_adj were VALUE", collect, [])
     .option('--limit <cgroup=size>', "what if CGROUP's memory limit were SIZE", collect, [])
-    .action((o: SnapshotOptions) => {
+    .action(async (o: SnapshotOptions) => {
+      // The host scanner, scenario writer and yaml load only when this command runs.
+      const [
+        { stringify },
+        { LiveHostSource },
+        { chooseProfile },
+        { scanHost },
+        { snapshotScenario },
+        { applyGrow, applyLimit, applySetAdj, WhatIfError }
+      ] = await Promise.all([
+        import('yaml'),
+        import('../../adapters/proc/live-host-source.ts'),
+        import('../../host/ranking.ts'),
+        import('../../host/scan.ts'),
+        import('../../host/snapshot.ts'),
+        import('../../host/what-if.ts')
+      ])
       const root = o.root === undefined ? '/' : resolve(io.cwd, o.root)
       if (!existsSync(resolve(root, 'proc'))) {
         throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
