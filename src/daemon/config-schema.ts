@@ -1,7 +1,8 @@
 /**
  * @module The daemon's configuration: a zod schema for the YAML file, with human units parsed
  * into numbers (thresholds as percent/bytes, durations in milliseconds) and every default spelled
- * out here. `defaultConfig()` is what runs with no file.
+ * out here. What runs with no file is `defaultConfig()` in config-defaults.ts (the same values
+ * without loading zod).
  */
 import { z } from 'zod'
 import { parseDuration, parseThreshold } from './units.ts'
@@ -200,8 +201,3 @@ export type CgroupWatch = DaemonConfig['cgroups'][number]
 export type Stages = DaemonConfig['memory']['available']
 /** PSI stages. */
 export type PsiStages = NonNullable<DaemonConfig['psi']>
-
-/** The configuration with every default (what `oomkit daemon` runs with no file). */
-export function defaultConfig(): DaemonConfig {
-  return configSchema.parse({})
-}

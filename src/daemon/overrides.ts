@@ -4,7 +4,7 @@
  */
 import { UserError } from '../cli/errors.ts'
 import type { DaemonConfig, MatchRule, Stages } from './config-schema.ts'
-import { defaultConfig } from './config-schema.ts'
+import { defaultConfig } from './config-defaults.ts'
 import { parseThreshold } from './units.ts'
 
 /** The daemon's flags as commander gives them. */

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { UserError } from '../../src/cli/errors.ts'
 import { parseConfig } from '../../src/daemon/config-load.ts'
 import { applyFlags } from '../../src/daemon/overrides.ts'
+import { defaultConfig } from '../../src/daemon/config-defaults.ts'
+import { configSchema } from '../../src/daemon/config-schema.ts'
 import { runCli } from '../helpers.ts'
 
 function errorOf(text: string): string {
@@ -28,6 +30,16 @@ describe('daemon config', () => {
     expect(c.kill.budget).toEqual({ kills: 5, window: 60_000 })
     expect(c.interval).toEqual({ min: 100, max: 1000, predictive: true })
     expect(c.metrics.enabled).toBe(false)
+  })
+
+  it('runs with no file on exactly the defaults an empty file gets (without loading zod)', () => {
+    expect(defaultConfig()).toEqual(parseConfig('', 'x.yaml'))
+    expect(defaultConfig()).toEqual(configSchema.parse({}))
+    // Each call is a fresh object: flags applied to one never leak into the next.
+    const a = defaultConfig()
+    a.cgroups.push({ path: '/x', available: {} })
+    a.memory.available.term = { kind: 'bytes', value: 1 }
+    expect(defaultConfig()).toEqual(configSchema.parse({}))
   })
 
   it('parses units: sizes, percentages, durations, regexes', () => {
