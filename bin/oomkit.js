@@ -6,6 +6,14 @@ if (process.argv[2] === 'daemon' && !process.argv.includes('--check')) {
   const { leanVm } = await import('../dist/daemon/lean-vm.js')
   leanVm()
 }
+// A reader that closes the pipe early (`oomkit ... | head`) ends the output quietly, as for any
+// Unix tool, rather than in an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', error => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw error
+  })
+}
 const { cli } = await import('../dist/cli/main.js')
 
 const code = await cli({

@@ -33,4 +33,12 @@ describe('the oomkit command line', () => {
     expect(bad.status).toBe(2)
     expect(bad.stderr).not.toMatch(/at .*\.js:\d+/)
   })
+
+  it('ends quietly when the reader closes the pipe early', () => {
+    const r = spawnSync('sh', ['-c', 'node bin/oomkit.js daemon --check | head -c 1 >/dev/null'], {
+      encoding: 'utf8'
+    })
+    expect(r.status).toBe(0)
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/)
+  })
 })
