@@ -167,23 +167,6 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     env: io.env,
     heartbeat: wall => watchdog?.beat(wall)
   })
-  logger.info(
-    {
-      event: 'start',
-      profile: profile.name,
-      backend: control.features,
-      oomScoreAdj: protection.oomScoreAdj.actual,
-      mlockall: protection.mlockall.ok,
-      notify: notifier.why,
-      metrics: server ? config.metrics.listen : null,
-      journal: config.journal,
-      dryRun: config.kill.dryRun,
-      cgroups: config.cgroups.map(c => c.path),
-      rssBytes: process.memoryUsage.rss()
-    },
-    `oomkit daemon started (kernel profile ${profile.name}, ${control.features.backend} backend${config.kill.dryRun ? ', dry run' : ''})`
-  )
-
   const triggers = await openTriggers(config, daemon, logger)
 
   const onHup = (): void => {
@@ -204,6 +187,23 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
   process.on('SIGHUP', onHup)
   process.on('SIGTERM', onStop)
   process.on('SIGINT', onStop)
+  // Announced only now: a SIGHUP or SIGTERM sent on seeing this line finds its handler.
+  logger.info(
+    {
+      event: 'start',
+      profile: profile.name,
+      backend: control.features,
+      oomScoreAdj: protection.oomScoreAdj.actual,
+      mlockall: protection.mlockall.ok,
+      notify: notifier.why,
+      metrics: server ? config.metrics.listen : null,
+      journal: config.journal,
+      dryRun: config.kill.dryRun,
+      cgroups: config.cgroups.map(c => c.path),
+      rssBytes: process.memoryUsage.rss()
+    },
+    `oomkit daemon started (kernel profile ${profile.name}, ${control.features.backend} backend${config.kill.dryRun ? ', dry run' : ''})`
+  )
   void opts.until?.then(onStop)
   try {
     await daemon.run()
