@@ -531,12 +531,17 @@ export class Daemon {
     }
   }
 
-  /** process_mrelease after SIGKILL; returns 'ok', the errno name, or 'unavailable'. */
+  /**
+   * process_mrelease after SIGKILL; returns 'ok', 'already-exited', the errno name, or
+   * 'unavailable'. ESRCH means the victim finished exiting (its mm is gone) before the call:
+   * a small process often does, and then there is nothing left to reap.
+   */
   private reap(handle: ProcessHandle): string {
     const { control } = this.deps
     if (!control.features.mrelease) return 'unavailable'
     const r = control.mrelease(handle)
-    return r.ok ? 'ok' : r.errno
+    if (r.ok) return 'ok'
+    return r.errno === 'ESRCH' ? 'already-exited' : r.errno
   }
 
   private escalate(why: 'grace-expired' | 'kill-stage', readings: Readings, ev: Evaluation): void {

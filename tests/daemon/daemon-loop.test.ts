@@ -18,6 +18,8 @@ class Host {
   procs = new Map<number, ProcReading>()
   signals: { pid: number; signal: string; at: number }[] = []
   mreleased: number[] = []
+  /** What process_mrelease answers (ESRCH when the victim already finished exiting). */
+  mreleaseResult: { ok: true } | { ok: false; errno: string; message: string } = { ok: true }
   /** pids that die (and give their memory back) on this signal. */
   diesOn = new Map<number, 'SIGTERM' | 'SIGKILL'>()
 
@@ -59,7 +61,7 @@ class Host {
       },
       mrelease: h => {
         this.mreleased.push(h.pid)
-        return { ok: true }
+        return this.mreleaseResult
       },
       close: () => undefined,
       lockMemory: () => ({ ok: true }),
@@ -123,6 +125,16 @@ describe('daemon loop on a scripted host', () => {
     expect(entry!.victim).toMatchObject({ pid: 10, comm: 'stubborn', rssKb: 600_000 })
     expect(entry!.timeToExitMs).toBeGreaterThanOrEqual(2000)
     expect(entry!.ranking.map(r => r.pid)).toEqual([10, 11])
+  })
+
+  it('journals "already-exited" when the victim freed its mm before process_mrelease (ESRCH)', async () => {
+    const { host, journal, run } = setup(MEM)
+    host.procs.set(21, proc({ pid: 21, comm: 'quick', rssAnonKb: 900_000 }))
+    host.mreleaseResult = { ok: false, errno: 'ESRCH', message: 'No such process' }
+    host.availKb = 0.01 * 8 * GiB_KB
+    await run(500)
+    expect(host.mreleased).toEqual([21])
+    expect(journal.entries[0]).toMatchObject({ reason: 'memory-kill', mrelease: 'already-exited' })
   })
 
   it('at the kill stage sends SIGKILL at once and process_mreleases the victim', async () => {

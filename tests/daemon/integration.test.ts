@@ -174,7 +174,9 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
     // With koffi (an optional dependency) the kill went through a pidfd and was reaped.
     const control = await loadProcessControl()
     expect(entry!.backend).toBe(control.features.backend)
-    expect(entry!.mrelease).toBe(control.features.mrelease ? 'ok' : 'unavailable')
+    // process_mrelease either reaped the mm or found the victim already gone (it races the exit).
+    if (control.features.mrelease) expect(['ok', 'already-exited']).toContain(entry!.mrelease)
+    else expect(entry!.mrelease).toBe('unavailable')
     expect(oomKills(dir)).toBe(0)
     expect(kernelLogSince(marker).filter(l => l.includes(`oom_memcg=/${name}`))).toEqual([])
   })
