@@ -89,6 +89,16 @@ export function stripPrefix(raw: string): StrippedLine {
   let timeText: string | null = null
   let foreign = false
   let prefixed = false
+  // A date prefix (group 1) followed by "host program:", as syslog and journalctl write it.
+  const takeDated = (m: RegExpExecArray): boolean => {
+    const prog = stripProgram(text.slice(m[0].length), true)
+    if (!prog) return false
+    timeText ??= m[1] ?? null
+    text = prog.rest
+    if (prog.foreign) foreign = true
+    prefixed = true
+    return true
+  }
   for (let pass = 0; pass < 8; pass++) {
     const c = text.charCodeAt(0)
     let m: RegExpExecArray | null
@@ -138,16 +148,7 @@ export function stripPrefix(raw: string): StrippedLine {
         continue
       }
       // journalctl -o short-unix: "1733676691.123456 host kernel: msg".
-      if ((m = UNIX_TS.exec(text))) {
-        const prog = stripProgram(text.slice(m[0].length), true)
-        if (prog) {
-          timeText ??= m[1] ?? null
-          text = prog.rest
-          if (prog.foreign) foreign = true
-          prefixed = true
-          continue
-        }
-      }
+      if ((m = UNIX_TS.exec(text)) && takeDated(m)) continue
       break
     }
     if (c >= 97 && c <= 122 && (m = DECODE.exec(text))) {
@@ -156,27 +157,14 @@ export function stripPrefix(raw: string): StrippedLine {
       continue
     }
     // journalctl -o short-full: "Mon 2025-12-08 17:51:31 CET host kernel: msg".
-    if (pass === 0 && (m = SHORT_FULL.exec(text))) {
-      const prog = stripProgram(text.slice(m[0].length), true)
-      if (prog) {
-        timeText ??= m[1] ?? null
-        text = prog.rest
-        if (prog.foreign) foreign = true
-        prefixed = true
-        continue
-      }
-    }
-    if (pass === 0 && (m = SYSLOG_DATE.exec(text)) && /[A-Za-z\u00C0-\uFFFF]/.test(m[1] ?? '')) {
-      const after = text.slice(m[0].length)
-      const prog = stripProgram(after, true)
-      if (prog) {
-        timeText ??= m[1] ?? null
-        text = prog.rest
-        if (prog.foreign) foreign = true
-        prefixed = true
-        continue
-      }
-    }
+    if (pass === 0 && (m = SHORT_FULL.exec(text)) && takeDated(m)) continue
+    if (
+      pass === 0 &&
+      (m = SYSLOG_DATE.exec(text)) &&
+      /[A-Za-z\u00C0-\uFFFF]/.test(m[1] ?? '') &&
+      takeDated(m)
+    )
+      continue
     break
   }
   if (!prefixed && text !== original) text = original
