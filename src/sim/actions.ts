@@ -37,7 +37,7 @@ import {
   invokeOom,
   scheduleExit
 } from './oom-glue.ts'
-import { consumeRatelimit } from './ratelimit-glue.ts'
+import { ratelimitCheck } from '../kernel/ratelimit.ts'
 import type { BlockedTask, Sim } from './sim-state.ts'
 import type { ActionSpecT } from './schema.ts'
 
@@ -73,7 +73,7 @@ function pagefaultOom(sim: Sim, p: Process): 'retry-later' | 'done' {
   if (p.sigkillPending) return 'done'
   if (sim.profile.alloc.pagefaultOom === 'retryFault') {
     // >= 5.16: no global OOM from #PF; the fault is retried.
-    if (consumeRatelimit(sim.pfRatelimit, sim.nowNs))
+    if (ratelimitCheck(sim.pfRatelimit, sim.nowNs).allowed)
       sim.log.push({
         timeNs: sim.nowNs,
         level: 4,

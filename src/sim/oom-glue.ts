@@ -30,7 +30,7 @@ import { shrinkZones } from '../kernel/mm/reclaim.ts'
 import { buildMemcgInfo, buildShowMem } from '../kernel/mm/show-mem.ts'
 import { placementOf, proportional } from '../kernel/mm/world.ts'
 import { freeToBuddy } from '../kernel/mm/zone.ts'
-import { consumeRatelimit } from './ratelimit-glue.ts'
+import { ratelimitCheck } from '../kernel/ratelimit.ts'
 import type { QueueItem, Sim } from './sim-state.ts'
 
 /** Push onto the queue (kept sorted by time, then sequence). */
@@ -277,8 +277,7 @@ export function warnAlloc(
     pid: p.pid,
     label: `order ${order}`
   })
-  const rl = consumeRatelimit(sim.nopageRatelimit, sim.nowNs)
-  if (!rl) return
+  if (!ratelimitCheck(sim.nopageRatelimit, sim.nowNs).allowed) return
   const nm = nodemask === null ? '(null)' : nodemask.join(',')
   const mems = p.memsAllowed.join(',')
   printk(
