@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseFile } from '../src/report/read-file.ts'
+import { parseFile } from '../src/explain/read-file.ts'
 
 const MB = 1024 * 1024
 const TARGET_BYTES = 210 * MB

@@ -1,5 +1,5 @@
 /**
- * @module Check 1: the explain parser (src/report: parseReports + replayEvent) parses every
+ * @module Check 1: the explain parser (src/explain: parseReports + replayEvent) parses every
  * kernel report of the case — as `dmesg` prints it, one report at a time (other OOMs on the
  * machine share the log) — into one OOM event, recovers the kernel's victim, and its replay of
  * the selection picks that victim.
@@ -29,8 +29,8 @@ interface Explain {
 }
 
 async function loadExplain(): Promise<Explain | string> {
-  const parser = '../../src/report/parser.ts'
-  const replay = '../../src/report/replay.ts'
+  const parser = '../../src/explain/parser.ts'
+  const replay = '../../src/explain/replay.ts'
   const prof = '../../src/kernel/profiles.ts'
   try {
     const p = (await import(parser)) as Partial<Explain>

@@ -3,7 +3,7 @@
  * adapters, calls the engine and prints. `cli(io)` resolves to the exit code.
  */
 import { Command, CommanderError } from 'commander'
-import { EXIT, UserError } from './errors.ts'
+import { EXIT, UserError } from '../errors.ts'
 import type { CliIO } from './io.ts'
 import { registerSimulate } from './commands/simulate.ts'
 import { registerExplain } from './commands/explain.ts'

@@ -1,5 +1,5 @@
 /** @module The answer of a command whose implementation has not landed yet. */
-import { EXIT, UserError } from './errors.ts'
+import { EXIT, UserError } from '../errors.ts'
 
 /** Throws the one-line "not built yet" error (exit 2). */
 export function notBuilt(command: string): never {

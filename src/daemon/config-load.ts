@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml'
-import { UserError } from '../cli/errors.ts'
+import { UserError } from '../errors.ts'
 import { configSchema } from './config-schema.ts'
 import type { DaemonConfig } from './config-schema.ts'
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import { isIP } from 'node:net'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { UserError } from '../cli/errors.ts'
+import { UserError } from '../errors.ts'
 
 /** The daemon's metric set, on its own registry. */
 export class DaemonMetrics {

@@ -2,7 +2,7 @@
  * @module Command-line flags layered over the YAML config (flags win). Pure: flags in, a new
  * config out; a bad flag value is a UserError naming the flag.
  */
-import { UserError } from '../cli/errors.ts'
+import { UserError } from '../errors.ts'
 import type { DaemonConfig, MatchRule, Stages } from './config-schema.ts'
 import { defaultConfig } from './config-defaults.ts'
 import { parseThreshold } from './units.ts'

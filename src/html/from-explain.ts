@@ -1,12 +1,12 @@
 /**
- * @module Adapter from the explain model (src/report/explain-model.ts) and the parsed events
+ * @module Adapter from the explain model (src/explain/explain-model.ts) and the parsed events
  * (for the zones of show_mem) to the HTML view model: one section per OOM event with the
  * replayed ranking, the memory state and the log excerpt. Pure.
  */
 import { findProfile } from '../kernel/profiles.ts'
-import type { ExplainModel, ExplainReport } from '../report/explain-model.ts'
-import type { RankedRow } from '../report/replay.ts'
-import type { OomEvent } from '../report/types.ts'
+import type { ExplainModel, ExplainReport } from '../explain/explain-model.ts'
+import type { RankedRow } from '../explain/replay.ts'
+import type { OomEvent } from '../explain/types.ts'
 import { formatInt, formatKb } from './escape.ts'
 import { extractLines } from './line-ranges.ts'
 import { toLogLines } from './log-lines.ts'

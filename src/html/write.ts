@@ -4,9 +4,9 @@
  */
 import { writeFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { UserError } from '../cli/errors.ts'
-import type { ExplainModel } from '../report/explain-model.ts'
-import type { OomEvent } from '../report/types.ts'
+import { UserError } from '../errors.ts'
+import type { ExplainModel } from '../explain/explain-model.ts'
+import type { OomEvent } from '../explain/types.ts'
 import { loadAssets, loadAssetsSync } from './assets.ts'
 import { renderExplainHtml } from './explain-page.ts'
 import { explainPageFrom } from './from-explain.ts'

@@ -7,7 +7,7 @@
  */
 import type { EngineContext, Effect, OomControl } from './engine-types.ts'
 import type { LineItem } from './engine-lines.ts'
-import { dumpHeaderReport, killedInfo, pagesToKb } from './engine-report.ts'
+import { dumpHeaderReport, killedInfo, pagesToKb } from './dump-header.ts'
 import type { TraceEvent } from './events.ts'
 import { badnessPoints, findLockTaskMm, INELIGIBLE, isGlobalInit } from './oom-badness.ts'
 import type { ConstraintResult } from './oom-constraint.ts'

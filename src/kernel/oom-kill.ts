@@ -9,7 +9,7 @@
  */
 import type { EngineContext, OomControl, OomOutcome, RankedTask } from './engine-types.ts'
 import { renderLineItems } from './engine-lines.ts'
-import { dumpHeaderReport } from './engine-report.ts'
+import { dumpHeaderReport } from './dump-header.ts'
 import type { TraceEvent } from './events.ts'
 import { isUnkillableTask } from './oom-badness.ts'
 import { constrainedAlloc, cpusetEligible, GFP_FS } from './oom-constraint.ts'

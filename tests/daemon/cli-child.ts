@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError } from 'commander'
 import { registerDaemon } from '../../src/cli/commands/daemon.ts'
-import { EXIT, UserError } from '../../src/cli/errors.ts'
+import { EXIT, UserError } from '../../src/errors.ts'
 import type { CliIO } from '../../src/cli/io.ts'
 
 const io: CliIO = {

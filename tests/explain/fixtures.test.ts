@@ -2,9 +2,9 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildExplainModel } from '../../src/report/explain-model.ts'
-import type { ExplainModel } from '../../src/report/explain-model.ts'
-import { parseBuffer } from '../../src/report/read-input.ts'
+import { buildExplainModel } from '../../src/explain/explain-model.ts'
+import type { ExplainModel } from '../../src/explain/explain-model.ts'
+import { parseBuffer } from '../../src/explain/read-input.ts'
 
 const root = join(import.meta.dirname, '..', 'fixtures')
 const logs = [

@@ -1,8 +1,8 @@
 /** Line forms of every era, recovered from synthetic reports written in the kernel's formats. */
 import { describe, expect, it } from 'vitest'
-import { buildExplainModel } from '../../src/report/explain-model.ts'
-import { createReportParser, parseReports } from '../../src/report/parser.ts'
-import type { OomEvent } from '../../src/report/types.ts'
+import { buildExplainModel } from '../../src/explain/explain-model.ts'
+import { createReportParser, parseReports } from '../../src/explain/parser.ts'
+import type { OomEvent } from '../../src/explain/types.ts'
 
 const ts = (lines: string[], start = 100): string =>
   lines.map((l, i) => `[${(start + i / 1e5).toFixed(6).padStart(12)}] ${l}`).join('\n')

@@ -3,9 +3,9 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildExplainModel } from '../../src/report/explain-model.ts'
-import { explainText } from '../../src/report/explain-text.ts'
-import { parseReports } from '../../src/report/parser.ts'
+import { buildExplainModel } from '../../src/explain/explain-model.ts'
+import { explainText } from '../../src/explain/explain-text.ts'
+import { parseReports } from '../../src/explain/parser.ts'
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'oomlogs')
 const reports = readdirSync(dir)

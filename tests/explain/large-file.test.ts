@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseReports } from '../../src/report/parser.ts'
-import { parseFile } from '../../src/report/read-file.ts'
-import { parseBuffer, PREFILTER_THRESHOLD } from '../../src/report/read-input.ts'
-import type { OomEvent } from '../../src/report/types.ts'
+import { parseReports } from '../../src/explain/parser.ts'
+import { parseFile } from '../../src/explain/read-file.ts'
+import { parseBuffer, PREFILTER_THRESHOLD } from '../../src/explain/read-input.ts'
+import type { OomEvent } from '../../src/explain/types.ts'
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'oomlogs')
 const work = mkdtempSync(join(tmpdir(), 'oomkit-explain-test-'))

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseReports } from '../../src/report/parser.ts'
-import { splitLostNewlines, stripPrefix } from '../../src/report/prefix.ts'
+import { parseReports } from '../../src/explain/parser.ts'
+import { splitLostNewlines, stripPrefix } from '../../src/explain/prefix.ts'
 
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'oomlogs', 'cnnotes611_1.log')
 /** The cnnotes report without its dmesg timestamps. */

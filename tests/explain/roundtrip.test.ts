@@ -18,13 +18,13 @@ import {
   renderSummaryLine,
   renderTaskTable
 } from '../../src/kernel/printk/index.ts'
-import { classifyLine } from '../../src/report/classify.ts'
-import { parseInvokedLine } from '../../src/report/parse-header.ts'
-import { parseKillLine, parseSummaryLine } from '../../src/report/parse-kill.ts'
-import { parseReports } from '../../src/report/parser.ts'
-import { stripPrefix } from '../../src/report/prefix.ts'
-import { emptyShowMem, emptyZone } from '../../src/report/empty-mem.ts'
-import { toOomReportData } from '../../src/report/report-data.ts'
+import { classifyLine } from '../../src/explain/classify.ts'
+import { parseInvokedLine } from '../../src/explain/parse-header.ts'
+import { parseKillLine, parseSummaryLine } from '../../src/explain/parse-kill.ts'
+import { parseReports } from '../../src/explain/parser.ts'
+import { stripPrefix } from '../../src/explain/prefix.ts'
+import { emptyShowMem, emptyZone } from '../../src/explain/empty-mem.ts'
+import { toOomReportData } from '../../src/explain/report-data.ts'
 
 const profileArb = fc.constantFrom(...Object.values(profiles))
 /** A comm as the kernel keeps it (up to 15 bytes); no leading blank, which no column split keeps. */

@@ -16,8 +16,8 @@ import { simulationPageFrom } from '../../src/html/from-sim.ts'
 import { renderRanking } from '../../src/html/ranking.ts'
 import { renderSimulationHtml } from '../../src/html/simulation-page.ts'
 import { findProfile } from '../../src/kernel/profiles.ts'
-import { buildExplainModel } from '../../src/report/explain-model.ts'
-import { parseBuffer } from '../../src/report/read-input.ts'
+import { buildExplainModel } from '../../src/explain/explain-model.ts'
+import { parseBuffer } from '../../src/explain/read-input.ts'
 import {
   DEFAULT_SCENARIO_NAME,
   DEFAULT_SCENARIO_YAML,

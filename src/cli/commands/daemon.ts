@@ -1,6 +1,6 @@
 /** @module `oomkit daemon`: the userspace OOM killer (see src/daemon and docs/daemon.md). */
 import type { Register } from '../main.ts'
-import { EXIT } from '../errors.ts'
+import { EXIT } from '../../errors.ts'
 import type { DaemonConfig } from '../../daemon/config-schema.ts'
 import type { DaemonFlags } from '../../daemon/overrides.ts'
 import { resolve } from 'node:path'

@@ -8,9 +8,9 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { profileNames, findProfile } from '../../kernel/profiles.ts'
-import type { ReportParserOptions } from '../../report/parser.ts'
-import type { OomEvent } from '../../report/types.ts'
-import { EXIT, UserError } from '../errors.ts'
+import type { ReportParserOptions } from '../../explain/parser.ts'
+import type { OomEvent } from '../../explain/types.ts'
+import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import type { Register } from '../main.ts'
 
@@ -56,8 +56,8 @@ async function parseInput(
   io: CliIO,
   options: ReportParserOptions
 ): Promise<OomEvent[]> {
-  const { parseFile } = await import('../../report/read-file.ts')
-  const { parseBuffer } = await import('../../report/read-input.ts')
+  const { parseFile } = await import('../../explain/read-file.ts')
+  const { parseBuffer } = await import('../../explain/read-input.ts')
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
       throw new UserError('explain needs a FILE, or log text on stdin (use - to read stdin)')
@@ -90,10 +90,10 @@ export const registerExplain: Register = (program, io, state) => {
       }
       const options = profile ? { profile } : {}
       // The parser, replay and HTML renderer load only when this command runs.
-      const { buildExplainModel, modelToJson } = await import('../../report/explain-model.ts')
-      const { explainText } = await import('../../report/explain-text.ts')
+      const { buildExplainModel, modelToJson } = await import('../../explain/explain-model.ts')
+      const { explainText } = await import('../../explain/explain-text.ts')
       if (opts.html !== undefined) {
-        const { parseBuffer } = await import('../../report/read-input.ts')
+        const { parseBuffer } = await import('../../explain/read-input.ts')
         const { writeExplainReport } = await import('../../html/write.ts')
         const buf = await readAll(file, io)
         const events = parseBuffer(buf, options)

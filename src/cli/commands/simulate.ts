@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Register } from '../main.ts'
-import { EXIT, UserError } from '../errors.ts'
+import { EXIT, UserError } from '../../errors.ts'
 import { findProfile } from '../../kernel/profiles.ts'
 import type { RunOptions } from '../../sim/index.ts'
 

@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { profileNames } from '../../kernel/profiles.ts'
-import { EXIT, UserError } from '../errors.ts'
+import { EXIT, UserError } from '../../errors.ts'
 import type { Register } from '../main.ts'
 
 interface SnapshotOptions {

@@ -4,8 +4,8 @@ import {
   renderBuddyLine,
   renderShowMem,
   renderUnreclaimableSlab
-} from '../../src/kernel/printk/index.ts'
-import { profiles } from '../../src/kernel/profiles.ts'
+} from '../../../src/kernel/printk/index.ts'
+import { profiles } from '../../../src/kernel/profiles.ts'
 import { buddy, node, showMem, zone } from './builders.ts'
 
 const mem = showMem({

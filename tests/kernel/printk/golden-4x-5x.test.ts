@@ -4,7 +4,7 @@
  * egachi_1 (6.x memcg v2 with memory.oom.group, grep-filtered by the poster).
  */
 import { describe, expect, it } from 'vitest'
-import { profiles } from '../../src/kernel/profiles.ts'
+import { profiles } from '../../../src/kernel/profiles.ts'
 import {
   renderKilledLine,
   renderOomReport,
@@ -12,7 +12,7 @@ import {
   renderSacrificeLine,
   renderShowMem,
   renderTaskTable
-} from '../../src/kernel/printk/index.ts'
+} from '../../../src/kernel/printk/index.ts'
 import {
   golden,
   isStackNoise,

@@ -1,9 +1,9 @@
 /** dump_tasks layouts: exact widths per reference §6.3 for random values, and real rows. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { TaskRow } from '../../src/kernel/oom-report.ts'
-import { renderTaskHeader, renderTaskRow } from '../../src/kernel/printk/index.ts'
-import { profiles, variant } from '../../src/kernel/profiles.ts'
+import type { TaskRow } from '../../../src/kernel/oom-report.ts'
+import { renderTaskHeader, renderTaskRow } from '../../../src/kernel/printk/index.ts'
+import { profiles, variant } from '../../../src/kernel/profiles.ts'
 
 type Layout = 'rhel6' | '3x' | '4.0' | '4.15' | '4.19' | '6.8'
 type Key = keyof TaskRow

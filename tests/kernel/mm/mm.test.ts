@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { profiles } from '../../src/kernel/profiles.ts'
-import { gfpFlags } from '../../src/kernel/gfp.ts'
+import { profiles } from '../../../src/kernel/profiles.ts'
+import { gfpFlags } from '../../../src/kernel/gfp.ts'
 import {
   buddyPages,
   emptyFreeArea,
@@ -9,12 +9,12 @@ import {
   freeToBuddy,
   takeFromBuddy,
   type Zone
-} from '../../src/kernel/mm/zone.ts'
-import { intSqrt } from '../../src/kernel/mm/watermarks.ts'
-import { allocPages, type AllocHooks } from '../../src/kernel/mm/page-alloc.ts'
-import { commitLimit, vmEnoughMemory } from '../../src/kernel/mm/overcommit.ts'
-import { bootScenario } from '../../src/sim/build.ts'
-import { DEFAULT_SCENARIO_YAML, parseScenario, runScenario } from '../../src/sim/index.ts'
+} from '../../../src/kernel/mm/zone.ts'
+import { intSqrt } from '../../../src/kernel/mm/watermarks.ts'
+import { allocPages, type AllocHooks } from '../../../src/kernel/mm/page-alloc.ts'
+import { commitLimit, vmEnoughMemory } from '../../../src/kernel/mm/overcommit.ts'
+import { bootScenario } from '../../../src/sim/build.ts'
+import { DEFAULT_SCENARIO_YAML, parseScenario, runScenario } from '../../../src/sim/index.ts'
 
 const p611 = profiles['6.11']!
 const p61 = profiles['6.1']!

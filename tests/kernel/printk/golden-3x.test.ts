@@ -4,8 +4,8 @@
  * stats cut short by the source) and lkml_rhel6memcg_1 (2.6.32-220.el6).
  */
 import { describe, expect, it } from 'vitest'
-import type { ZoneLegacyInfo } from '../../src/kernel/oom-report.ts'
-import { profiles, variant } from '../../src/kernel/profiles.ts'
+import type { ZoneLegacyInfo } from '../../../src/kernel/oom-report.ts'
+import { profiles, variant } from '../../../src/kernel/profiles.ts'
 import {
   memcgStatEntries,
   renderKilledLine,
@@ -14,7 +14,7 @@ import {
   renderSacrificeLine,
   renderShowMem,
   renderTaskTable
-} from '../../src/kernel/printk/index.ts'
+} from '../../../src/kernel/printk/index.ts'
 import {
   buddy,
   golden,

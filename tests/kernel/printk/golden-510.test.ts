@@ -4,8 +4,12 @@
  * a zone line wrapped after "active_anon:" and "4*5 12kB" in the DMA buddy line.
  */
 import { describe, expect, it } from 'vitest'
-import { profiles } from '../../src/kernel/profiles.ts'
-import { renderOomReport, renderReapedLine, renderShowMem } from '../../src/kernel/printk/index.ts'
+import { profiles } from '../../../src/kernel/profiles.ts'
+import {
+  renderOomReport,
+  renderReapedLine,
+  renderShowMem
+} from '../../../src/kernel/printk/index.ts'
 import {
   buddy,
   golden,

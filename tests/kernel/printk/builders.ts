@@ -10,8 +10,8 @@ import type {
   ShowMem,
   TaskRow,
   ZoneInfo
-} from '../../src/kernel/oom-report.ts'
-import { emptyNode, emptyShowMem, emptyZone } from '../../src/report/empty-mem.ts'
+} from '../../../src/kernel/oom-report.ts'
+import { emptyNode, emptyShowMem, emptyZone } from '../../../src/explain/empty-mem.ts'
 
 export function row(p: Partial<TaskRow> & Pick<TaskRow, 'pid' | 'comm'>): TaskRow {
   return {
@@ -105,7 +105,7 @@ export function report(p: Partial<OomReportData> & Pick<OomReportData, 'trigger'
   }
 }
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
+const root = fileURLToPath(new URL('../../../', import.meta.url))
 
 /** Expected text from tests/golden/<name>, one string per line (trailing newline dropped). */
 export function golden(name: string): string[] {

@@ -4,7 +4,7 @@
  * the register dump must come out byte for byte.
  */
 import { describe, expect, it } from 'vitest'
-import { profiles } from '../../src/kernel/profiles.ts'
+import { profiles } from '../../../src/kernel/profiles.ts'
 import {
   renderInvokedLine,
   renderKilledLine,
@@ -12,8 +12,8 @@ import {
   renderShowMem,
   renderSummaryLine,
   renderTaskTable
-} from '../../src/kernel/printk/index.ts'
-import type { OomReportData } from '../../src/kernel/oom-report.ts'
+} from '../../../src/kernel/printk/index.ts'
+import type { OomReportData } from '../../../src/kernel/oom-report.ts'
 import {
   buddy,
   golden,

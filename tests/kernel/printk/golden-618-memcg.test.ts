@@ -5,7 +5,7 @@
  * hierarchical_memsw_limit above 2^53.
  */
 import { describe, expect, it } from 'vitest'
-import { profiles } from '../../src/kernel/profiles.ts'
+import { profiles } from '../../../src/kernel/profiles.ts'
 import {
   renderInvokedLine,
   renderKilledLine,
@@ -14,8 +14,8 @@ import {
   renderOomReport,
   renderSummaryLine,
   renderTaskTable
-} from '../../src/kernel/printk/index.ts'
-import type { OomReportData } from '../../src/kernel/oom-report.ts'
+} from '../../../src/kernel/printk/index.ts'
+import type { OomReportData } from '../../../src/kernel/oom-report.ts'
 import { golden, isStackNoise, killed, memcg, report, row, trigger } from './builders.ts'
 
 const p618 = profiles['6.18']!

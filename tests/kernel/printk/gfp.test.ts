@@ -1,8 +1,8 @@
 /** GFP layouts and the %pGg printer, checked against masks real kernels printed. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatGfp, gfpFlags, gfpNameTable, parseGfpNames } from '../../src/kernel/gfp.ts'
-import { profiles, variant } from '../../src/kernel/profiles.ts'
+import { formatGfp, gfpFlags, gfpNameTable, parseGfpNames } from '../../../src/kernel/gfp.ts'
+import { profiles, variant } from '../../../src/kernel/profiles.ts'
 
 const P = (name: string) => profiles[name]!
 

@@ -1,6 +1,6 @@
 /** The individual printk renderers in each version form (reference §4–§7). */
 import { describe, expect, it } from 'vitest'
-import { profiles, variant } from '../../src/kernel/profiles.ts'
+import { profiles, variant } from '../../../src/kernel/profiles.ts'
 import {
   bitmapList,
   formatDmesg,
@@ -21,7 +21,7 @@ import {
   renderStack,
   renderSummaryLine,
   renderUnableToReapLine
-} from '../../src/kernel/printk/index.ts'
+} from '../../../src/kernel/printk/index.ts'
 import { killed, memcg, report, trigger } from './builders.ts'
 
 const P = (n: string) => profiles[n]!
