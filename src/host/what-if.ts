@@ -3,11 +3,11 @@
  * on the timeline, until it is killed), set a process's oom_score_adj, or set a memory cgroup's
  * limit. `oomkit simulate` then answers what the kernel would do.
  *
- * Sizes given by the user: a number with a binary unit (K/KiB/kB, M/MiB/MB, G/GiB/GB, T, p/pages);
- * a bare number is bytes, as in cgroup files. Scenario sizes are written as page counts.
+ * Sizes given by the user: src/units.ts's sizes (binary units, p/pages; a bare number is bytes, as
+ * in cgroup files). Scenario sizes are written as page counts.
  */
 import type { Scenario } from '../sim/schema.ts'
-import { unitSizeToPages } from '../sim/size.ts'
+import { bytesToPages, readSize } from '../units.ts'
 import { scenarioCgroupPath } from './snapshot.ts'
 
 /** A mistake in a what-if option (the CLI reports it as a usage error). */
@@ -18,17 +18,13 @@ export class WhatIfError extends Error {
   }
 }
 
-/** A user size in pages (rounded up). */
+/** A user size in pages (rounded up); a leading '+' is allowed ("+4GiB"). */
 export function parseUserSize(text: string): number {
-  const m = /^\s*\+?(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text)
-  if (m === null) throw new WhatIfError(`'${text}' is not a size (e.g. 4GiB, 512M, 1000p)`)
-  const n = Number(m[1])
-  const unit = m[2] ?? ''
-  // A bare number is bytes, as in cgroup files.
-  const pages = unitSizeToPages(n, unit === '' ? 'B' : unit)
-  if (pages === undefined)
-    throw new WhatIfError(`'${text}': unknown unit '${unit}' (K, M, G, T, p)`)
-  return pages
+  const r = readSize(text.replace(/^\s*\+/, ''))
+  if (r.ok) return bytesToPages(r.bytes)
+  if (r.reason === 'unit')
+    throw new WhatIfError(`'${text}': unknown unit '${r.unit}' (K, M, G, T, p)`)
+  throw new WhatIfError(`'${text}' is not a size (e.g. 4GiB, 512M, 1000p)`)
 }
 
 /** Split "KEY=VALUE". */

@@ -7,6 +7,7 @@
  *
  * Kept as a string: the project compiles without DOM types and the page must not load modules.
  */
+import { SIZE_UNIT_NAMES } from '../units.ts'
 
 /** The browser script. Expects `window.uPlot` and `<script id="oomkit-data">` JSON. */
 export const CLIENT_SCRIPT = String.raw`
@@ -34,12 +35,18 @@ export const CLIENT_SCRIPT = String.raw`
     var n = parseInt(m[1], 16);
     return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
   }
+  // formatSize() of src/units.ts, in the browser (tests/units.test.ts holds them equal).
+  var SIZE_UNITS = ${JSON.stringify(SIZE_UNIT_NAMES)};
+  function fmtBytes(bytes) {
+    var sign = bytes < 0 ? '-' : '';
+    var v = Math.abs(bytes), u = 0;
+    while (v >= 1024 && u < SIZE_UNITS.length - 1) { v /= 1024; u++; }
+    var digits = u === 0 || v % 1 === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
+    return sign + v.toFixed(digits) + ' ' + SIZE_UNITS[u];
+  }
   function fmtKb(kb) {
     if (kb == null || isNaN(kb)) return '–';
-    var a = Math.abs(kb);
-    if (a >= 1048576) return (kb / 1048576).toFixed(a >= 10485760 ? 1 : 2) + ' GB';
-    if (a >= 1024) return (kb / 1024).toFixed(a >= 102400 ? 0 : 1) + ' MB';
-    return Math.round(kb) + ' kB';
+    return fmtBytes(kb * 1024);
   }
   function fmtSec(s) {
     if (s == null || isNaN(s)) return '–';

@@ -2,6 +2,7 @@
  * @module Escaping for the HTML report. Every string that came from a log or a scenario (comm
  * names, cgroup paths, whole log lines) passes through one of these before it reaches the page.
  */
+import { formatSize } from '../units.ts'
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -38,12 +39,9 @@ export function inlineSafe(code: string, tag: 'script' | 'style'): string {
   return code.replace(re, m => '<\\/' + m.slice(2))
 }
 
-/** Format a kB amount for people: "984 kB", "14.4 MB", "7.63 GB". */
+/** Format a kB (KiB) amount for people with the shared formatter: "984 KiB", "14.4 MiB". */
 export function formatKb(kb: number): string {
-  const abs = Math.abs(kb)
-  if (abs >= 1024 * 1024) return `${(kb / (1024 * 1024)).toFixed(2)} GB`
-  if (abs >= 1024) return `${(kb / 1024).toFixed(1)} MB`
-  return `${Math.round(kb)} kB`
+  return formatSize(kb * 1024)
 }
 
 /** Format an integer with thin grouping: 1999425 -> "1 999 425". */

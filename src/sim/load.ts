@@ -16,7 +16,7 @@ import {
 import type { z } from 'zod'
 import { findProfile } from '../kernel/profiles.ts'
 import { ScenarioSpec, type Scenario } from './schema.ts'
-import { unitSizeToPages } from './size.ts'
+import { bytesToPages, parseDurationMs, parseSize as parseSizeBytes } from '../units.ts'
 
 /** A mistake in a scenario file, with its position. */
 export class ScenarioError extends Error {
@@ -452,10 +452,7 @@ export function sizeToPages(v: number | string): number {
 }
 
 function parseSize(v: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(v)
-  if (m === null) return 0
-  const n = Number(m[1])
-  return unitSizeToPages(n, m[2] ?? 'p') ?? Math.ceil(n)
+  return bytesToPages(parseSizeBytes(v) ?? 0)
 }
 
 const durations = new Map<string, number>()
@@ -471,9 +468,5 @@ export function durationToNs(v: number | string): number {
 }
 
 function parseDuration(v: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|ms|s|m)\s*$/.exec(v)
-  if (m === null) return 0
-  const n = Number(m[1])
-  const mult = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9 }[m[2] as 'ns']
-  return Math.round(n * mult)
+  return Math.round((parseDurationMs(v) ?? 0) * 1e6)
 }

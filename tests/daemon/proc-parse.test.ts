@@ -7,7 +7,8 @@ import {
   parseStat,
   parseStatus
 } from '../../src/daemon/proc-parse.ts'
-import { parseDuration, parseSize, parseThreshold } from '../../src/daemon/units.ts'
+import { parseDuration, parseThreshold } from '../../src/daemon/units.ts'
+import { parseSize } from '../../src/units.ts'
 
 describe('/proc parsers', () => {
   it('meminfo', () => {

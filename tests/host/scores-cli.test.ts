@@ -56,7 +56,7 @@ describe('oomkit scores', () => {
     expect(row(1403).startsWith(' +')).toBe(true) // httpd.service
     expect(row(2001).startsWith('  ')).toBe(true)
     expect(r.stdout).toContain(
-      '/system.slice/httpd.service  limit 512M  usage 384M  headroom 128M  -> next victim 1403 (httpd)'
+      '/system.slice/httpd.service  limit 512Mi  usage 384Mi  headroom 128Mi  -> next victim 1403 (httpd)'
     )
     expect(r.stdout).toContain("predicted oom_score = kernel's for 19/19 processes")
   })
