@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { CLIENT_SCRIPT } from '../src/html/client-script.ts'
 import {
@@ -67,7 +68,7 @@ describe('formatSize', () => {
   it('is the same function in the HTML report script', () => {
     const start = CLIENT_SCRIPT.indexOf('  var SIZE_UNITS')
     const end = CLIENT_SCRIPT.indexOf('  function fmtKb')
-    const fmtBytes = new Function(`${CLIENT_SCRIPT.slice(start, end)}; return fmtBytes;`)() as (
+    const fmtBytes = runInNewContext(`${CLIENT_SCRIPT.slice(start, end)}; fmtBytes`) as (
       b: number
     ) => string
     expect(CLIENT_SCRIPT).toContain(JSON.stringify(SIZE_UNIT_NAMES))
