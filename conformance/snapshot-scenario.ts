@@ -20,7 +20,7 @@
  *   the start), as many steps as the harness made, plus the one the grower may have died in, plus
  *   GROWTH_SLACK_STEPS.
  */
-import type { Scenario } from '../src/sim/schema.ts'
+import type { ScenarioFile as Scenario } from '../src/sim/schema.ts'
 import type { CaseRun } from './case-run.ts'
 
 /**

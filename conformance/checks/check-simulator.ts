@@ -8,6 +8,7 @@
  * not compared), never silently.
  */
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
+import { loadScenario } from '../../src/sim/load.ts'
 import type { CaseRun } from '../case-run.ts'
 import { reportLimitKb, rowPoints, type KernelKill } from '../kernel-report.ts'
 import { caseToScenario } from '../snapshot-scenario.ts'
@@ -92,7 +93,7 @@ export async function checkSimulator(run: CaseRun, profile: KernelProfile): Prom
     pid === undefined ? '(none)' : `${pid} (${comm.get(pid) ?? '?'})`
   let result: unknown
   try {
-    result = await sim(caseToScenario(run, profile.name))
+    result = await sim(loadScenario(caseToScenario(run, profile.name), 'case'))
   } catch (e) {
     return {
       check: 2,

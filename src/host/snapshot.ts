@@ -11,7 +11,7 @@
  * that was free on the host); shared file and shmem pages are charged to each process that maps them;
  * threads are not listed (one per process); kernel threads and zombies are left out.
  */
-import type { Scenario } from '../sim/schema.ts'
+import type { ScenarioFile as Scenario } from '../sim/schema.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { MemcgReading } from '../adapters/proc/host-source.ts'
 import type { HostReading, ProcessSample } from './scan.ts'

@@ -6,7 +6,7 @@
  * Sizes given by the user: src/units.ts's sizes (binary units, p/pages; a bare number is bytes, as
  * in cgroup files). Scenario sizes are written as page counts.
  */
-import type { Scenario } from '../sim/schema.ts'
+import type { ScenarioFile } from '../sim/schema.ts'
 import { bytesToPages, readSize } from '../units.ts'
 import { scenarioCgroupPath } from './snapshot.ts'
 
@@ -34,7 +34,7 @@ export function splitAssignment(flag: string, text: string): [string, string] {
   return [text.slice(0, i), text.slice(i + 1)]
 }
 
-function pidOf(flag: string, s: Scenario, text: string): number {
+function pidOf(flag: string, s: ScenarioFile, text: string): number {
   const pid = Number(text)
   if (!Number.isInteger(pid) || pid <= 0) throw new WhatIfError(`${flag}: '${text}' is not a pid`)
   if (!s.processes.some(p => p.pid === pid)) {
@@ -52,7 +52,7 @@ export const GROW_STEP_PAGES = 16384
  * --grow PID=+SIZE (or PID=oom): the process touches SIZE more anonymous memory in 64 MiB steps
  * every 10 ms from t=1s, stopping early if it is killed. `oom` grows without bound until killed.
  */
-export function applyGrow(s: Scenario, arg: string): void {
+export function applyGrow(s: ScenarioFile, arg: string): void {
   const [p, size] = splitAssignment('--grow', arg)
   const pid = pidOf('--grow', s, p)
   const timeline = (s.timeline ??= [])
@@ -75,7 +75,7 @@ export function applyGrow(s: Scenario, arg: string): void {
 }
 
 /** --set-adj PID=VALUE: the process starts with this oom_score_adj. */
-export function applySetAdj(s: Scenario, arg: string): void {
+export function applySetAdj(s: ScenarioFile, arg: string): void {
   const [p, v] = splitAssignment('--set-adj', arg)
   const pid = pidOf('--set-adj', s, p)
   const value = Number(v)
@@ -88,7 +88,7 @@ export function applySetAdj(s: Scenario, arg: string): void {
 }
 
 /** --limit CGROUP=SIZE: the memory cgroup's limit (memory.max on v2, limit_in_bytes on v1). */
-export function applyLimit(s: Scenario, arg: string): void {
+export function applyLimit(s: ScenarioFile, arg: string): void {
   const [path, size] = splitAssignment('--limit', arg)
   const want = scenarioCgroupPath(path)
   if (want === '/') throw new WhatIfError('--limit: the root memory cgroup has no limit to set')

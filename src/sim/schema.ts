@@ -1,16 +1,18 @@
 /**
  * @module The scenario file format (YAML or JSON) as a zod schema: the machine, the kernel
  * profile, sysctls, cgroups, files, the process tree, the timeline of actions and the expected
- * outcome. Validation only (no transforms), so the same schema exports to JSON Schema for
- * editors (schema/scenario.schema.json).
+ * outcome. One transform: every size becomes a page count when the scenario is loaded, so a
+ * loaded `Scenario` carries numbers; the JSON Schema for editors (schema/scenario.schema.json)
+ * describes the input form (`ScenarioFile`: strings or numbers).
  *
  * Sizes: a number is a count of 4 KiB pages; a string carries a unit: "512k"/"512kB"/"512KiB",
  * "64M"/"64MiB", "8G", "1T", "4096B", "100p"/"100pages" (binary units, as the kernel's kB).
  * Durations: a number is milliseconds; a string carries a unit: "30.5s", "250ms", "40us", "1ns".
  */
 import { z } from 'zod'
+import { sizeToPages } from './size.ts'
 
-/** A memory size (pages when a bare number). */
+/** A memory size (pages when a bare number), loaded as a page count. */
 export const Size = z
   .union([
     z.number().int().nonnegative(),
@@ -22,6 +24,7 @@ export const Size = z
       )
   ])
   .describe('Size: a page count, or a string with a unit (B, kB, M, G, T, pages)')
+  .transform(sizeToPages)
 
 /** A duration (milliseconds when a bare number). */
 export const Duration = z
@@ -389,16 +392,21 @@ export const ScenarioSpec = z.strictObject({
   expect: ExpectSpec.optional()
 })
 
-/** A validated scenario. */
-export type Scenario = z.infer<typeof ScenarioSpec>
+/** A loaded scenario: validated, every size a page count. */
+export type Scenario = z.output<typeof ScenarioSpec>
+/** A scenario as written in a file (sizes as numbers of pages or strings with a unit). */
+export type ScenarioFile = z.input<typeof ScenarioSpec>
 /** A validated timeline action. */
 export type ActionSpecT = z.infer<typeof ActionSpec>
 /** A validated process. */
 export type ProcessSpecT = z.infer<typeof ProcessSpec>
 
-/** The JSON Schema of the scenario format (draft 2020-12). */
+/** The JSON Schema of the scenario format as written (draft 2020-12). */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const s = z.toJSONSchema(ScenarioSpec, { target: 'draft-2020-12' }) as Record<string, unknown>
+  const s = z.toJSONSchema(ScenarioSpec, { target: 'draft-2020-12', io: 'input' }) as Record<
+    string,
+    unknown
+  >
   return {
     ...s,
     $id: 'https://oomkit.dev/schema/scenario.schema.json',

@@ -15,7 +15,7 @@ import { chooseProfile, rankHost } from '../../src/host/ranking.ts'
 import { scanHost } from '../../src/host/scan.ts'
 import { snapshotScenario } from '../../src/host/snapshot.ts'
 import { applyGrow } from '../../src/host/what-if.ts'
-import { runScenario } from '../../src/sim/index.ts'
+import { loadScenario, runScenario } from '../../src/sim/index.ts'
 import { holdKernelLockPerTest } from '../kernel-lock.ts'
 
 const mount = existsSync('/proc/self/status') ? findMemoryMount('/') : null
@@ -123,7 +123,7 @@ async function memcgOom(holderAdj: number): Promise<OomRun> {
         // What-if: snapshot this cgroup now and let the simulator grow the hog until a kill.
         const scenario = snapshotScenario(reading, chooseProfile(reading)!, { cgroup: path })
         applyGrow(scenario, `${gPid}=oom`)
-        simulated = runScenario(scenario).summary.victims[0]?.pid ?? null
+        simulated = runScenario(loadScenario(scenario, 'snapshot')).summary.victims[0]?.pid ?? null
       }
       process.kill(gPid, 'SIGCONT')
     }

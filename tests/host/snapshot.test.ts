@@ -106,7 +106,9 @@ describe('oomkit snapshot', () => {
     ])
     expect(s.cgroups?.groups?.[1]?.['memory.limit_in_bytes']).toBe(65536)
     expect(s.processes.map(p => p.pid)).toEqual([1401, 1402, 1403])
-    expect(s.machine.swap?.[0]?.size).toBe('2097148kB')
+    // Written with the host's unit; loaded as pages (2097148 kB / 4).
+    expect(r.stdout).toContain('size: 2097148kB')
+    expect(s.machine.swap?.[0]?.size).toBe(524287)
   })
 
   it('rejects bad what-ifs with one line and exit 2', async () => {
