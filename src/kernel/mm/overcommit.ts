@@ -61,3 +61,15 @@ export function vmEnoughMemory(m: MemModel, profile: KernelProfile, x: VmEnoughI
   m.committedAs -= x.pages
   return false
 }
+
+/**
+ * init_user_reserve() and init_admin_reserve() at boot: 1/32 of the free memory, at most 128 MiB
+ * for the user reserve and 8 MiB for the admin reserve (kB).
+ */
+export function bootReserveKbytes(freePages: number): { user: number; admin: number } {
+  const freeKb = freePages * 4
+  return {
+    user: Math.min(Math.floor(freeKb / 32), 1 << 17),
+    admin: Math.min(Math.floor(freeKb / 32), 1 << 13)
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * @module Boot phase 6c: pages of a mapping resident at start: anonymous pages (charged, on the
+ * LRU or mlocked), pages of a declared cached file, or a mapping's own page cache.
+ */
+import { vmaTouched } from '../../kernel/mm/fault.ts'
+import { placementOf, usageOf, type CachedFile, type World } from '../../kernel/mm/world.ts'
+import type { Mm, Process, Vma } from '../../kernel/types.ts'
+import { bootTake, chargeUp } from './take.ts'
+
+/** A mapping's kind, as the scenario names it. */
+export type VmaKind = 'anon' | 'file' | 'shmem'
+
+function residentAnon(w: World, p: Process, mm: Mm, vma: Vma, pages: number): void {
+  const placed = bootTake(w, pages, 'M')
+  const pl = placementOf(w, mm.id)
+  placed.forEach((n, i) => {
+    pl.anonZones[i] = (pl.anonZones[i] ?? 0) + n
+    const z = w.zones[i]
+    if (z === undefined) return
+    if (vma.locked) {
+      z.stats.unevictable += n
+      z.stats.mlocked += n
+    } else z.stats.activeAnon += n
+  })
+  mm.anon += pages
+  vma.anon += pages
+  vmaTouched.set(vma, pages)
+  usageOf(w, p.memcg).anon += pages
+  chargeUp(w, p.memcg, pages)
+}
+
+function countMapped(mm: Mm, vma: Vma, shmem: boolean, pages: number): void {
+  if (shmem) {
+    mm.shmem += pages
+    vma.shmem += pages
+  } else {
+    mm.file += pages
+    vma.file += pages
+  }
+}
+
+/** Map pages of a declared file that are already cached (its memcg was charged with the file). */
+function residentOfFile(
+  w: World,
+  mm: Mm,
+  vma: Vma,
+  kind: VmaKind,
+  file: CachedFile,
+  pages: number
+): void {
+  const mapped = Math.min(pages, file.cached)
+  file.mappedBy.set(mm.id, Math.max(file.mappedBy.get(mm.id) ?? 0, mapped))
+  countMapped(mm, vma, kind === 'shmem' || file.kind === 'tmpfs', mapped)
+  const node = w.mem.nodes[0]
+  if (node !== undefined) node.counters.mapped += mapped
+}
+
+/** No file given: the pages are the mapping's own page cache (unevictable ramfs-like text). */
+function residentOwnCache(
+  w: World,
+  p: Process,
+  mm: Mm,
+  vma: Vma,
+  kind: VmaKind,
+  pages: number
+): void {
+  const shmem = kind === 'shmem'
+  const placed = bootTake(w, pages, 'M')
+  placed.forEach((n, i) => {
+    const z = w.zones[i]
+    if (z === undefined) return
+    if (shmem) z.stats.activeAnon += n
+    else z.stats.inactiveFile += n
+  })
+  const node = w.mem.nodes[0]
+  if (node !== undefined) {
+    node.counters.filePages += pages
+    node.counters.mapped += pages
+    if (shmem) node.counters.shmem += pages
+  }
+  const own: CachedFile = {
+    path: `[${kind}:${p.pid}:${vma.start}]`,
+    kind: shmem ? 'tmpfs' : 'disk',
+    sizePages: vma.pages,
+    zones: placed,
+    cached: pages,
+    dirty: 0,
+    writeback: 0,
+    swapped: 0,
+    mappedBy: new Map([[mm.id, pages]]),
+    mlocked: false,
+    memcg: p.memcg
+  }
+  w.files.set(own.path, own)
+  countMapped(mm, vma, shmem, pages)
+}
+
+/** Make `pages` of a new mapping resident at boot. */
+export function residentAtBoot(
+  w: World,
+  p: Process,
+  mm: Mm,
+  vma: Vma,
+  kind: VmaKind,
+  pages: number,
+  filePath: string | undefined
+): void {
+  if (kind === 'anon') return residentAnon(w, p, mm, vma, pages)
+  const file = filePath !== undefined ? w.files.get(filePath) : undefined
+  if (file !== undefined) return residentOfFile(w, mm, vma, kind, file, pages)
+  residentOwnCache(w, p, mm, vma, kind, pages)
+}
