@@ -21,7 +21,6 @@ import { bootWorld } from './boot/world.ts'
 import type { Scenario } from './schema.ts'
 
 export type { ExitSpec } from './boot/context.ts'
-export { ancestorsPaths, bootTake } from './boot/take.ts'
 
 /** The booted world plus the per-process simulator data. */
 export interface Booted {
