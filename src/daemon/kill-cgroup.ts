@@ -3,31 +3,30 @@
  * the pressure, kill every process of that memcg, through cgroup.kill where it exists (the
  * process-control adapter writes it) or one SIGKILL per process otherwise.
  */
-import type { Killer } from './killer.ts'
 import { reasonOf } from './journal-entry.ts'
-import type { DaemonDeps, LoopState } from './loop-state.ts'
+import { entryFor, reap } from './kill-context.ts'
+import type { KillContext } from './kill-context.ts'
 import type { Readings } from './readings.ts'
 import type { Evaluation } from './triggers.ts'
 
 type Method = 'cgroup.kill' | 'signal-each'
 
 /** SIGKILL every pid (pidfd, then process_mrelease); returns nothing: failures are skipped. */
-function signalEach(deps: DaemonDeps, killer: Killer, pids: readonly number[]): void {
-  const { control } = deps
+function signalEach(ctx: KillContext, pids: readonly number[]): void {
+  const { control } = ctx.deps
   for (const pid of pids) {
     const h = control.open(pid)
     if (!h.ok) continue
-    if (control.signal(h.handle, 'SIGKILL').ok) killer.reap(h.handle)
+    if (control.signal(h.handle, 'SIGKILL').ok) reap(ctx, h.handle)
     control.close(h.handle)
   }
 }
 
 export function killCgroup(
-  deps: DaemonDeps,
-  state: LoopState,
-  killer: Killer,
+  ctx: KillContext,
   decision: { memcg: string; ev: Evaluation; readings: Readings }
 ): void {
+  const { deps, state } = ctx
   const { source, control, logger } = deps
   const { memcg, ev } = decision
   state.policy.lastKill = null
@@ -43,7 +42,7 @@ export function killCgroup(
   let method: Method = 'signal-each'
   if (!dryRun) {
     if (control.killCgroup(dir).ok) method = 'cgroup.kill'
-    else signalEach(deps, killer, pids)
+    else signalEach(ctx, pids)
   }
   const event = dryRun ? 'would-kill-cgroup' : 'kill-cgroup'
   logger.warn(
@@ -51,7 +50,7 @@ export function killCgroup(
     `${dryRun ? 'dry run: would kill' : 'killed'} cgroup ${memcg} (${pids.length} processes, ${method}): the earlier kill did not help`
   )
   deps.metrics?.kills.inc({ reason, signal: 'SIGKILL', dry_run: String(dryRun) })
-  const entry = killer.entry({
+  const entry = entryFor(ctx, {
     event,
     reason,
     evaluation: ev,

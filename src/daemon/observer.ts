@@ -3,7 +3,10 @@
  * metrics, logs stage changes (and notifies at the first warning), follows the victim in flight
  * (gone? memory back?), and warms the process table when an action is near.
  */
+import { performance } from 'node:perf_hooks'
+import type { Logger } from 'pino'
 import type { DaemonDeps, LoopState } from './loop-state.ts'
+import type { DaemonMetrics } from './metrics.ts'
 import type { ProcessTable } from './process-table.ts'
 import type { Readings } from './readings.ts'
 import { rssKb } from './readings.ts'
@@ -12,7 +15,7 @@ import type { Evaluation, Level, TriggerHit } from './triggers.ts'
 import { formatBytes } from './units.ts'
 
 /** Warm the process table when a threshold is predicted within this many ms... */
-export const WARM_HORIZON_MS = 3000
+const WARM_HORIZON_MS = 3000
 /** ...at most this often... */
 const WARM_EVERY_MS = 500
 /** ...and not when the crossing is closer than this. */
@@ -32,21 +35,82 @@ function stageDetail(hit: TriggerHit | undefined): string {
     : `${hit.source} ${hit.scope}: avg10 ${hit.value}%, threshold ${hit.threshold}%`
 }
 
+function exportMetrics(m: DaemonMetrics | null, readings: Readings, ev: Evaluation): void {
+  if (!m) return
+  m.level.set(ev.level)
+  m.memAvailable.set(readings.meminfo.memAvailableKb * 1024)
+  m.swapFree.set(readings.meminfo.swapFreeKb * 1024)
+  if (readings.psi) {
+    m.psi.set({ kind: 'some' }, readings.psi.some.avg10)
+    if (readings.psi.full) m.psi.set({ kind: 'full' }, readings.psi.full.avg10)
+  }
+  for (const cg of readings.cgroups) {
+    m.cgroupUsage.set({ cgroup: cg.path }, Math.max(0, cg.usageBytes - cg.inactiveFileBytes))
+    if (cg.limitBytes !== null) m.cgroupLimit.set({ cgroup: cg.path }, cg.limitBytes)
+  }
+}
+
+/** Follow the victim in flight: has it gone, has its memory come back? */
+export function trackVictim(
+  deps: DaemonDeps,
+  state: LoopState,
+  readings: Readings,
+  ev: Evaluation
+): void {
+  const ctx = state.inflight
+  const v = state.policy.inflight
+  if (!ctx || !v) return
+  const now = readings.timeMs
+  if (v.exitedAtMs === null) {
+    const p = deps.source.process(v.pid)
+    if (p === null || p.startTime !== v.startTime || p.state === 'Z' || p.state === 'X') {
+      v.exitedAtMs = now
+      ctx.exitMs = now - v.firstSignalAtMs
+      deps.metrics?.timeToExit.observe(ctx.exitMs / 1000)
+    }
+  }
+  if (v.exitedAtMs !== null) {
+    const nowKb = scopeKb(v.scope, readings)
+    // System: MemAvailable rises; cgroup: the working set falls.
+    ctx.freedKb = v.scope === 'system' ? nowKb - ctx.baselineKb : ctx.baselineKb - nowKb
+    const expected = rssKb(ctx.victim) * 0.5
+    v.memoryBack = ctx.freedKb >= expected || ev.level < 2
+  }
+}
+
+function logApproach(logger: Logger, readings: Readings, ev: Evaluation): void {
+  if (!logger.isLevelEnabled('debug')) return
+  logger.debug(
+    {
+      event: 'sample',
+      level: ev.level,
+      etaMs: Math.round(ev.etaMs),
+      intervalMs: ev.intervalMs,
+      availKb: readings.meminfo.memAvailableKb
+    },
+    'approaching a threshold'
+  )
+}
+
 export class Observer {
   private readonly deps: DaemonDeps
-  private readonly state: LoopState
   private readonly table: ProcessTable
   private lastLevel: Level = 0
 
-  constructor(deps: DaemonDeps, state: LoopState, table: ProcessTable) {
+  constructor(deps: DaemonDeps, table: ProcessTable) {
     this.deps = deps
-    this.state = state
     this.table = table
   }
 
-  /** Metrics and stage-change log lines. */
+  /** Metrics, stage-change log lines, and a debug line when a threshold is near. */
   observe(readings: Readings, ev: Evaluation): void {
-    this.exportMetrics(readings, ev)
+    exportMetrics(this.deps.metrics, readings, ev)
+    this.logStage(ev)
+    if (ev.etaMs < WARM_HORIZON_MS) logApproach(this.deps.logger, readings, ev)
+  }
+
+  /** Log (and at the first warning, notify) a change of stage. */
+  private logStage(ev: Evaluation): void {
     if (ev.level === this.lastLevel) return
     const detail = stageDetail(ev.hits[0])
     const fields = {
@@ -63,42 +127,13 @@ export class Observer {
     this.lastLevel = ev.level
   }
 
-  private exportMetrics(readings: Readings, ev: Evaluation): void {
-    const m = this.deps.metrics
-    if (!m) return
-    m.level.set(ev.level)
-    m.memAvailable.set(readings.meminfo.memAvailableKb * 1024)
-    m.swapFree.set(readings.meminfo.swapFreeKb * 1024)
-    if (readings.psi) {
-      m.psi.set({ kind: 'some' }, readings.psi.some.avg10)
-      if (readings.psi.full) m.psi.set({ kind: 'full' }, readings.psi.full.avg10)
-    }
-    for (const cg of readings.cgroups) {
-      m.cgroupUsage.set({ cgroup: cg.path }, Math.max(0, cg.usageBytes - cg.inactiveFileBytes))
-      if (cg.limitBytes !== null) m.cgroupLimit.set({ cgroup: cg.path }, cg.limitBytes)
-    }
-  }
-
-  /** Follow the victim in flight: has it gone, has its memory come back? */
-  trackVictim(readings: Readings, ev: Evaluation): void {
-    const ctx = this.state.inflight
-    const v = this.state.policy.inflight
-    if (!ctx || !v) return
-    const now = readings.timeMs
-    if (v.exitedAtMs === null) {
-      const p = this.deps.source.process(v.pid)
-      if (p === null || p.startTime !== v.startTime || p.state === 'Z' || p.state === 'X') {
-        v.exitedAtMs = now
-        ctx.exitMs = now - v.firstSignalAtMs
-        this.deps.metrics?.timeToExit.observe(ctx.exitMs / 1000)
-      }
-    }
-    if (v.exitedAtMs !== null) {
-      const nowKb = scopeKb(v.scope, readings)
-      // System: MemAvailable rises; cgroup: the working set falls.
-      ctx.freedKb = v.scope === 'system' ? nowKb - ctx.baselineKb : ctx.baselineKb - nowKb
-      const expected = rssKb(ctx.victim) * 0.5
-      v.memoryBack = ctx.freedKb >= expected || ev.level < 2
+  /** One scan at start fills the process cache (cmdline, exe, cgroup, user names) and compiles
+   * the scan path, so the first real kill does not pay for it. */
+  warmAtStart(): void {
+    try {
+      this.table.scan(this.deps.source, this.deps.clock?.() ?? performance.now(), 'system')
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'initial process scan failed')
     }
   }
 
