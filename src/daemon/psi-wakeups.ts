@@ -3,22 +3,13 @@
  * each watched v2 cgroup with PSI stages) so a stall wakes the loop at once instead of at the
  * next poll.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { openPsiTrigger, psiTriggerProblem } from '../adapters/pidfd/psi-trigger.ts'
 import type { PsiTrigger } from '../adapters/pidfd/psi-trigger.ts'
+import { ownCapSysResource } from '../adapters/proc/own-process.ts'
 import type { DaemonConfig } from './config-schema.ts'
-
-/** CAP_SYS_RESOURCE in our effective set (PSI windows need not be multiples of 2 s then). */
-function hasSysResource(): boolean {
-  try {
-    const m = /CapEff:\s+([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))
-    return m ? ((BigInt(`0x${m[1] ?? '0'}`) >> 24n) & 1n) === 1n : false
-  } catch {
-    return false
-  }
-}
 
 /** The pressure files to watch: the system's, and each watched cgroup's with PSI stages. */
 function pressureFiles(config: DaemonConfig): string[] {
@@ -29,7 +20,7 @@ function pressureFiles(config: DaemonConfig): string[] {
   return paths
 }
 
-/** Register PSI triggers; each event calls `wake`. Problems are logged, never thrown. */
+/** Register PSI triggers (windows need not be multiples of 2 s with CAP_SYS_RESOURCE); each event calls `wake`. Problems are logged, never thrown. */
 export async function openPsiWakeups(
   config: DaemonConfig,
   wake: () => void,
@@ -37,7 +28,7 @@ export async function openPsiWakeups(
 ): Promise<PsiTrigger[]> {
   const t = config.psiTrigger
   if (!t) return []
-  const problem = psiTriggerProblem(t.stall, t.window, hasSysResource())
+  const problem = psiTriggerProblem(t.stall, t.window, ownCapSysResource())
   if (problem) {
     logger.warn(
       { event: 'psi-trigger' },
