@@ -3,7 +3,7 @@
  * warnings for rules that match no running process and cgroups that do not exist.
  */
 import type { DaemonConfig } from './config-schema.ts'
-import type { MemorySource } from './memory-source.ts'
+import type { MemorySource } from './readings.ts'
 import { ruleLabel, unmatchedRules } from './rules.ts'
 import { formatThreshold } from './units.ts'
 import { psiTriggerProblem } from '../adapters/pidfd/psi-trigger.ts'

@@ -64,7 +64,8 @@ export interface ChooseInput {
   nowMs: number
   choose: DaemonConfig['choose']
   profile: KernelProfile
-  /** The OOM domain in pages: RAM + swap (system) or the memcg limit (cgroup trigger). */
+  /** The OOM domain in pages, constrained_alloc()'s totalpages (badness-domain.ts): RAM + swap
+   * (system) or mem_cgroup_get_max(), the memcg limit plus its swap allowance (cgroup trigger). */
   totalPages: number
   selfPid: number
 }

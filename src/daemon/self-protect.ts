@@ -1,38 +1,16 @@
 /**
  * @module Self-protection: lower the daemon's own oom_score_adj where allowed (lowering needs
- * CAP_SYS_RESOURCE; EACCES is reported, not fatal), and mlockall where allowed.
+ * CAP_SYS_RESOURCE; EACCES is reported, not fatal), and lock our code in memory where allowed
+ * (both through the adapters).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
 import type { ProcessControl } from '../adapters/pidfd/process-control.ts'
+import { setOwnOomScoreAdj } from '../adapters/proc/own-process.ts'
+import type { OwnOomScoreAdj } from '../adapters/proc/own-process.ts'
 
 /** What self-protection achieved, for the startup log. */
 export interface SelfProtection {
-  oomScoreAdj: { wanted: number; actual: number; error: string | null }
+  oomScoreAdj: OwnOomScoreAdj
   mlockall: { ok: boolean; error: string | null }
-}
-
-/** Write our own oom_score_adj; returns the value now in effect and the error, if any. */
-export function setOwnOomScoreAdj(
-  wanted: number,
-  procSelf = '/proc/self'
-): SelfProtection['oomScoreAdj'] {
-  let error: string | null = null
-  try {
-    writeFileSync(`${procSelf}/oom_score_adj`, String(wanted))
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'EIO'
-    error =
-      code === 'EACCES' || code === 'EPERM'
-        ? `${code}: lowering oom_score_adj needs CAP_SYS_RESOURCE`
-        : code
-  }
-  let actual: number
-  try {
-    actual = Number.parseInt(readFileSync(`${procSelf}/oom_score_adj`, 'utf8'), 10)
-  } catch {
-    actual = Number.NaN
-  }
-  return { wanted, actual, error }
 }
 
 /** Apply both protections per the config. */

@@ -7,181 +7,186 @@
  * reached when the value is at or under it; a PSI stage when avg10 is at or over it. Hysteresis:
  * a stage already reached is kept until the value is `hysteresis` percent (of the total, or PSI
  * points) past the threshold. Duration: warn and term stages must hold for `for` (PSI: its own
- * `for`) before they count; the kill stage of a size threshold counts at once.
+ * `for`) before they count; the kill stage of a size threshold counts at once. The rules
+ * themselves are in trigger-levels.ts.
  */
-import type { DaemonConfig, PsiStages, Stages } from './config-schema.ts'
-import type { Psi, Readings } from './readings.ts'
-import { thresholdBytes } from './units.ts'
+import type { CgroupWatch, DaemonConfig, PsiStages } from './config-schema.ts'
+import type { CgroupReading, Readings } from './readings.ts'
+import {
+  ASSUMED_FILL_BYTES_PER_MS,
+  PREDICTIVE_FLOOR_MS,
+  RATE_WINDOW_MS,
+  aboveLevel,
+  belowLevel,
+  distanceToAction,
+  fillRate,
+  psiValue,
+  settle
+} from './trigger-levels.ts'
+import type { Evaluation, Level, TriggerHit, TriggerSlot, TriggerState } from './trigger-types.ts'
 
-/** 0 ok, 1 warn, 2 term (SIGTERM), 3 kill (SIGKILL). */
-export type Level = 0 | 1 | 2 | 3
-export const LEVEL_NAMES = ['ok', 'warn', 'term', 'kill'] as const
-
-/** Why the daemon is at a stage: one trigger's reading against its threshold. */
-export interface TriggerHit {
-  /** Stable key, e.g. "memory", "swap", "psi", "cgroup:/sys/fs/cgroup/memory/app". */
-  key: string
-  source: 'memory' | 'swap' | 'psi' | 'cgroup' | 'cgroup-psi'
-  /** 'system' or the cgroup directory. */
-  scope: string
-  level: Level
-  /** The reading: bytes available (memory/swap/cgroup) or PSI avg10 percent. */
-  value: number
-  /** The threshold of `level` in the same unit (bytes or percent). */
-  threshold: number
-  /** The total the percentages refer to (bytes), 0 for PSI. */
-  total: number
-  unit: 'bytes' | 'percent'
-}
-
-/** Per-trigger memory between samples. */
-export interface TriggerSlot {
-  level: Level
-  /** The higher raw level waiting out its duration, and since when (ms). */
-  pending: Level
-  pendingSince: number
-}
-
-/** State carried from one evaluation to the next. */
-export interface TriggerState {
-  slots: Record<string, TriggerSlot>
-  /** The previous readings (for rates and predictive polling). */
-  previous: Readings | null
-  /** Recent readings, oldest first, at most RATE_WINDOW_MS old (rates over bursty growth). */
-  history?: Readings[]
-}
-
-/** The answer of one evaluation. */
-export interface Evaluation {
-  level: Level
-  /** Hits at level >= warn, highest first (cgroup hits before system ones at equal level). */
-  hits: TriggerHit[]
-  /** Milliseconds until the next sample. */
-  intervalMs: number
-  /** Predicted milliseconds until a term/kill threshold is reached at the observed rate
-   * (Infinity when nothing is approaching), and in which scope. */
-  etaMs: number
-  etaScope: string
-  state: TriggerState
-}
-
-/** Fill rate earlyoom assumes for RAM when it sizes its sleep (MiB/s). */
-export const ASSUMED_FILL_BYTES_PER_MS = (6000 * 1024 * 1024) / 1000
-/** Predictive polling never sleeps less than this (ms). */
-export const PREDICTIVE_FLOOR_MS = 5
-/** Fill rates are also measured over this window, so a hog that allocates in bursts (and is
- * idle between two close samples) still shows its rate. */
-export const RATE_WINDOW_MS = 300
-
-/**
- * The faster of two fill rates (bytes/ms): since the previous sample, and since the oldest sample
- * in the window. `level(r)` is the amount in use (growing) for a reading.
- */
-function fillRate(
-  now: Readings,
-  prev: Readings | null,
-  oldest: Readings | null,
-  used: (r: Readings) => number | null
-): number {
-  const u = used(now)
-  if (u === null) return 0
-  let rate = 0
-  for (const r of [prev, oldest]) {
-    if (!r || r.timeMs >= now.timeMs) continue
-    const before = used(r)
-    if (before === null) continue
-    rate = Math.max(rate, (u - before) / (now.timeMs - r.timeMs))
-  }
-  return rate
-}
+export { ASSUMED_FILL_BYTES_PER_MS, PREDICTIVE_FLOOR_MS, RATE_WINDOW_MS } from './trigger-levels.ts'
+export { LEVEL_NAMES } from './trigger-types.ts'
+export type { Evaluation, Level, TriggerHit, TriggerSlot, TriggerState } from './trigger-types.ts'
 
 export function initialTriggerState(): TriggerState {
   return { slots: {}, previous: null, history: [] }
 }
 
-/** Level of a "below" reading against stages, with hysteresis for stages already reached. */
-function belowLevel(
-  value: number,
-  total: number,
-  stages: Stages,
-  current: Level,
-  marginPct: number
-): {
-  level: Level
-  threshold: number
-} {
-  const margin = (total * marginPct) / 100
-  const order: [Level, keyof Stages][] = [
-    [3, 'kill'],
-    [2, 'term'],
-    [1, 'warn']
-  ]
-  for (const [lvl, name] of order) {
-    const t = stages[name]
-    if (!t) continue
-    const thr = thresholdBytes(t, total)
-    const limit = current >= lvl ? thr + margin : thr
-    if (value <= limit) return { level: lvl, threshold: thr }
+/** One evaluation in progress: the slots and hits found so far, and the sleep being chosen. */
+class Pass {
+  readonly slots: Record<string, TriggerSlot> = {}
+  readonly hits: TriggerHit[] = []
+  readonly history: Readings[]
+  intervalMs: number
+  etaMs = Number.POSITIVE_INFINITY
+  etaScope = 'system'
+  readonly config: DaemonConfig
+  readonly state: TriggerState
+  readonly readings: Readings
+
+  constructor(config: DaemonConfig, state: TriggerState, readings: Readings) {
+    this.config = config
+    this.state = state
+    this.readings = readings
+    this.intervalMs = config.interval.max
+    this.history = (state.history ?? []).filter(r => readings.timeMs - r.timeMs <= RATE_WINDOW_MS)
   }
-  const first = stages.warn ?? stages.term ?? stages.kill
-  return { level: 0, threshold: first ? thresholdBytes(first, total) : 0 }
-}
 
-/** Level of a PSI avg10 against stages (percent), with hysteresis in percentage points. */
-function aboveLevel(
-  value: number,
-  stages: PsiStages,
-  current: Level,
-  margin: number
-): { level: Level; threshold: number } {
-  const order: [Level, 'kill' | 'term' | 'warn'][] = [
-    [3, 'kill'],
-    [2, 'term'],
-    [1, 'warn']
-  ]
-  for (const [lvl, name] of order) {
-    const thr = stages[name]
-    if (thr === undefined) continue
-    const limit = current >= lvl ? thr - margin : thr
-    if (value >= limit) return { level: lvl, threshold: thr }
+  consider(ms: number): void {
+    this.intervalMs = Math.min(this.intervalMs, ms)
   }
-  return { level: 0, threshold: stages.warn ?? stages.term ?? stages.kill ?? 0 }
-}
 
-/** Apply the duration rule to a raw level. */
-function settle(
-  slot: TriggerSlot | undefined,
-  raw: Level,
-  nowMs: number,
-  forMs: number,
-  killImmediate: boolean
-): TriggerSlot {
-  const prev = slot ?? { level: 0, pending: 0, pendingSince: nowMs }
-  if (raw <= prev.level) return { level: raw, pending: raw, pendingSince: nowMs }
-  if (forMs <= 0 || (killImmediate && raw === 3))
-    return { level: raw, pending: raw, pendingSince: nowMs }
-  // A higher level must hold for forMs; a rise within the wait keeps the original start.
-  const since = prev.pending > prev.level ? prev.pendingSince : nowMs
-  if (nowMs - since >= forMs) return { level: raw, pending: raw, pendingSince: since }
-  return { level: prev.level, pending: raw, pendingSince: since }
-}
-
-function psiValue(psi: Psi | null, metric: 'some' | 'full'): number | null {
-  if (!psi) return null
-  const line = metric === 'full' ? psi.full : psi.some
-  return line ? line.avg10 : null
-}
-
-/** Bytes from `value` down to the nearest term/kill threshold still above... below it, or 0. */
-function distanceToAction(value: number, total: number, stages: Stages): number {
-  let best = Number.POSITIVE_INFINITY
-  for (const t of [stages.term, stages.kill]) {
-    if (!t) continue
-    const thr = thresholdBytes(t, total)
-    if (value > thr) best = Math.min(best, value - thr)
-    else return 0
+  /** The fill rate (bytes/ms) of the amount in use `used(r)`, over the previous sample and the
+   * rate window. */
+  rate(used: (r: Readings) => number | null): number {
+    return fillRate(this.readings, this.state.previous, this.history[0] ?? null, used)
   }
-  return best
+
+  /** Sleep for a headroom of `distance` bytes falling at `rate` bytes/ms (observed). */
+  pace(distance: number, rate: number, scope: string): void {
+    if (distance === Number.POSITIVE_INFINITY) return
+    if (rate > 0 && distance / rate < this.etaMs) {
+      this.etaMs = distance / rate
+      this.etaScope = scope
+    }
+    this.consider(Math.max(this.config.interval.min, distance / ASSUMED_FILL_BYTES_PER_MS))
+    if (this.config.interval.predictive && rate > 0) {
+      // Wake just before the predicted crossing when it comes sooner than the next regular poll.
+      const eta = distance / rate
+      if (eta < this.intervalMs) this.consider(Math.max(PREDICTIVE_FLOOR_MS, eta * 0.8))
+    }
+  }
+
+  /** Settle a raw level into its slot (duration rule). */
+  settle(key: string, raw: Level, forMs: number, killImmediate: boolean): TriggerSlot {
+    const slot = settle(this.state.slots[key], raw, this.readings.timeMs, forMs, killImmediate)
+    this.slots[key] = slot
+    return slot
+  }
+}
+
+/** SwapFree's stage when memory and swap must both be low ('all'), with its hit. */
+function swapStage(p: Pass, current: Level): { level: Level; hit: TriggerHit } {
+  const m = p.readings.meminfo
+  const total = m.swapTotalKb * 1024
+  const value = m.swapFreeKb * 1024
+  const swap = belowLevel(value, total, p.config.memory.swapFree, current, p.config.hysteresis)
+  const hit: TriggerHit = {
+    key: 'swap',
+    source: 'swap',
+    scope: 'system',
+    level: swap.level,
+    value,
+    threshold: swap.threshold,
+    total,
+    unit: 'bytes'
+  }
+  return { level: swap.level, hit }
+}
+
+/** MemAvailable (and SwapFree with combine 'all'). */
+function memoryTrigger(p: Pass): void {
+  const { config } = p
+  const m = p.readings.meminfo
+  const total = m.memTotalKb * 1024
+  const avail = m.memAvailableKb * 1024
+  const current = p.state.slots.memory?.level ?? 0
+  const mem = belowLevel(avail, total, config.memory.available, current, config.hysteresis)
+  let raw = mem.level
+  let swapHit: TriggerHit | null = null
+  if (config.memory.combine === 'all' && m.swapTotalKb > 0) {
+    const swap = swapStage(p, current)
+    // earlyoom: act only when memory and swap are both low; with no swap, swap never holds back.
+    raw = Math.min(raw, swap.level) as Level
+    swapHit = swap.hit
+  }
+  const slot = p.settle('memory', raw, config.for, true)
+  if (slot.level > 0) {
+    p.hits.push({
+      key: 'memory',
+      source: 'memory',
+      scope: 'system',
+      level: slot.level,
+      value: avail,
+      threshold: mem.threshold,
+      total,
+      unit: 'bytes'
+    })
+    if (swapHit) p.hits.push({ ...swapHit, level: slot.level })
+  }
+  const rate = p.rate(r => -r.meminfo.memAvailableKb * 1024)
+  p.pace(distanceToAction(avail, total, config.memory.available), rate, 'system')
+}
+
+/** A PSI avg10 against its stages (system or a cgroup's memory.pressure). */
+function psiTrigger(
+  p: Pass,
+  key: string,
+  where: { source: 'psi' | 'cgroup-psi'; scope: string },
+  value: number | null,
+  stages: PsiStages
+): void {
+  if (value === null) return
+  const r = aboveLevel(value, stages, p.state.slots[key]?.level ?? 0, p.config.hysteresis)
+  const slot = p.settle(key, r.level, stages.for, false)
+  if (slot.level > 0)
+    p.hits.push({
+      key,
+      ...where,
+      level: slot.level,
+      value,
+      threshold: r.threshold,
+      total: 0,
+      unit: 'percent'
+    })
+  if (slot.pending > 0) p.consider(p.config.interval.min)
+}
+
+/** A watched cgroup's headroom under its limit (working set = usage - inactive file). */
+function cgroupLimitTrigger(p: Pass, watch: CgroupWatch, cg: CgroupReading, limit: number): void {
+  const key = `cgroup:${watch.path}`
+  const used = Math.max(0, cg.usageBytes - cg.inactiveFileBytes)
+  const headroom = Math.max(0, limit - used)
+  const current = p.state.slots[key]?.level ?? 0
+  const r = belowLevel(headroom, limit, watch.available, current, p.config.hysteresis)
+  const slot = p.settle(key, r.level, p.config.for, true)
+  if (slot.level > 0)
+    p.hits.push({
+      key,
+      source: 'cgroup',
+      scope: watch.path,
+      level: slot.level,
+      value: headroom,
+      threshold: r.threshold,
+      total: limit,
+      unit: 'bytes'
+    })
+  const rate = p.rate(r => {
+    const c = r.cgroups.find(x => x.path === watch.path)
+    return c ? Math.max(0, c.usageBytes - c.inactiveFileBytes) : null
+  })
+  p.pace(distanceToAction(headroom, limit, watch.available), rate, watch.path)
 }
 
 /**
@@ -193,176 +198,33 @@ export function evaluateTriggers(
   state: TriggerState,
   readings: Readings
 ): Evaluation {
-  const now = readings.timeMs
-  const slots: Record<string, TriggerSlot> = {}
-  const hits: TriggerHit[] = []
-  const m = readings.meminfo
-  const prev = state.previous
-  const history = (state.history ?? []).filter(r => now - r.timeMs <= RATE_WINDOW_MS)
-  const oldest = history[0] ?? null
-  let intervalMs = config.interval.max
-  let etaMs = Number.POSITIVE_INFINITY
-  let etaScope = 'system'
-  const consider = (ms: number): void => {
-    intervalMs = Math.min(intervalMs, ms)
-  }
-  /** Sleep for a headroom of `distance` bytes falling at `rate` bytes/ms (observed). */
-  const pace = (distance: number, rate: number, scope: string): void => {
-    if (distance === Number.POSITIVE_INFINITY) return
-    if (rate > 0 && distance / rate < etaMs) {
-      etaMs = distance / rate
-      etaScope = scope
-    }
-    consider(Math.max(config.interval.min, distance / ASSUMED_FILL_BYTES_PER_MS))
-    if (config.interval.predictive && rate > 0) {
-      // Wake just before the predicted crossing when it comes sooner than the next regular poll.
-      const eta = distance / rate
-      if (eta < intervalMs) consider(Math.max(PREDICTIVE_FLOOR_MS, eta * 0.8))
-    }
-  }
-
-  if (config.memory.enabled && m.memTotalKb > 0) {
-    const total = m.memTotalKb * 1024
-    const avail = m.memAvailableKb * 1024
-    const memSlot = state.slots.memory
-    const mem = belowLevel(
-      avail,
-      total,
-      config.memory.available,
-      memSlot?.level ?? 0,
-      config.hysteresis
-    )
-    let raw = mem.level
-    let swapHit: TriggerHit | null = null
-    if (config.memory.combine === 'all' && m.swapTotalKb > 0) {
-      const swapTotal = m.swapTotalKb * 1024
-      const swap = belowLevel(
-        m.swapFreeKb * 1024,
-        swapTotal,
-        config.memory.swapFree,
-        memSlot?.level ?? 0,
-        config.hysteresis
-      )
-      // earlyoom: act only when memory and swap are both low; with no swap, swap never holds back.
-      raw = Math.min(raw, swap.level) as Level
-      swapHit = {
-        key: 'swap',
-        source: 'swap',
-        scope: 'system',
-        level: swap.level,
-        value: m.swapFreeKb * 1024,
-        threshold: swap.threshold,
-        total: swapTotal,
-        unit: 'bytes'
-      }
-    }
-    const slot = settle(memSlot, raw, now, config.for, true)
-    slots.memory = slot
-    if (slot.level > 0) {
-      hits.push({
-        key: 'memory',
-        source: 'memory',
-        scope: 'system',
-        level: slot.level,
-        value: avail,
-        threshold: mem.threshold,
-        total,
-        unit: 'bytes'
-      })
-      if (swapHit) hits.push({ ...swapHit, level: slot.level })
-    }
-    const rate = fillRate(readings, prev, oldest, r => -r.meminfo.memAvailableKb * 1024)
-    pace(distanceToAction(avail, total, config.memory.available), rate, 'system')
-  }
-
+  const p = new Pass(config, state, readings)
+  if (config.memory.enabled && readings.meminfo.memTotalKb > 0) memoryTrigger(p)
   if (config.psi) {
     const value = psiValue(readings.psi, config.psi.metric)
-    if (value !== null) {
-      const r = aboveLevel(value, config.psi, state.slots.psi?.level ?? 0, config.hysteresis)
-      const slot = settle(state.slots.psi, r.level, now, config.psi.for, false)
-      slots.psi = slot
-      if (slot.level > 0)
-        hits.push({
-          key: 'psi',
-          source: 'psi',
-          scope: 'system',
-          level: slot.level,
-          value,
-          threshold: r.threshold,
-          total: 0,
-          unit: 'percent'
-        })
-      if (slot.pending > 0) consider(config.interval.min)
-    }
+    psiTrigger(p, 'psi', { source: 'psi', scope: 'system' }, value, config.psi)
   }
-
   for (const watch of config.cgroups) {
     const cg = readings.cgroups.find(c => c.path === watch.path)
     if (!cg) continue
-    if (cg.limitBytes !== null) {
-      const key = `cgroup:${watch.path}`
-      const used = Math.max(0, cg.usageBytes - cg.inactiveFileBytes)
-      const headroom = Math.max(0, cg.limitBytes - used)
-      const r = belowLevel(
-        headroom,
-        cg.limitBytes,
-        watch.available,
-        state.slots[key]?.level ?? 0,
-        config.hysteresis
-      )
-      const slot = settle(state.slots[key], r.level, now, config.for, true)
-      slots[key] = slot
-      if (slot.level > 0)
-        hits.push({
-          key,
-          source: 'cgroup',
-          scope: watch.path,
-          level: slot.level,
-          value: headroom,
-          threshold: r.threshold,
-          total: cg.limitBytes,
-          unit: 'bytes'
-        })
-      const rate = fillRate(readings, prev, oldest, r => {
-        const c = r.cgroups.find(x => x.path === watch.path)
-        return c ? Math.max(0, c.usageBytes - c.inactiveFileBytes) : null
-      })
-      pace(distanceToAction(headroom, cg.limitBytes, watch.available), rate, watch.path)
-    }
+    if (cg.limitBytes !== null) cgroupLimitTrigger(p, watch, cg, cg.limitBytes)
     if (watch.psi) {
+      const where = { source: 'cgroup-psi' as const, scope: watch.path }
       const value = psiValue(cg.psi, watch.psi.metric)
-      if (value !== null) {
-        const key = `cgroup-psi:${watch.path}`
-        const r = aboveLevel(value, watch.psi, state.slots[key]?.level ?? 0, config.hysteresis)
-        const slot = settle(state.slots[key], r.level, now, watch.psi.for, false)
-        slots[key] = slot
-        if (slot.level > 0)
-          hits.push({
-            key,
-            source: 'cgroup-psi',
-            scope: watch.path,
-            level: slot.level,
-            value,
-            threshold: r.threshold,
-            total: 0,
-            unit: 'percent'
-          })
-        if (slot.pending > 0) consider(config.interval.min)
-      }
+      psiTrigger(p, `cgroup-psi:${watch.path}`, where, value, watch.psi)
     }
   }
-
-  hits.sort(
+  p.hits.sort(
     (a, b) => b.level - a.level || Number(b.scope !== 'system') - Number(a.scope !== 'system')
   )
-  const level: Level = hits[0]?.level ?? 0
-  if (level > 0) consider(config.interval.min)
+  const level: Level = p.hits[0]?.level ?? 0
+  if (level > 0) p.consider(config.interval.min)
   return {
     level,
-    hits,
-    intervalMs: Math.round(intervalMs),
-    etaMs,
-    etaScope,
-    state: { slots, previous: readings, history: [...history, readings] }
+    hits: p.hits,
+    intervalMs: Math.round(p.intervalMs),
+    etaMs: p.etaMs,
+    etaScope: p.etaScope,
+    state: { slots: p.slots, previous: readings, history: [...p.history, readings] }
   }
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { ControlFeatures, ProcessControl } from '../../src/adapters/pidfd/process-control.ts'
 import { Daemon } from '../../src/daemon/daemon.ts'
 import { Journal } from '../../src/daemon/journal.ts'
-import type { MemorySource } from '../../src/daemon/memory-source.ts'
+import type { MemorySource } from '../../src/adapters/proc/memory-source.ts'
 import type { ProcReading } from '../../src/daemon/readings.ts'
 import { profiles } from '../../src/kernel/profiles.ts'
 import { GiB_KB, config, meminfo, proc } from './fixtures.ts'
@@ -28,6 +28,7 @@ class Host {
       selfPid: 4242,
       meminfo: () => meminfo(this.availKb),
       psi: () => null,
+      vmSwappiness: () => 60,
       cgroup: () => null,
       processes: () => [...this.procs.values()],
       process: pid => this.procs.get(pid) ?? null,
@@ -64,6 +65,7 @@ class Host {
         return this.mreleaseResult
       },
       close: () => undefined,
+      killCgroup: () => ({ ok: false, errno: 'ENOENT', message: 'no cgroup.kill' }),
       lockMemory: () => ({ ok: true }),
       unlockMemory: () => undefined,
       setName: () => ({ ok: true })

@@ -4,7 +4,7 @@
  *   node --import tsx tests/daemon/record-trace.ts OUT.json
  */
 import { writeFileSync } from 'node:fs'
-import { createLiveSource } from '../../src/daemon/live-source.ts'
+import { createLiveSource } from '../../src/adapters/proc/live-memory-source.ts'
 import type { Readings } from '../../src/daemon/readings.ts'
 import { buildHog, makeCgroup, removeCgroup, startHog, tempDir } from './cgroup-lab.ts'
 

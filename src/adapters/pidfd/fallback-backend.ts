@@ -9,7 +9,8 @@ import type {
   OpResult,
   ProcessControl,
   ProcessHandle
-} from './process-control.ts'
+} from './control-types.ts'
+import { writeCgroupKill } from './cgroup-kill.ts'
 
 function errorResult(error: unknown): OpResult {
   const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
@@ -50,6 +51,7 @@ export function createFallbackControl(why: string): ProcessControl {
       message: 'process_mrelease needs the koffi backend'
     }),
     close: () => undefined,
+    killCgroup: writeCgroupKill,
     lockMemory: () => ({ ok: false, errno: 'ENOSYS', message: 'mlockall needs the koffi backend' }),
     unlockMemory: () => undefined,
     setName: () => ({ ok: false, errno: 'ENOSYS', message: 'prctl needs the koffi backend' })

@@ -3,53 +3,18 @@
  * optional dependency loads, otherwise a fallback on kill(2) via `process.kill` with no
  * process_mrelease. `loadProcessControl()` picks one and reports what is missing once.
  */
-import { createKoffiControl } from './koffi-backend.ts'
+import type { ProcessControl } from './control-types.ts'
 import { createFallbackControl } from './fallback-backend.ts'
+import { createKoffiControl } from './koffi-backend.ts'
 
-/** The signals the daemon sends. */
-export type KillSignal = 'SIGTERM' | 'SIGKILL'
-
-/** An opened target: a pidfd (>= 0) when the backend has one, or -1 with the plain pid. */
-export interface ProcessHandle {
-  readonly pid: number
-  /** pidfd number, or -1 when signals go by pid (fallback). */
-  readonly fd: number
-}
-
-/** Outcome of a syscall-like operation: ok, or an errno name ("ESRCH") with a message. */
-export type OpResult = { ok: true } | { ok: false; errno: string; message: string }
-
-/** What each backend can do, for the startup log line and metrics. */
-export interface ControlFeatures {
-  backend: 'koffi' | 'fallback'
-  pidfd: boolean
-  mrelease: boolean
-  mlockall: boolean
-  /** Why something is missing (said once at startup), empty when all is there. */
-  notes: string[]
-}
-
-/** Process control used by the killer; all methods are synchronous and never throw. */
-export interface ProcessControl {
-  readonly features: ControlFeatures
-  /** Open a handle (pidfd_open); fails with ESRCH when the process is gone. */
-  open(
-    pid: number
-  ): { ok: true; handle: ProcessHandle } | { ok: false; errno: string; message: string }
-  /** Send a signal through the handle (pidfd_send_signal, or kill(2) in the fallback). */
-  signal(handle: ProcessHandle, signal: KillSignal): OpResult
-  /** process_mrelease: free the dying victim's memory now. */
-  mrelease(handle: ProcessHandle): OpResult
-  /** Close the pidfd. */
-  close(handle: ProcessHandle): void
-  /** Lock the daemon's code (file-backed mappings, on fault); see koffi-backend.ts for why not
-   * mlockall(). */
-  lockMemory(): OpResult
-  /** munlockall(), before exit (V8 cannot tear down a heap whose pages are locked). */
-  unlockMemory(): void
-  /** prctl(PR_SET_NAME): the main thread's comm (at most 15 bytes), so other tools can match it. */
-  setName(name: string): OpResult
-}
+export type {
+  ControlFeatures,
+  KillSignal,
+  OpFailure,
+  OpResult,
+  ProcessControl,
+  ProcessHandle
+} from './control-types.ts'
 
 let cached: ProcessControl | undefined
 

@@ -50,7 +50,7 @@ export const registerDaemon: Register = (program, io, state) => {
         const [{ checkConfig }, { createHostMemorySource }, { LiveHostSource }] = await Promise.all(
           [
             import('../../daemon/check.ts'),
-            import('../../daemon/host-memory-source.ts'),
+            import('../../adapters/proc/host-memory-source.ts'),
             import('../../adapters/proc/live-host-source.ts')
           ]
         )

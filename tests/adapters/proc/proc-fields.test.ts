@@ -6,9 +6,7 @@ import {
   parsePsi,
   parseStat,
   parseStatus
-} from '../../src/daemon/proc-parse.ts'
-import { parseDuration, parseThreshold } from '../../src/daemon/units.ts'
-import { parseSize } from '../../src/units.ts'
+} from '../../../src/adapters/proc/proc-fields.ts'
 
 describe('/proc parsers', () => {
   it('meminfo', () => {
@@ -75,18 +73,5 @@ describe('/proc parsers', () => {
     expect(parseLimit('max\n')).toBeNull()
     expect(parseLimit('9223372036854771712\n')).toBeNull()
     expect(parseLimit('268435456\n')).toBe(268435456)
-  })
-})
-
-describe('units', () => {
-  it('sizes, thresholds, durations', () => {
-    expect(parseSize('512M')).toBe(512 * 1024 ** 2)
-    expect(parseSize('1.5GiB')).toBe(1.5 * 1024 ** 3)
-    expect(parseSize('12 furlongs')).toBeNull()
-    expect(parseThreshold('10%')).toEqual({ kind: 'percent', value: 10 })
-    expect(parseThreshold('150%')).toBeNull()
-    expect(parseDuration('100ms')).toBe(100)
-    expect(parseDuration('2s')).toBe(2000)
-    expect(parseDuration('soon')).toBeNull()
   })
 })

@@ -1,17 +1,17 @@
 /**
- * @module The daemon's view of the /proc and cgroup text files: thin adapters over the host
- * adapter's parsers (src/adapters/proc/parse-proc.ts, src/adapters/cgroup/parse-cgroup-files.ts),
- * reshaping their records into the fields the daemon's triggers and policy read. Pure string ->
- * record functions, so fixture text and live files go through the same code.
+ * @module The /proc and cgroup text files as `MemorySource` records: thin shims over the host
+ * adapter's parsers (parse-proc.ts, ../cgroup/parse-cgroup-files.ts), reshaping their records
+ * into the fields the daemon reads. Pure string -> record functions, so fixture text and live
+ * files go through the same code.
  */
-import { parseKeyed, parseV1Limit } from '../adapters/cgroup/parse-cgroup-files.ts'
-import type { Meminfo, ProcStat, ProcStatus } from '../adapters/proc/host-source.ts'
-import * as proc from '../adapters/proc/parse-proc.ts'
-import type { MemInfo, Psi } from './readings.ts'
+import { parseKeyed, parseV1Limit } from '../cgroup/parse-cgroup-files.ts'
+import type { Meminfo, ProcStat, ProcStatus } from './host-source.ts'
+import type { MemInfo, Psi } from './memory-source.ts'
+import * as proc from './parse-proc.ts'
 
-export { PF_KTHREAD } from '../adapters/proc/parse-proc.ts'
+export { PF_KTHREAD } from './parse-proc.ts'
 
-/** The fields the triggers use from a parsed /proc/meminfo (kB). Missing fields read as 0. */
+/** The fields the daemon uses from a parsed /proc/meminfo (kB). Missing fields read as 0. */
 export function memInfoOf(m: Meminfo): MemInfo {
   return {
     memTotalKb: m.MemTotal ?? 0,
@@ -22,7 +22,7 @@ export function memInfoOf(m: Meminfo): MemInfo {
   }
 }
 
-/** /proc/meminfo text -> the fields the triggers use (kB). Missing fields read as 0. */
+/** /proc/meminfo text -> the fields the daemon uses (kB). Missing fields read as 0. */
 export function parseMeminfo(text: string): MemInfo {
   return memInfoOf(proc.parseMeminfo(text))
 }

@@ -1,14 +1,14 @@
 /**
- * The daemon's MemorySource implementations on a fixture /proc + cgroup v2 tree, and the
+ * The MemorySource implementations (src/adapters/proc) on a fixture /proc + cgroup v2 tree, and the
  * HostSource-backed one agreeing with the daemon's own reader on it and on the live host.
  */
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { LiveHostSource } from '../../src/adapters/proc/live-host-source.ts'
-import { createHostMemorySource } from '../../src/daemon/host-memory-source.ts'
-import { createLiveSource } from '../../src/daemon/live-source.ts'
+import { LiveHostSource } from '../../../src/adapters/proc/live-host-source.ts'
+import { createHostMemorySource } from '../../../src/adapters/proc/host-memory-source.ts'
+import { createLiveSource } from '../../../src/adapters/proc/live-memory-source.ts'
 
 function fixtureHost(): string {
   const root = mkdtempSync(join(tmpdir(), 'oomkit-daemon-fixture-'))
@@ -59,6 +59,8 @@ function fixtureHost(): string {
     `${cg}/memory.pressure`,
     'some avg10=30.00 avg60=5.00 avg300=1.00 total=1\nfull avg10=20.00 avg60=2.00 avg300=0.00 total=1\n'
   )
+  put(`${cg}/memory.swap.max`, '134217728\n')
+  put('proc/sys/vm/swappiness', '60\n')
   put(`${cg}/cgroup.procs`, '4321\n')
   put(`${cg}/cgroup.kill`, '')
   put(`${cg}/tab/cgroup.procs`, '4400\n')
@@ -104,6 +106,8 @@ describe('MemorySource on a fixture tree', () => {
       usageBytes: 268435456,
       inactiveFileBytes: 50000000,
       limitBytes: 536870912,
+      swapLimitBytes: 134217728,
+      swappiness: null,
       oomKills: 1,
       canKill: true
     })
@@ -121,6 +125,8 @@ describe('MemorySource on a fixture tree', () => {
     )
     expect(viaHost.meminfo()).toEqual(own.meminfo())
     expect(viaHost.psi()).toEqual(own.psi())
+    expect(own.vmSwappiness()).toBe(60)
+    expect(viaHost.vmSwappiness()).toBe(60)
     const a = own.processes().sort((x, y) => x.pid - y.pid)
     const b = viaHost.processes().sort((x, y) => x.pid - y.pid)
     expect(b.map(p => p.pid)).toEqual([2, 4321])

@@ -1,15 +1,14 @@
 /**
- * @module A MemorySource on top of the host adapter's `HostSource` (src/adapters/proc): meminfo,
- * PSI, /proc/<pid>/status, oom_score_adj and user names come from it. What the daemon needs
- * beyond that interface (a process's start time from stat field 22 and get_mm_rss from field 24,
+ * @module A MemorySource on top of a `HostSource`: meminfo, PSI, vm.swappiness,
+ * /proc/<pid>/status, oom_score_adj and user names come from it. What the daemon needs beyond
+ * that interface (a process's start time from stat field 22 and get_mm_rss from field 24,
  * cmdline, exe and memory cgroup for rules, cached per process; one cgroup's counters every
- * 100 ms rather than the whole tree) comes from the daemon's own live reader.
+ * 100 ms rather than the whole tree) comes from the live reader (live-memory-source.ts).
  */
-import type { HostSource } from '../adapters/proc/host-source.ts'
-import { createLiveSource } from './live-source.ts'
-import type { MemorySource } from './memory-source.ts'
-import { hasSysAdmin, memInfoOf, statusFieldsOf } from './proc-parse.ts'
-import type { MemInfo, ProcReading, Psi } from './readings.ts'
+import type { HostSource } from './host-source.ts'
+import { createLiveSource } from './live-memory-source.ts'
+import type { MemInfo, MemorySource, ProcReading, Psi } from './memory-source.ts'
+import { hasSysAdmin, memInfoOf, statusFieldsOf } from './proc-fields.ts'
 
 /** Wrap a HostSource; `procRoot`/`cgroupRoot` must describe the same host. */
 export function createHostMemorySource(
@@ -50,6 +49,7 @@ export function createHostMemorySource(
       const p = host.pressure()
       return p.ok ? p.value : null
     },
+    vmSwappiness: () => host.sysctls().swappiness ?? own.vmSwappiness(),
     cgroup: path => own.cgroup(path),
     processes(pids?: readonly number[]): ProcReading[] {
       const out: ProcReading[] = []

@@ -1,0 +1,44 @@
+/**
+ * @module Loading koffi (an optional dependency, imported lazily) and binding the libc functions
+ * the koffi backend calls: syscall(2), mlock2, munlockall, prctl.
+ */
+
+/** The part of koffi we use. */
+export interface KoffiLike {
+  load(path: string): { func(signature: string): (...args: unknown[]) => unknown }
+  errno(): number
+}
+
+/** libc entry points bound through koffi, and koffi's errno. */
+export interface Libc {
+  syscall: (...args: unknown[]) => unknown
+  mlock2: (addr: bigint, len: bigint, flags: number) => unknown
+  munlockall: () => unknown
+  prctl: (option: number, arg2: string, a3: number, a4: number, a5: number) => unknown
+  errno: () => number
+}
+
+/** koffi and libc.so.6, or null when either cannot be loaded. */
+export async function loadLibc(): Promise<Libc | null> {
+  let koffi: KoffiLike
+  try {
+    const mod = (await import('koffi')) as { default?: KoffiLike } & KoffiLike
+    koffi = mod.default ?? mod
+  } catch {
+    return null
+  }
+  try {
+    const libc = koffi.load('libc.so.6')
+    return {
+      syscall: libc.func('long syscall(long number, ...)'),
+      mlock2: libc.func('int mlock2(uintptr_t addr, size_t len, unsigned int flags)'),
+      munlockall: libc.func('int munlockall()'),
+      prctl: libc.func(
+        'int prctl(int option, const char *arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'
+      ),
+      errno: () => koffi.errno()
+    }
+  } catch {
+    return null
+  }
+}

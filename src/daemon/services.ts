@@ -1,0 +1,104 @@
+/**
+ * @module What a running daemon needs besides its loop, started and stopped together: the
+ * process-control backend with self-protection, the live MemorySource, the journal, the metrics
+ * endpoint, the notifier and the watchdog.
+ */
+import type { Server } from 'node:http'
+import type { Logger } from 'pino'
+import { createHostMemorySource } from '../adapters/proc/host-memory-source.ts'
+import { LiveHostSource } from '../adapters/proc/live-host-source.ts'
+import { loadProcessControl } from '../adapters/pidfd/process-control.ts'
+import type { ProcessControl } from '../adapters/pidfd/process-control.ts'
+import type { DaemonConfig } from './config-schema.ts'
+import { Journal } from './journal.ts'
+import type { DaemonMetrics } from './metrics.ts'
+import { createNotifier } from './notify.ts'
+import type { Notifier } from './notify.ts'
+import type { MemorySource } from './readings.ts'
+import { protectSelf } from './self-protect.ts'
+import type { SelfProtection as Protection } from './self-protect.ts'
+import { thresholdBytes } from './units.ts'
+import { startWatchdog } from './watchdog.ts'
+import type { Watchdog, WatchdogConfig } from './watchdog.ts'
+
+export interface Services {
+  control: ProcessControl
+  protection: Protection
+  source: MemorySource
+  journal: Journal
+  metrics: DaemonMetrics | null
+  server: Server | null
+  notifier: Notifier
+  watchdog: Watchdog | null
+  memTotalKb: number
+}
+
+export function watchdogConfig(config: DaemonConfig, memTotalKb: number): WatchdogConfig {
+  const kill = config.memory.available.kill ?? config.memory.available.term
+  return {
+    timeoutMs: config.selfProtect.watchdog.timeout,
+    action: config.selfProtect.watchdog.action,
+    killBelowBytes: kill ? thresholdBytes(kill, memTotalKb * 1024) : 0,
+    meminfo: '/proc/meminfo',
+    sysrq: '/proc/sysrq-trigger'
+  }
+}
+
+/** Load the backend, name and protect ourselves, warning about what is not in effect. */
+async function startControl(
+  config: DaemonConfig,
+  ffi: 'auto' | 'fallback',
+  logger: Logger
+): Promise<{ control: ProcessControl; protection: Protection }> {
+  const control = await loadProcessControl(ffi)
+  for (const note of control.features.notes) logger.warn({ event: 'ffi' }, note)
+  // A recognisable comm ("oomkit-daemon") lets other tools match the daemon by name.
+  control.setName('oomkit-daemon')
+  const protection = protectSelf(config.selfProtect, control)
+  const adj = protection.oomScoreAdj
+  if (adj.error)
+    logger.warn(
+      { event: 'self-protect', ...adj },
+      `could not set own oom_score_adj to ${adj.wanted} (${adj.error}); it stays ${adj.actual}`
+    )
+  if (config.selfProtect.mlockall && !protection.mlockall.ok)
+    logger.warn(
+      { event: 'self-protect' },
+      `mlockall not in effect: ${protection.mlockall.error ?? 'unknown'}`
+    )
+  return { control, protection }
+}
+
+export async function startServices(
+  config: DaemonConfig,
+  opts: { ffi: 'auto' | 'fallback'; env: Readonly<Record<string, string | undefined>> },
+  logger: Logger
+): Promise<Services> {
+  const { control, protection } = await startControl(config, opts.ffi, logger)
+  const source = createHostMemorySource(new LiveHostSource('/'))
+  const journal = new Journal(config.journal)
+  // prom-client costs ~5 MB of heap: load it only when metrics are on.
+  let metrics: DaemonMetrics | null = null
+  let server: Server | null = null
+  if (config.metrics.enabled) {
+    const m = await import('./metrics.ts')
+    metrics = new m.DaemonMetrics()
+    server = await m.serveMetrics(metrics, config.metrics.listen, config.metrics.allowNonLoopback)
+  }
+  const notifier = createNotifier(config.notify.desktop, opts.env)
+  const memTotalKb = source.meminfo().memTotalKb
+  let watchdog: Watchdog | null = null
+  if (config.selfProtect.watchdog.enabled) {
+    watchdog = startWatchdog(watchdogConfig(config, memTotalKb))
+    watchdog.onFire(info => logger.error({ event: 'watchdog', ...info }, 'watchdog fired'))
+  }
+  return { control, protection, source, journal, metrics, server, notifier, watchdog, memTotalKb }
+}
+
+export async function stopServices(s: Services): Promise<void> {
+  const { server } = s
+  if (server) await new Promise(resolve => server.close(resolve))
+  await s.watchdog?.stop()
+  // V8 cannot free locked heap pages at teardown: unlock before returning.
+  s.control.unlockMemory()
+}

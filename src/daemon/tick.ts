@@ -1,0 +1,86 @@
+/**
+ * @module One iteration of the loop: sample, evaluate the triggers, let the observer see it,
+ * decide (policy.ts) and perform the decision through the killer. Returns how long to sleep.
+ */
+import { killCgroup } from './kill-cgroup.ts'
+import type { KillContext } from './kill-context.ts'
+import { escalate, finish } from './kill-followup.ts'
+import { chooseAndKill } from './kill-victim.ts'
+import { trackVictim } from './observer.ts'
+import type { Observer } from './observer.ts'
+import { decide } from './policy.ts'
+import type { Decision } from './policy.ts'
+import type { Readings } from './readings.ts'
+import { evaluateTriggers } from './triggers.ts'
+import type { Evaluation } from './triggers.ts'
+
+/** Poll interval while a victim is exiting (ms). */
+const VICTIM_POLL_MS = 10
+
+/** Log each wait reason once (and the budget warning when the budget is what holds us). */
+function logWait(ctx: KillContext, reason: string): void {
+  const { state, deps } = ctx
+  if (state.lastWaitLog === reason) return
+  state.lastWaitLog = reason
+  deps.logger.debug({ event: 'wait', reason }, `waiting: ${reason}`)
+  if (reason === 'budget')
+    deps.logger.warn(
+      {
+        event: 'budget',
+        kills: state.config.kill.budget.kills,
+        windowMs: state.config.kill.budget.window
+      },
+      'kill budget exhausted; not killing until the window moves on'
+    )
+}
+
+async function perform(
+  ctx: KillContext,
+  observer: Observer,
+  decision: Decision,
+  ev: Evaluation,
+  readings: Readings
+): Promise<void> {
+  switch (decision.kind) {
+    case 'idle':
+      ctx.state.lastWaitLog = ''
+      observer.warm(decision.level, ev, readings)
+      return
+    case 'wait':
+      logWait(ctx, decision.reason)
+      return
+    case 'escalate':
+      escalate(ctx, decision.why, readings, ev)
+      return
+    case 'finish':
+      finish(ctx)
+      return
+    case 'choose':
+      if (readings.timeMs < ctx.state.dryRunHoldUntil) return
+      await chooseAndKill(ctx, decision.signal, ev)
+      return
+    case 'kill-cgroup':
+      killCgroup(ctx, { memcg: decision.memcg, ev, readings })
+      return
+  }
+}
+
+/** One iteration; returns the milliseconds to sleep before the next. */
+export async function tick(ctx: KillContext, observer: Observer): Promise<number> {
+  const { state, deps } = ctx
+  const readings = ctx.sample()
+  state.sampleAtMs = readings.timeMs
+  const evaluation = evaluateTriggers(state.config, state.triggers, readings)
+  state.triggers = evaluation.state
+  state.lastEvaluation = evaluation
+  observer.observe(readings, evaluation)
+  trackVictim(deps, state, readings, evaluation)
+  const decision = decide(state.config, state.policy, evaluation, readings.timeMs)
+  await perform(ctx, observer, decision, evaluation, readings)
+  deps.heartbeat?.(Date.now())
+  const interval = state.inflight
+    ? Math.min(VICTIM_POLL_MS, evaluation.intervalMs)
+    : evaluation.intervalMs
+  deps.metrics?.interval.set(interval / 1000)
+  return interval
+}
