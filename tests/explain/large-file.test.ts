@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseReports } from '../../src/explain/parser.ts'
-import { parseFile } from '../../src/explain/read-file.ts'
+import { withFileSource } from '../../src/adapters/file/file-source.ts'
+import { parseSource } from '../../src/explain/parse-source.ts'
 import { parseBuffer, PREFILTER_THRESHOLD } from '../../src/explain/read-input.ts'
 import type { OomEvent } from '../../src/explain/types.ts'
 
@@ -50,10 +51,10 @@ describe('large files', () => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(PREFILTER_THRESHOLD)
   })
 
-  it('parseFile (chunked scan) and parseBuffer (in-memory prefilter) equal a full parse', () => {
+  it('parseSource over a file (chunked scan) and parseBuffer (in-memory prefilter) equal a full parse', () => {
     const full = summary(parseReports(text))
     expect(full.length).toBeGreaterThan(20)
-    expect(summary(parseFile(path))).toEqual(full)
+    expect(summary(withFileSource(path, source => parseSource(source)))).toEqual(full)
     expect(summary(parseBuffer(Buffer.from(text)))).toEqual(full)
   })
 })

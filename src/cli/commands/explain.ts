@@ -56,7 +56,8 @@ async function parseInput(
   io: CliIO,
   options: ReportParserOptions
 ): Promise<OomEvent[]> {
-  const { parseFile } = await import('../../explain/read-file.ts')
+  const { withFileSource } = await import('../../adapters/file/file-source.ts')
+  const { parseSource } = await import('../../explain/parse-source.ts')
   const { parseBuffer } = await import('../../explain/read-input.ts')
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
@@ -64,7 +65,7 @@ async function parseInput(
     return parseBuffer(await readStdin(io), options)
   }
   try {
-    return parseFile(resolve(io.cwd, file), options)
+    return withFileSource(resolve(io.cwd, file), source => parseSource(source, options))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, file)
     throw error
