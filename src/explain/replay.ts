@@ -12,10 +12,10 @@ import { findRow, printedScoreOf, scoreRows } from './replay-score.ts'
 import type { RankedRow } from './replay-score.ts'
 import { estimateTotal, totalPagesOf } from './replay-total.ts'
 import type { OomEvent } from './types.ts'
-import { whatIf } from './what-if.ts'
-import type { WhatIf } from './what-if.ts'
+import { savedBy } from './saved-by.ts'
+import type { SavedBy } from './saved-by.ts'
 
-export type { RankedRow, WhatIf }
+export type { RankedRow, SavedBy }
 
 /** The replay of one event. */
 export interface Replay {
@@ -38,7 +38,7 @@ export interface Replay {
   replayScore: number | null
   /** The kernel killed a child of the chosen task (sacrifice-child kernels). */
   childSacrificed: { chosen: number; killed: number } | null
-  whatIf: WhatIf | null
+  whatIf: SavedBy | null
   notes: string[]
 }
 
@@ -212,7 +212,7 @@ export function replayEvent(e: OomEvent, profile: KernelProfile): Replay {
       : `the engine picks ${win.pid} (${win.comm}) but the kernel chose ${kernelChosen}`
     if (!agrees && chosenRow < 0) out.reason += ` (${kernelChosen} is not among the rows)`
     const victimIdx = scored.chosenIndex ?? -1
-    out.whatIf = whatIf(ranking, victimIdx, total, prof, keepFirst)
+    out.whatIf = savedBy(ranking, victimIdx, total, prof, keepFirst)
   }
   return out
 }

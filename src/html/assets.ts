@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { HtmlAssets } from './model.ts'
+import type { HtmlAssets } from './page-model.ts'
 
 let cached: Promise<HtmlAssets> | null = null
 

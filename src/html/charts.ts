@@ -4,7 +4,7 @@
  * text reading of each chart and a sampled data table as its accessible alternative. Pure.
  */
 import { escapeHtml, formatKb } from './escape.ts'
-import type { ProcessSeries, Timeline, ZoneSeries } from './model.ts'
+import type { ProcessSeries, Timeline, ZoneSeries } from './page-model.ts'
 
 /** One plotted line; `color` names a CSS custom property (the theme decides the colour). */
 export interface SeriesSpec {

@@ -4,7 +4,7 @@
  * excerpt. Needs no script and no chart library: bars and gauges are plain HTML and CSS.
  */
 import { escapeHtml } from './escape.ts'
-import type { ExplainPage } from './model.ts'
+import type { ExplainPage } from './page-model.ts'
 import { renderFacts, renderOomSection } from './oom-section.ts'
 import { renderShell } from './page-shell.ts'
 

@@ -21,7 +21,7 @@ import type {
   SimulationPage,
   Timeline,
   ZoneState
-} from './model.ts'
+} from './page-model.ts'
 
 /** kB per page (PAGE_SIZE 4096). */
 const KB = 4

@@ -2,7 +2,7 @@
  * @module Classify kernel log lines for highlighting in the report: the trigger line, the
  * oom-kill summary, the kill line, the reaper lines and panics.
  */
-import type { LogLine } from './model.ts'
+import type { LogLine } from './page-model.ts'
 
 /** Which highlight a kernel log line gets, if any. */
 export function markOf(text: string): LogLine['mark'] {

@@ -3,7 +3,7 @@
  * island, header and footer. Pure: the chart library's text is passed in.
  */
 import { escapeHtml, inlineSafe, jsonForScript } from './escape.ts'
-import type { HtmlAssets } from './model.ts'
+import type { HtmlAssets } from './page-model.ts'
 import { PAGE_CSS } from './styles.ts'
 
 /** What goes into the document. */

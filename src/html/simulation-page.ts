@@ -8,7 +8,7 @@ import type { ChartSpec } from './charts.ts'
 import { CLIENT_SCRIPT } from './client-script.ts'
 import { escapeHtml } from './escape.ts'
 import { toLogLines } from './log-lines.ts'
-import type { HtmlAssets, Marker, MarkerKind, SimulationPage } from './model.ts'
+import type { HtmlAssets, Marker, MarkerKind, SimulationPage } from './page-model.ts'
 import { renderFacts, renderOomSection } from './oom-section.ts'
 import { renderShell } from './page-shell.ts'
 

@@ -12,7 +12,7 @@ import type { ReportParserOptions } from '../../explain/parser.ts'
 import type { OomEvent } from '../../explain/types.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
-import type { Register } from '../main.ts'
+import type { Register } from '../register.ts'
 
 interface ExplainOptions {
   json?: boolean
@@ -95,11 +95,11 @@ export const registerExplain: Register = (program, io, state) => {
       const { explainText } = await import('../../explain/explain-text.ts')
       if (opts.html !== undefined) {
         const { parseBuffer } = await import('../../explain/read-input.ts')
-        const { writeExplainReport } = await import('../../html/write.ts')
+        const { writeExplainHtmlFile } = await import('../../html/write.ts')
         const buf = await readAll(file, io)
         const events = parseBuffer(buf, options)
         const model = buildExplainModel(events, profile)
-        await writeExplainReport(resolve(io.cwd, opts.html), {
+        await writeExplainHtmlFile(resolve(io.cwd, opts.html), {
           model,
           events,
           text: buf,

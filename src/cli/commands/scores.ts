@@ -7,7 +7,7 @@ import type { WatchInput } from '../../host/watch-screen.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import { useColor } from '../io.ts'
-import type { Register } from '../main.ts'
+import type { Register } from '../register.ts'
 
 interface ScoresOptions {
   json?: boolean

@@ -1,7 +1,7 @@
 /** @module `oomkit simulate [FILE]`: run a scenario (default: seed 003's stress-ng OOM) and print the kernel log. */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Register } from '../main.ts'
+import type { Register } from '../register.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import { findProfile } from '../../kernel/profiles.ts'
 import type { RunOptions } from '../../sim/index.ts'
@@ -93,8 +93,8 @@ export const registerSimulate: Register = (program, io, state) => {
         }
       }
       if (opts.html !== undefined) {
-        const { writeSimulationReportSync } = await import('../../html/write.ts')
-        writeSimulationReportSync(resolve(io.cwd, opts.html), result, result.summary.profile)
+        const { writeSimulationHtmlFileSync } = await import('../../html/write.ts')
+        writeSimulationHtmlFileSync(resolve(io.cwd, opts.html), result, result.summary.profile)
       }
       const mismatches = checkExpect(scenario, result)
       if (opts.json === true) {
