@@ -85,12 +85,13 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
       try {
         return pushOne(line)
       } catch (error) {
-        return [
-          ...finish(asm.push({ kind: 'other' }, lineNo, null, null)).map(e => {
-            e.warnings.push({ code: 'internal', line: lineNo, message: String(error) })
-            return e
-          })
-        ]
+        // A parser bug becomes an `internal` warning: on the events this line finished, or else
+        // on the event still being built.
+        const done = finish(asm.push({ kind: 'other' }, lineNo, null, null))
+        for (const e of done)
+          e.warnings.push({ code: 'internal', line: lineNo, message: String(error) })
+        if (done.length === 0) asm.note('internal', lineNo, String(error))
+        return done
       }
     },
     skip(count: number): OomEvent[] {
