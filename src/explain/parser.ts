@@ -5,6 +5,7 @@
  * throws on any input: problems come back as warnings on the events.
  */
 import type { KernelProfile } from '../kernel/profiles.ts'
+import { takeStatLine } from './late-lines.ts'
 import { Assembler } from './assembler.ts'
 import type { AssemblerOptions } from './assembler.ts'
 import { classifyLine } from './classify.ts'
@@ -60,7 +61,7 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
         prevPrefixed = true
         continue
       }
-      if (asm.statLine(s.text, lineNo)) {
+      if (takeStatLine(asm.current, s.text, lineNo)) {
         prevPrefixed = s.prefixed
         continue
       }
@@ -70,7 +71,7 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
         info.kind === 'other' &&
         !s.prefixed &&
         prevPrefixed &&
-        asm.building &&
+        asm.current !== null &&
         s.text.trim() !== ''
       )
         asm.note('line-wrapped', lineNo, 'a line without prefix inside the report: a wrapped line?')
