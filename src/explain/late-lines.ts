@@ -3,7 +3,7 @@
  * to the event whose victim they name, even once it has closed; and memory.stat "key value"
  * lines, which only mean something right after "Memory cgroup stats for".
  */
-import { reaperOutcome } from './apply-line.ts'
+import { reaperOutcome } from './apply-kill-line.ts'
 import type { Building } from './building.ts'
 import type { LineInfo } from './classify.ts'
 import { parseStatLine } from './parse-memcg.ts'
