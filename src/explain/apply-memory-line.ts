@@ -4,7 +4,7 @@
  */
 import { emptyMemcg, warn } from './building.ts'
 import type { Building } from './building.ts'
-import { applyMemLine } from './parse-meminfo.ts'
+import { applyMemLine } from './apply-meminfo.ts'
 import type { MemLine } from './parse-meminfo.ts'
 import type { MemcgLine } from './parse-memcg.ts'
 
