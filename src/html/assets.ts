@@ -1,5 +1,5 @@
 /**
- * @module The one file read of the HTML report: the chart library (uPlot's IIFE build and its
+ * @module The one file read of the HTML pages: the chart library (uPlot's IIFE build and its
  * stylesheet) from the installed `uplot` package, to be inlined into the page.
  */
 import { readFileSync } from 'node:fs'

@@ -1,5 +1,5 @@
 /**
- * @module Classify kernel log lines for highlighting in the report: the trigger line, the
+ * @module Classify kernel log lines for highlighting on the page: the trigger line, the
  * oom-kill summary, the kill line, the reaper lines and panics.
  */
 import type { LogLine } from './page-model.ts'

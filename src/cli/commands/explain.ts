@@ -36,7 +36,7 @@ function ioError(error: unknown, file: string): UserError {
   return new UserError(`cannot read: ${String((error as Error).message)}`, { where: file })
 }
 
-/** The whole input as bytes (the HTML report embeds the text). */
+/** The whole input as bytes (the HTML page embeds the text). */
 async function readAll(file: string | undefined, io: CliIO): Promise<Buffer> {
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
