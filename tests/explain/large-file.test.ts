@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseReports } from '../../src/explain/parser.ts'
+import { bufferSource } from '../../src/adapters/file/byte-source.ts'
+import type { ByteSource } from '../../src/adapters/file/byte-source.ts'
 import { withFileSource } from '../../src/adapters/file/file-source.ts'
 import { parseSource } from '../../src/explain/parse-source.ts'
 import { parseBuffer, PREFILTER_THRESHOLD } from '../../src/explain/read-input.ts'
@@ -56,5 +58,22 @@ describe('large files', () => {
     expect(full.length).toBeGreaterThan(20)
     expect(summary(withFileSource(path, source => parseSource(source)))).toEqual(full)
     expect(summary(parseBuffer(Buffer.from(text)))).toEqual(full)
+  })
+
+  it('parseSource reads only through the ByteSource: a source in memory, scanned or whole', () => {
+    const bytes = Buffer.from(text)
+    const full = summary(parseReports(text))
+    // No `contents`: the chunked scan path, with positioned reads counted.
+    let reads = 0
+    const scanned: ByteSource = {
+      size: bytes.length,
+      readInto: (into, offset, length, position) => {
+        reads++
+        return bytes.copy(into, offset, position, Math.min(bytes.length, position + length))
+      }
+    }
+    expect(summary(parseSource(scanned))).toEqual(full)
+    expect(reads).toBeGreaterThan(0)
+    expect(summary(parseSource(bufferSource(bytes)))).toEqual(full)
   })
 })
