@@ -6,7 +6,7 @@
 import { warn } from './building.ts'
 import type { Building } from './building.ts'
 import type { LineInfo } from './classify.ts'
-import type { ReaperOutcome } from './types.ts'
+import type { ReaperOutcome } from './oom-event.ts'
 
 /** An oom_reaper line ("reaped" or "unable to reap") as the event's reaper record. */
 export function reaperOutcome(

@@ -6,7 +6,7 @@ import { warn } from './building.ts'
 import type { Building } from './building.ts'
 import type { LineInfo } from './classify.ts'
 import { guessLayout, LAYOUT_COLUMNS, rowFromRaw } from './parse-tasks.ts'
-import type { TableLayout } from './types.ts'
+import type { TableLayout } from './oom-event.ts'
 
 /** One task row, in the header's layout or one guessed from the row. */
 function applyRow(b: Building, info: LineInfo & { kind: 'row' }, line: number): void {

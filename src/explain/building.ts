@@ -3,7 +3,7 @@
  * record it starts from, how a classified line maps to a report stage, and the warning helper.
  */
 import type { LineInfo } from './classify.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** Report stages in print order; a line of an earlier stage after a later one starts a new event. */
 export const Stage = {

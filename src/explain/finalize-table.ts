@@ -4,7 +4,7 @@
  */
 import { warn } from './building.ts'
 import type { Building } from './building.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 function rowMatches(e: OomEvent, pid: number): boolean {
   return (e.tasks ?? []).some(r => r.pid === pid || r.tgid === pid)

@@ -10,7 +10,7 @@ import { warn } from './building.ts'
 import type { Building } from './building.ts'
 import { settleTable } from './finalize-table.ts'
 import { guessProfile } from './profile-guess.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 const CONSTRAINTS: readonly Constraint[] = [
   'CONSTRAINT_NONE',

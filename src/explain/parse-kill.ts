@@ -7,7 +7,7 @@
  */
 import type { KilledInfo } from '../kernel/oom-report.ts'
 import { parseNodeList } from './parse-header.ts'
-import type { SummaryLine } from './types.ts'
+import type { SummaryLine } from './oom-event.ts'
 
 /** One recognised closing line. */
 export type KillLine =

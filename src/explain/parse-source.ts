@@ -11,7 +11,7 @@ import type { ReportParserOptions } from './parser.ts'
 import { feedLines, parseBuffer, PREFILTER_THRESHOLD } from './read-input.ts'
 import { linesBefore, readAt, scanSource } from './scan-source.ts'
 import type { Scan } from './scan-source.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** Widen [start, end) to whole lines: back to the start of start's line, on past a newline. */
 function wholeLines(source: ByteSource, start: number, end: number): [number, number] {

@@ -11,7 +11,7 @@ import type { AssemblerOptions } from './assembler.ts'
 import { classifyLine } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
 import { splitLostNewlines, stripPrefix } from './prefix.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** Parser options. */
 export interface ReportParserOptions extends AssemblerOptions {

@@ -9,7 +9,7 @@ import { variant } from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import { findRow, printedScoreOf, scoreRows } from './replay-score.ts'
 import { estimateTotal, totalPagesOf } from './replay-total.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** The task the kernel chose, as the report names it. */
 export interface KernelChoice {

@@ -6,7 +6,7 @@
 import type { TaskRow } from '../kernel/oom-report.ts'
 import type { KernelChoice } from './replay-calibrate.ts'
 import type { RankedRow } from './replay-score.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 export interface Verdict {
   /** true / false, or null when it cannot be told. */

@@ -14,7 +14,7 @@ import type { RankedRow } from './replay-score.ts'
 import { killedPidOf, verdictOf } from './replay-verdict.ts'
 import { savedBy } from './saved-by.ts'
 import type { SavedBy } from './saved-by.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 export type { RankedRow, SavedBy }
 

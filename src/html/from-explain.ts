@@ -6,7 +6,7 @@
 import { findProfile } from '../kernel/profiles.ts'
 import type { ExplainModel, ExplainReport } from '../explain/explain-model.ts'
 import type { RankedRow } from '../explain/replay.ts'
-import type { OomEvent } from '../explain/types.ts'
+import type { OomEvent } from '../explain/oom-event.ts'
 import { formatInt, formatKb } from './escape.ts'
 import { extractLines } from './line-ranges.ts'
 import { toLogLines } from './log-lines.ts'

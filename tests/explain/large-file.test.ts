@@ -9,7 +9,7 @@ import type { ByteSource } from '../../src/adapters/file/byte-source.ts'
 import { withFileSource } from '../../src/adapters/file/file-source.ts'
 import { parseSource } from '../../src/explain/parse-source.ts'
 import { parseBuffer, PREFILTER_THRESHOLD } from '../../src/explain/read-input.ts'
-import type { OomEvent } from '../../src/explain/types.ts'
+import type { OomEvent } from '../../src/explain/oom-event.ts'
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'oomlogs')
 const work = mkdtempSync(join(tmpdir(), 'oomkit-explain-test-'))
