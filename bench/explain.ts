@@ -1,7 +1,7 @@
 /**
  * @module Benchmark of `oomkit explain` on a large log: a deterministic >= 200 MB synthetic
  * syslog of ordinary kernel noise with a real OOM report (re-prefixed) every few MB, parsed
- * through the same path the CLI uses (`parseFile`: chunked anchor scan, then parse the ranges), against
+ * through the same path the CLI uses (`parseSource` over `withFileSource`: chunked anchor scan, then parse the ranges), against
  * `grep -c "invoked oom-killer"` on the same file. Figures in MB/s (MB = 2^20 bytes).
  */
 import { spawnSync } from 'node:child_process'
@@ -17,7 +17,8 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseFile } from '../src/explain/read-file.ts'
+import { withFileSource } from '../src/adapters/file/file-source.ts'
+import { parseSource } from '../src/explain/parse-source.ts'
 
 const MB = 1024 * 1024
 const TARGET_BYTES = 210 * MB
@@ -125,7 +126,7 @@ export function bench(): Promise<Record<string, number>> {
   const size = statSync(path).size / MB
   let found = 0
   const explainS = best(3, () => {
-    const events = parseFile(path)
+    const events = withFileSource(path, source => parseSource(source))
     found = events.filter(e => e.victim !== null).length
   })
   if (found !== expected) throw new Error(`explain found ${found} victims, expected ${expected}`)

@@ -6,7 +6,7 @@
  */
 import { loadAssets } from '../src/html/assets.ts'
 import { simulationPageFrom } from '../src/html/from-sim.ts'
-import type { Marker, OomSection, SimulationPage } from '../src/html/model.ts'
+import type { Marker, OomSection, SimulationPage } from '../src/html/page-model.ts'
 import { renderSimulationHtml } from '../src/html/simulation-page.ts'
 import { findProfile } from '../src/kernel/profiles.ts'
 import {

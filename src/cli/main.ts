@@ -5,18 +5,12 @@
 import { Command, CommanderError } from 'commander'
 import { EXIT, UserError } from '../errors.ts'
 import type { CliIO } from './io.ts'
+import type { Register, RunState } from './register.ts'
 import { registerSimulate } from './commands/simulate.ts'
 import { registerExplain } from './commands/explain.ts'
 import { registerScores } from './commands/scores.ts'
 import { registerSnapshot } from './commands/snapshot.ts'
 import { registerDaemon } from './commands/daemon.ts'
-
-/** Holds the exit code a command's action decided on. */
-export interface RunState {
-  exitCode: number
-}
-
-export type Register = (program: Command, io: CliIO, state: RunState) => void
 
 const registrations: readonly Register[] = [
   registerSimulate,

@@ -3,7 +3,7 @@
  * record it starts from, how a classified line maps to a report stage, and the warning helper.
  */
 import type { LineInfo } from './classify.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** Report stages in print order; a line of an earlier stage after a later one starts a new event. */
 export const Stage = {
@@ -73,6 +73,48 @@ export function newEvent(line: number): OomEvent {
     allocationFailure: null,
     warnings: []
   }
+}
+
+/** A new event under construction, opened on `line` by `info`. */
+export function newBuilding(line: number, info: LineInfo): Building {
+  const b: Building = {
+    event: newEvent(line),
+    stage: Stage.Header,
+    section: 'none',
+    noise: 0,
+    // Set when the event closes.
+    linger: 0,
+    headerSeen: false,
+    tableHeaderSeen: false,
+    tasksStateSeen: false,
+    tableClosed: false,
+    elided: false,
+    lastTime: null,
+    lastWall: null
+  }
+  if (info.kind !== 'header' && info.kind !== 'alloc-failure')
+    warn(b, 'missing-header', line, 'the report starts without its "invoked oom-killer" line')
+  return b
+}
+
+/** Line `line` belongs to `b`: extend its span and keep its times (dmesg and wall clock). */
+export function takeLine(
+  b: Building,
+  line: number,
+  time: number | null,
+  timeText: string | null,
+  wall: number | null
+): void {
+  b.noise = 0
+  b.event.lines.last = line
+  if (time !== null) {
+    if (b.event.time === null) b.event.time = time
+    else if (b.lastTime !== null && time < b.lastTime - 1e-6)
+      warn(b, 'time-backwards', line, 'timestamps go backwards inside the report')
+    b.lastTime = time
+  }
+  if (b.event.timeText === null && timeText !== null) b.event.timeText = timeText
+  if (wall !== null) b.lastWall = wall
 }
 
 /** Add a warning to an event under construction (capped at 200). */

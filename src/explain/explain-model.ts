@@ -9,7 +9,7 @@ import type { KernelProfile } from '../kernel/profiles.ts'
 import { guessProfile } from './profile-guess.ts'
 import { replayEvent } from './replay.ts'
 import type { Replay } from './replay.ts'
-import type { OomEvent, ParseWarning, ReaperOutcome } from './types.ts'
+import type { OomEvent, ParseWarning, ReaperOutcome } from './oom-event.ts'
 
 /** One explained OOM event. */
 export interface ExplainReport {

@@ -1,14 +1,16 @@
 /**
  * @module Finishing an assembled event: who the kernel killed, the constraint, how complete the
- * task table is, the guessed profile, decoded gfp names, and warnings for what the text lacked.
+ * task table is (`finalize-table.ts`), the guessed profile, decoded gfp names, and warnings for
+ * what the text lacked.
  */
 import { gfpNamesOf } from '../kernel/gfp.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { Constraint } from '../kernel/types.ts'
 import { warn } from './building.ts'
 import type { Building } from './building.ts'
+import { settleTable } from './finalize-table.ts'
 import { guessProfile } from './profile-guess.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 const CONSTRAINTS: readonly Constraint[] = [
   'CONSTRAINT_NONE',
@@ -43,15 +45,9 @@ function constraintOf(e: OomEvent): { constraint: Constraint | null; text: strin
   return { constraint: null, text: null }
 }
 
-function rowMatches(e: OomEvent, pid: number): boolean {
-  return (e.tasks ?? []).some(r => r.pid === pid || r.tgid === pid)
-}
-
-/** Complete an event in place and return it. `override` is the --profile choice. */
-export function finalizeEvent(b: Building, override?: KernelProfile): OomEvent {
+/** Who the kernel killed: the first Killed line, else the summary, "Kill process" or reaper line. */
+function settleVictim(b: Building): void {
   const e = b.event
-  const first = e.lines.first
-  // Who the kernel killed.
   const killed = e.killedLines[0]
   if (killed) e.victim = { pid: killed.pid, comm: killed.comm, source: 'killed' }
   else if (e.summary?.pid != null && e.summary.task !== null && !e.sacrifice)
@@ -64,87 +60,51 @@ export function finalizeEvent(b: Building, override?: KernelProfile): OomEvent {
     const reaped = e.reaper[0]
     if (reaped) e.victim = { pid: reaped.pid, comm: reaped.comm, source: 'reaper' }
   }
+}
+
+/** Warnings when the kill lines are missing or disagree with each other. */
+function checkKillLines(b: Building): void {
+  const e = b.event
+  const killed = e.killedLines[0]
+  const last = e.lines.last
   if (!killed && e.kind === 'oom') {
     if (e.victim?.source === 'sacrifice')
       warn(
         b,
         'killed-line-missing',
-        e.lines.last,
+        last,
         'no "Killed process" line; the victim is taken from the "Kill process" line (a child may have been killed instead)'
       )
     else if (e.victim?.source === 'summary')
       warn(
         b,
         'killed-line-missing',
-        e.lines.last,
+        last,
         'no "Killed process" line; the victim is taken from the oom-kill summary line'
       )
     else if (e.panic !== null)
-      warn(b, 'panic-no-kill', e.lines.last, 'the kernel panicked instead of killing a task')
+      warn(b, 'panic-no-kill', last, 'the kernel panicked instead of killing a task')
     else if (!e.noKillable && e.alreadyExiting === null && e.reaper.length === 0)
-      warn(b, 'no-kill-line', e.lines.last, 'the report ends before the kernel named a victim')
+      warn(b, 'no-kill-line', last, 'the report ends before the kernel named a victim')
   }
   if (killed && e.sacrifice && e.sacrifice.pid !== killed.pid)
     warn(
       b,
       'sacrifice-differs',
-      e.lines.last,
+      last,
       `the kernel chose ${e.sacrifice.pid} (${e.sacrifice.comm}) but killed ${killed.pid} (${killed.comm}): a child sacrificed for its parent, or a thread of the same process`
     )
   if (killed && e.summary?.pid != null && e.summary.pid !== killed.pid && !e.sacrifice)
     warn(
       b,
       'summary-differs',
-      e.lines.last,
+      last,
       `the summary line names pid ${e.summary.pid} but the Killed line ${killed.pid}`
     )
-  // Constraint.
-  const c = constraintOf(e)
-  e.constraint = c.constraint
-  e.constraintText = c.text
-  if (c.text !== null && c.constraint === null)
-    warn(b, 'unknown-constraint', first, `unknown constraint "${c.text}"`)
-  // Table completeness.
-  const rows = e.tasks?.length ?? 0
-  if (e.tasks === null) e.tableStatus = b.tableHeaderSeen ? 'header-only' : 'none'
-  else if (rows === 0) e.tableStatus = 'header-only'
-  else e.tableStatus = 'full'
-  if (e.tableStatus === 'header-only')
-    warn(
-      b,
-      'table-header-only',
-      first,
-      'the task table header is there but its rows are not (filtered output?)'
-    )
-  if (e.tableStatus === 'full') {
-    const reasons: string[] = []
-    if (b.elided) reasons.push('lines were elided')
-    if (!b.tableClosed) reasons.push('the text ends or moves on right after the rows')
-    const chosen = e.sacrifice?.pid ?? e.summary?.pid ?? null
-    const victimPid = e.victim?.pid ?? null
-    if (
-      victimPid !== null &&
-      !rowMatches(e, victimPid) &&
-      (chosen === null || !rowMatches(e, chosen))
-    )
-      reasons.push(`the victim ${victimPid} is not among the rows`)
-    // >= 4.19 always prints "Tasks state (memory values in pages):" right before the header.
-    if (
-      b.tableHeaderSeen &&
-      !b.tasksStateSeen &&
-      (e.tableLayout === '4.19' || e.tableLayout === '6.8')
-    )
-      reasons.push(
-        'the "Tasks state" line printed before such a table is missing (filtered output?)'
-      )
-    if (!b.headerSeen && e.constraint === 'CONSTRAINT_NONE' && rows < 3)
-      reasons.push('a global OOM without its header and with fewer than 3 rows')
-    if (reasons.length > 0) {
-      e.tableStatus = 'partial'
-      warn(b, 'table-partial', first, `the task table is incomplete: ${reasons.join('; ')}`)
-    }
-  }
-  // Profile and decoded gfp flags.
+}
+
+/** The guessed profile, and the gfp flag names decoded with its layout when not printed. */
+function settleProfile(e: OomEvent, override?: KernelProfile): void {
   const guess = guessProfile(e, override)
   e.profile = guess.profile.name
   e.profileReason = guess.reason
@@ -157,5 +117,19 @@ export function finalizeEvent(b: Building, override?: KernelProfile): OomEvent {
       // A mask the layout cannot name stays as hex only.
     }
   }
+}
+
+/** Complete an event in place and return it. `override` is the --profile choice. */
+export function finalizeEvent(b: Building, override?: KernelProfile): OomEvent {
+  const e = b.event
+  settleVictim(b)
+  checkKillLines(b)
+  const c = constraintOf(e)
+  e.constraint = c.constraint
+  e.constraintText = c.text
+  if (c.text !== null && c.constraint === null)
+    warn(b, 'unknown-constraint', e.lines.first, `unknown constraint "${c.text}"`)
+  settleTable(b)
+  settleProfile(e, override)
   return e
 }

@@ -7,7 +7,7 @@
  */
 import type { KilledInfo } from '../kernel/oom-report.ts'
 import { parseNodeList } from './parse-header.ts'
-import type { SummaryLine } from './types.ts'
+import type { SummaryLine } from './oom-event.ts'
 
 /** One recognised closing line. */
 export type KillLine =
@@ -161,9 +161,23 @@ function killedFields(message: string, tail: string): Partial<KilledInfo> {
   return k
 }
 
-/** Classify a closing line, or null. */
-export function parseKillLine(text: string): KillLine | null {
-  const t = text.trimStart()
+/** "Killed process N (comm) total-vm:...", or null. */
+function parseKilled(t: string): KillLine | null {
+  const m = KILLED.exec(t) ?? KILLED_LOOSE.exec(t)
+  if (!m) return null
+  const before = t.slice(0, m.index)
+  const message = m[0].startsWith(': ') ? before : before.replace(/:\s*$/, '')
+  const fields = killedFields(message, m[5] ?? '')
+  if (m[3] !== undefined) fields.uid = Number(m[3])
+  return {
+    kind: 'killed',
+    killed: { ...fields, pid: Number(m[1]), comm: m[4] ?? '' },
+    uidForm: m[2] !== undefined
+  }
+}
+
+/** The summary, Killed, "Kill process" / sacrifice lines and their wrapped halves, or null. */
+function parseKillOrSummary(t: string): KillLine | null {
   let m: RegExpExecArray | null
   if (t.includes('oom-kill:')) {
     const summary = parseSummaryLine(t)
@@ -172,20 +186,8 @@ export function parseKillLine(text: string): KillLine | null {
   // The second half of a wrapped summary line: "task=python, pid=2269, uid=0".
   if (/^task=.*,\s*pid=\d+/.test(t)) return { kind: 'summary-tail', summary: summaryFields(t) }
   if (t.includes('Killed process ')) {
-    m = KILLED.exec(t) ?? KILLED_LOOSE.exec(t)
-    if (m) {
-      const before = t.slice(0, m.index)
-      const message = m[0].startsWith(': ') ? before : before.replace(/:\s*$/, '')
-      const tail = m[5] ?? ''
-      const fields = killedFields(message, tail)
-      if (m[3] !== undefined) fields.uid = Number(m[3])
-      const comm = m[4] ?? ''
-      return {
-        kind: 'killed',
-        killed: { ...fields, pid: Number(m[1]), comm },
-        uidForm: m[2] !== undefined
-      }
-    }
+    const killed = parseKilled(t)
+    if (killed) return killed
   }
   if ((m = SHARING.exec(t))) return { kind: 'sharing', pid: Number(m[1]), comm: m[2] ?? '' }
   if ((m = SACRIFICE_BARE.exec(t)))
@@ -210,27 +212,38 @@ export function parseKillLine(text: string): KillLine | null {
       score: score === undefined ? null : Number(score)
     }
   }
-  if (t.startsWith('oom_reaper:')) {
-    if ((m = REAPED.exec(t)))
-      return {
-        kind: 'reaped',
-        pid: Number(m[1]),
-        comm: m[2] ?? '',
-        anonRssKb: Number(m[3]),
-        fileRssKb: Number(m[4]),
-        shmemRssKb: m[5] === undefined ? null : Number(m[5])
-      }
-    if ((m = UNABLE.exec(t))) return { kind: 'unable-to-reap', pid: Number(m[1]), comm: m[2] ?? '' }
-    if ((m = REAPED_LOOSE.exec(t)))
-      return {
-        kind: 'reaped',
-        pid: Number(m[1]),
-        comm: m[2] ?? '',
-        anonRssKb: null,
-        fileRssKb: null,
-        shmemRssKb: null
-      }
-  }
+  return null
+}
+
+/** "oom_reaper: reaped process ..." or "oom_reaper: unable to reap pid:...", or null. */
+function parseReaperLine(t: string): KillLine | null {
+  if (!t.startsWith('oom_reaper:')) return null
+  let m: RegExpExecArray | null
+  if ((m = REAPED.exec(t)))
+    return {
+      kind: 'reaped',
+      pid: Number(m[1]),
+      comm: m[2] ?? '',
+      anonRssKb: Number(m[3]),
+      fileRssKb: Number(m[4]),
+      shmemRssKb: m[5] === undefined ? null : Number(m[5])
+    }
+  if ((m = UNABLE.exec(t))) return { kind: 'unable-to-reap', pid: Number(m[1]), comm: m[2] ?? '' }
+  if ((m = REAPED_LOOSE.exec(t)))
+    return {
+      kind: 'reaped',
+      pid: Number(m[1]),
+      comm: m[2] ?? '',
+      anonRssKb: null,
+      fileRssKb: null,
+      shmemRssKb: null
+    }
+  return null
+}
+
+/** oom.group, no killable task, panics, already exiting, mm pinned, allocation failure, cut lines. */
+function parseEndLine(t: string): KillLine | null {
+  let m: RegExpExecArray | null
   if ((m = OOM_GROUP.exec(t))) return { kind: 'oom-group', memcg: m[1] ?? '' }
   if (t.startsWith('Out of memory and no killable processes')) return { kind: 'no-killable' }
   if (t.startsWith('Kernel panic - not syncing:')) return { kind: 'panic', text: t }
@@ -249,6 +262,12 @@ export function parseKillLine(text: string): KillLine | null {
   }
   if (isCutKillText(t)) return { kind: 'truncated-kill', text: t }
   return null
+}
+
+/** Classify a closing line, or null. */
+export function parseKillLine(text: string): KillLine | null {
+  const t = text.trimStart()
+  return parseKillOrSummary(t) ?? parseReaperLine(t) ?? parseEndLine(t)
 }
 
 const CUT_TARGETS = ['Memory cgroup out of memory: ', 'Out of memory: ']

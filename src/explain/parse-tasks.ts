@@ -5,7 +5,7 @@
  * pages (pgtables_bytes in bytes) as printed.
  */
 import type { TaskRow } from '../kernel/oom-report.ts'
-import type { TableLayout } from './types.ts'
+import type { TableLayout } from './oom-event.ts'
 
 /** A parsed table header: the numeric columns after tgid, in order. */
 export interface TableHeader {

@@ -5,12 +5,13 @@
  * throws on any input: problems come back as warnings on the events.
  */
 import type { KernelProfile } from '../kernel/profiles.ts'
+import { takeStatLine } from './late-lines.ts'
 import { Assembler } from './assembler.ts'
 import type { AssemblerOptions } from './assembler.ts'
 import { classifyLine } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
 import { splitLostNewlines, stripPrefix } from './prefix.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** Parser options. */
 export interface ReportParserOptions extends AssemblerOptions {
@@ -60,7 +61,7 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
         prevPrefixed = true
         continue
       }
-      if (asm.statLine(s.text, lineNo)) {
+      if (takeStatLine(asm.current, s.text, lineNo)) {
         prevPrefixed = s.prefixed
         continue
       }
@@ -70,7 +71,7 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
         info.kind === 'other' &&
         !s.prefixed &&
         prevPrefixed &&
-        asm.building &&
+        asm.current !== null &&
         s.text.trim() !== ''
       )
         asm.note('line-wrapped', lineNo, 'a line without prefix inside the report: a wrapped line?')
@@ -85,12 +86,13 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
       try {
         return pushOne(line)
       } catch (error) {
-        return [
-          ...finish(asm.push({ kind: 'other' }, lineNo, null, null)).map(e => {
-            e.warnings.push({ code: 'internal', line: lineNo, message: String(error) })
-            return e
-          })
-        ]
+        // A parser bug becomes an `internal` warning: on the events this line finished, or else
+        // on the event still being built.
+        const done = finish(asm.push({ kind: 'other' }, lineNo, null, null))
+        for (const e of done)
+          e.warnings.push({ code: 'internal', line: lineNo, message: String(error) })
+        if (done.length === 0) asm.note('internal', lineNo, String(error))
+        return done
       }
     },
     skip(count: number): OomEvent[] {

@@ -77,6 +77,92 @@ function stripProgram(
   return null
 }
 
+/** A line while its prefixes come off. */
+interface Stripping {
+  text: string
+  time: number | null
+  timeText: string | null
+  foreign: boolean
+  prefixed: boolean
+}
+
+/** A date prefix (group 1) followed by "host program:", as syslog and journalctl write it. */
+function takeDated(s: Stripping, m: RegExpExecArray): boolean {
+  const prog = stripProgram(s.text.slice(m[0].length), true)
+  if (!prog) return false
+  s.timeText ??= m[1] ?? null
+  s.text = prog.rest
+  if (prog.foreign) s.foreign = true
+  s.prefixed = true
+  return true
+}
+
+/** Drop `m`'s match from the front of the text. */
+function drop(s: Stripping, m: RegExpExecArray): true {
+  s.text = s.text.slice(m[0].length)
+  s.prefixed = true
+  return true
+}
+
+/** "[  123.456789]", "[Mon Dec  8 17:51:31 2025]" or a "[T123]" caller id after one. */
+function bracketPrefix(s: Stripping): boolean {
+  let m: RegExpExecArray | null
+  if ((m = DMESG_TS.exec(s.text))) {
+    s.time = Number(m[1]) + Number(`0.${m[2]}`)
+    s.timeText ??= `${m[1]}.${m[2]}`
+    drop(s, m)
+    // journalctl -o short-monotonic: "[  123.456789] host kernel: msg".
+    const k = MONO_HOST.exec(s.text)
+    if (k) s.text = s.text.slice(k[0].length)
+    return true
+  }
+  if ((m = DMESG_T.exec(s.text))) {
+    s.timeText ??= m[1] ?? null
+    return drop(s, m)
+  }
+  if (s.prefixed && (m = CALLER.exec(s.text))) {
+    s.text = s.text.slice(m[0].length)
+    return true
+  }
+  return false
+}
+
+/** /dev/kmsg records, ISO dates and journalctl's short-unix stamps. */
+function digitPrefix(s: Stripping): boolean {
+  let m: RegExpExecArray | null
+  if ((m = KMSG.exec(s.text))) {
+    s.time = Number(m[3]) / 1e6
+    s.timeText ??= m[3] ?? null
+    return drop(s, m)
+  }
+  if ((m = ISO.exec(s.text))) {
+    s.timeText ??= m[1] ?? null
+    const after = s.text.slice(m[0].length)
+    const prog = stripProgram(after, false)
+    s.text = prog ? prog.rest : after
+    if (prog?.foreign) s.foreign = true
+    s.prefixed = true
+    return true
+  }
+  // journalctl -o short-unix: "1733676691.123456 host kernel: msg".
+  return (m = UNIX_TS.exec(s.text)) !== null && takeDated(s, m)
+}
+
+/** Take one prefix off the front; false when none is there. */
+function stripOne(s: Stripping, pass: number): boolean {
+  const c = s.text.charCodeAt(0)
+  let m: RegExpExecArray | null
+  if (c === 91 /* [ */) return bracketPrefix(s)
+  if (c === 60 /* < */ && (m = LEVEL.exec(s.text))) return drop(s, m)
+  if (c >= 48 && c <= 57 /* digit */) return digitPrefix(s)
+  if (c >= 97 && c <= 122 && (m = DECODE.exec(s.text))) return drop(s, m)
+  if (pass !== 0) return false
+  // journalctl -o short-full: "Mon 2025-12-08 17:51:31 CET host kernel: msg".
+  if ((m = SHORT_FULL.exec(s.text)) && takeDated(s, m)) return true
+  m = SYSLOG_DATE.exec(s.text)
+  return m !== null && /[A-Za-z\u00C0-\uFFFF]/.test(m[1] ?? '') && takeDated(s, m)
+}
+
 /** Remove every recognised prefix from one raw line. Never throws. */
 export function stripPrefix(raw: string): StrippedLine {
   let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw
@@ -85,91 +171,18 @@ export function stripPrefix(raw: string): StrippedLine {
   const original = text
   const c0 = text.charCodeAt(0)
   if (c0 === 32 || c0 === 9 || c0 === 62 /* > */) text = text.replace(LEADING, '')
-  let time: number | null = null
-  let timeText: string | null = null
-  let foreign = false
-  let prefixed = false
-  // A date prefix (group 1) followed by "host program:", as syslog and journalctl write it.
-  const takeDated = (m: RegExpExecArray): boolean => {
-    const prog = stripProgram(text.slice(m[0].length), true)
-    if (!prog) return false
-    timeText ??= m[1] ?? null
-    text = prog.rest
-    if (prog.foreign) foreign = true
-    prefixed = true
-    return true
+  const s: Stripping = { text, time: null, timeText: null, foreign: false, prefixed: false }
+  for (let pass = 0; pass < 8 && stripOne(s, pass); pass++);
+  if (!s.prefixed && s.text !== original) s.text = original
+  const wall = s.timeText !== null && s.timeText.includes(':') ? wallSeconds(s.timeText) : null
+  return {
+    text: s.text,
+    time: s.time,
+    timeText: s.timeText,
+    foreign: s.foreign,
+    prefixed: s.prefixed,
+    wall
   }
-  for (let pass = 0; pass < 8; pass++) {
-    const c = text.charCodeAt(0)
-    let m: RegExpExecArray | null
-    if (c === 91 /* [ */) {
-      if ((m = DMESG_TS.exec(text))) {
-        time = Number(m[1]) + Number(`0.${m[2]}`)
-        timeText ??= `${m[1]}.${m[2]}`
-        text = text.slice(m[0].length)
-        prefixed = true
-        // journalctl -o short-monotonic: "[  123.456789] host kernel: msg".
-        const k = MONO_HOST.exec(text)
-        if (k) text = text.slice(k[0].length)
-        continue
-      }
-      if ((m = DMESG_T.exec(text))) {
-        timeText ??= m[1] ?? null
-        text = text.slice(m[0].length)
-        prefixed = true
-        continue
-      }
-      if (prefixed && (m = CALLER.exec(text))) {
-        text = text.slice(m[0].length)
-        continue
-      }
-      break
-    }
-    if (c === 60 /* < */ && (m = LEVEL.exec(text))) {
-      text = text.slice(m[0].length)
-      prefixed = true
-      continue
-    }
-    if (c >= 48 && c <= 57 /* digit */) {
-      if ((m = KMSG.exec(text))) {
-        time = Number(m[3]) / 1e6
-        timeText ??= m[3] ?? null
-        text = text.slice(m[0].length)
-        prefixed = true
-        continue
-      }
-      if ((m = ISO.exec(text))) {
-        timeText ??= m[1] ?? null
-        const after = text.slice(m[0].length)
-        const prog = stripProgram(after, false)
-        text = prog ? prog.rest : after
-        if (prog?.foreign) foreign = true
-        prefixed = true
-        continue
-      }
-      // journalctl -o short-unix: "1733676691.123456 host kernel: msg".
-      if ((m = UNIX_TS.exec(text)) && takeDated(m)) continue
-      break
-    }
-    if (c >= 97 && c <= 122 && (m = DECODE.exec(text))) {
-      text = text.slice(m[0].length)
-      prefixed = true
-      continue
-    }
-    // journalctl -o short-full: "Mon 2025-12-08 17:51:31 CET host kernel: msg".
-    if (pass === 0 && (m = SHORT_FULL.exec(text)) && takeDated(m)) continue
-    if (
-      pass === 0 &&
-      (m = SYSLOG_DATE.exec(text)) &&
-      /[A-Za-z\u00C0-\uFFFF]/.test(m[1] ?? '') &&
-      takeDated(m)
-    )
-      continue
-    break
-  }
-  if (!prefixed && text !== original) text = original
-  const wall = timeText !== null && timeText.includes(':') ? wallSeconds(timeText) : null
-  return { text, time, timeText, foreign, prefixed, wall }
 }
 
 const EMBEDDED_TS = /\[\s*\d+\.\d{6}\]/g

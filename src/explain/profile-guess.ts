@@ -7,7 +7,7 @@
  */
 import { profileForRelease, profiles, variant } from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
-import type { OomEvent, TableLayout } from './types.ts'
+import type { OomEvent, TableLayout } from './oom-event.ts'
 
 /** A profile choice with the reason shown to the user. */
 export interface ProfileGuess {

@@ -6,7 +6,7 @@
 import { countLines, prefilterRanges } from './prefilter.ts'
 import { createReportParser } from './parser.ts'
 import type { ReportParserOptions } from './parser.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** Inputs at or above this size are prefiltered (bytes). */
 export const PREFILTER_THRESHOLD = 4 * 1024 * 1024

@@ -5,7 +5,7 @@
  * Pages unless a name ends in Kb.
  */
 import type { TaskRow } from '../kernel/oom-report.ts'
-import type { OomEvent } from './types.ts'
+import type { OomEvent } from './oom-event.ts'
 
 /** A kB limit the kernel prints for "unlimited" (PAGE_COUNTER_MAX in kB and friends). */
 function isUnlimitedKb(kb: number | bigint): boolean {

@@ -6,7 +6,7 @@
  */
 import type { KilledInfo, OomReportData, OomTrigger } from '../kernel/oom-report.ts'
 import { emptyShowMem } from './empty-mem.ts'
-import type { OomEvent, PartialReportData } from './types.ts'
+import type { OomEvent, PartialReportData } from './oom-event.ts'
 
 /** The event's data in the OomReportData shape; null where the text did not carry it. */
 export function partialReportData(e: OomEvent): PartialReportData {

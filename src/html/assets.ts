@@ -1,12 +1,12 @@
 /**
- * @module The one file read of the HTML report: the chart library (uPlot's IIFE build and its
+ * @module The one file read of the HTML pages: the chart library (uPlot's IIFE build and its
  * stylesheet) from the installed `uplot` package, to be inlined into the page.
  */
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { HtmlAssets } from './model.ts'
+import type { HtmlAssets } from './page-model.ts'
 
 let cached: Promise<HtmlAssets> | null = null
 

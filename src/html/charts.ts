@@ -4,7 +4,7 @@
  * text reading of each chart and a sampled data table as its accessible alternative. Pure.
  */
 import { escapeHtml, formatKb } from './escape.ts'
-import type { ProcessSeries, Timeline, ZoneSeries } from './model.ts'
+import type { ProcessSeries, Timeline, ZoneSeries } from './page-model.ts'
 
 /** One plotted line; `color` names a CSS custom property (the theme decides the colour). */
 export interface SeriesSpec {
@@ -118,11 +118,16 @@ export function groupProcesses(
   return { shown, other, otherCount: rest.length }
 }
 
-/** Build every chart of a timeline. */
-export function buildCharts(t: Timeline): ChartSpec[] {
-  const idx = sampleIndices(t.timesSec.length, MAX_POINTS)
-  const x = pick(t.timesSec, idx)
-  const charts: ChartSpec[] = []
+/** The sample times sent to the page and the indices they were taken at. */
+interface Sampling {
+  x: number[]
+  idx: number[]
+}
+
+const WATERMARK = { width: 1.25, dash: [6, 4] }
+
+/** One chart per zone, the largest first (the others are minor). */
+function zoneCharts(t: Timeline, { x, idx }: Sampling): ChartSpec[] {
   const biggest = t.zones.reduce(
     (best, z, i) => (peak(z.freeKb) > peak(t.zones[best]?.freeKb ?? []) ? i : best),
     0
@@ -130,63 +135,71 @@ export function buildCharts(t: Timeline): ChartSpec[] {
   const order = t.zones
     .map((_, i) => i)
     .sort((a, b) => (a === biggest ? -1 : b === biggest ? 1 : a - b))
-  order.forEach(i => {
+  return order.flatMap(i => {
     const z = t.zones[i]
-    if (z === undefined) return
+    if (z === undefined) return []
     const logScale = peak(z.freeKb) > LOG_SCALE_RATIO * Math.max(1, peak(z.highKb))
-    charts.push({
-      logScale,
-      minor: i !== biggest,
-      id: `chart-zone-${i}`,
-      title: `Free memory: ${z.name}${logScale ? ' (log scale)' : ''}`,
-      summary: describeZoneSeries(z, t.timesSec),
-      x,
-      stacked: false,
-      height: i === biggest ? 240 : 150,
-      series: [
-        { label: 'free', color: '--c-free', values: pick(z.freeKb, idx), width: 2, fill: true },
-        { label: 'min', color: '--c-min', values: pick(z.minKb, idx), width: 1.25, dash: [6, 4] },
-        { label: 'low', color: '--c-low', values: pick(z.lowKb, idx), width: 1.25, dash: [6, 4] },
-        { label: 'high', color: '--c-high', values: pick(z.highKb, idx), width: 1.25, dash: [6, 4] }
-      ]
-    })
+    return [
+      {
+        logScale,
+        minor: i !== biggest,
+        id: `chart-zone-${i}`,
+        title: `Free memory: ${z.name}${logScale ? ' (log scale)' : ''}`,
+        summary: describeZoneSeries(z, t.timesSec),
+        x,
+        stacked: false,
+        height: i === biggest ? 240 : 150,
+        series: [
+          { label: 'free', color: '--c-free', values: pick(z.freeKb, idx), width: 2, fill: true },
+          { label: 'min', color: '--c-min', values: pick(z.minKb, idx), ...WATERMARK },
+          { label: 'low', color: '--c-low', values: pick(z.lowKb, idx), ...WATERMARK },
+          { label: 'high', color: '--c-high', values: pick(z.highKb, idx), ...WATERMARK }
+        ]
+      }
+    ]
   })
-  if (t.processes.length > 0) {
-    const g = groupProcesses(t.processes)
-    const series: SeriesSpec[] = g.shown.map((p, i) => ({
-      label: `${p.comm} (${p.pid})`,
-      color: `--p${i}`,
-      values: pick(p.rssKb, idx).map(v => v ?? null),
+}
+
+/** Resident memory per process, stacked: the largest on their own, the rest summed. */
+function rssChart(t: Timeline, { x, idx }: Sampling): ChartSpec {
+  const g = groupProcesses(t.processes)
+  const series: SeriesSpec[] = g.shown.map((p, i) => ({
+    label: `${p.comm} (${p.pid})`,
+    color: `--p${i}`,
+    values: pick(p.rssKb, idx).map(v => v ?? null),
+    width: 1
+  }))
+  if (g.other !== null)
+    series.push({
+      label: `${g.otherCount} other processes`,
+      color: '--p8',
+      values: pick(g.other, idx).map(v => v ?? null),
       width: 1
-    }))
-    if (g.other !== null)
-      series.push({
-        label: `${g.otherCount} other processes`,
-        color: '--p8',
-        values: pick(g.other, idx).map(v => v ?? null),
-        width: 1
-      })
-    const biggest = g.shown[0]
-    charts.push({
-      id: 'chart-rss',
-      title: 'Resident memory per process (stacked)',
-      summary:
-        biggest === undefined
-          ? 'No process memory.'
-          : `${t.processes.length} processes; the largest, ${biggest.comm} (${biggest.pid}), peaks at ${formatKb(peak(biggest.rssKb))}.`,
-      x,
-      stacked: true,
-      logScale: false,
-      minor: false,
-      height: 230,
-      series
     })
+  const biggest = g.shown[0]
+  return {
+    id: 'chart-rss',
+    title: 'Resident memory per process (stacked)',
+    summary:
+      biggest === undefined
+        ? 'No process memory.'
+        : `${t.processes.length} processes; the largest, ${biggest.comm} (${biggest.pid}), peaks at ${formatKb(peak(biggest.rssKb))}.`,
+    x,
+    stacked: true,
+    logScale: false,
+    minor: false,
+    height: 230,
+    series
   }
+}
+
+/** Usage against the limit of the first few limited memory cgroups that were used. */
+function memcgCharts(t: Timeline, { x, idx }: Sampling): ChartSpec[] {
   const memcgs = (t.memcgs ?? []).filter(m => m.limitKb !== null && peak(m.usageKb) > 0)
-  memcgs.slice(0, MAX_MEMCG_CHARTS).forEach((m, i) => {
+  return memcgs.slice(0, MAX_MEMCG_CHARTS).map((m, i) => {
     const limit = m.limitKb ?? 0
     const usage = pick(m.usageKb, idx)
-    charts.push({
+    return {
       id: `chart-memcg-${i}`,
       title: `Memory cgroup ${m.path}: usage against its limit`,
       summary: `Usage of ${m.path} peaks at ${formatKb(peak(m.usageKb))} against a limit of ${formatKb(limit)}.`,
@@ -197,45 +210,40 @@ export function buildCharts(t: Timeline): ChartSpec[] {
       height: 170,
       series: [
         { label: 'usage', color: '--c-free', values: usage, width: 2, fill: true },
-        {
-          label: 'limit',
-          color: '--c-min',
-          values: usage.map(() => limit),
-          width: 1.25,
-          dash: [6, 4]
-        }
+        { label: 'limit', color: '--c-min', values: usage.map(() => limit), ...WATERMARK }
       ]
-    })
+    }
   })
-  if (t.swap !== null && peak(t.swap.totalKb) > 0) {
-    charts.push({
-      id: 'chart-swap',
-      title: 'Swap',
-      summary: `Swap use peaks at ${formatKb(peak(t.swap.usedKb))} of ${formatKb(peak(t.swap.totalKb))}.`,
-      x,
-      stacked: false,
-      logScale: false,
-      minor: false,
-      height: 150,
-      series: [
-        {
-          label: 'used',
-          color: '--c-swap',
-          values: pick(t.swap.usedKb, idx),
-          width: 2,
-          fill: true
-        },
-        {
-          label: 'total',
-          color: '--c-swap-total',
-          values: pick(t.swap.totalKb, idx),
-          width: 1.25,
-          dash: [6, 4]
-        }
-      ]
-    })
+}
+
+/** Swap used against swap total. */
+function swapChart(swap: NonNullable<Timeline['swap']>, { x, idx }: Sampling): ChartSpec {
+  return {
+    id: 'chart-swap',
+    title: 'Swap',
+    summary: `Swap use peaks at ${formatKb(peak(swap.usedKb))} of ${formatKb(peak(swap.totalKb))}.`,
+    x,
+    stacked: false,
+    logScale: false,
+    minor: false,
+    height: 150,
+    series: [
+      { label: 'used', color: '--c-swap', values: pick(swap.usedKb, idx), width: 2, fill: true },
+      { label: 'total', color: '--c-swap-total', values: pick(swap.totalKb, idx), ...WATERMARK }
+    ]
   }
-  return charts
+}
+
+/** Build every chart of a timeline. */
+export function buildCharts(t: Timeline): ChartSpec[] {
+  const idx = sampleIndices(t.timesSec.length, MAX_POINTS)
+  const sampling: Sampling = { x: pick(t.timesSec, idx), idx }
+  return [
+    ...zoneCharts(t, sampling),
+    ...(t.processes.length > 0 ? [rssChart(t, sampling)] : []),
+    ...memcgCharts(t, sampling),
+    ...(t.swap !== null && peak(t.swap.totalKb) > 0 ? [swapChart(t.swap, sampling)] : [])
+  ]
 }
 
 /** A sampled data table of a chart (its accessible alternative), behind a disclosure. */

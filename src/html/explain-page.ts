@@ -1,10 +1,10 @@
 /**
- * @module The explain report page: a summary of the input, a table of contents, and one
+ * @module The explain page: a summary of the input, a table of contents, and one
  * section per OOM event with the replayed ranking, the memory state at the time and the log
  * excerpt. Needs no script and no chart library: bars and gauges are plain HTML and CSS.
  */
 import { escapeHtml } from './escape.ts'
-import type { ExplainPage } from './model.ts'
+import type { ExplainPage } from './page-model.ts'
 import { renderFacts, renderOomSection } from './oom-section.ts'
 import { renderShell } from './page-shell.ts'
 
@@ -29,7 +29,7 @@ export function explainBody(page: ExplainPage): string {
   )
 }
 
-/** The whole self-contained explain report (no script, no external resources). */
+/** The whole self-contained explain page (no script, no external resources). */
 export function renderExplainHtml(page: ExplainPage): string {
   return renderShell({
     title: page.title,

@@ -6,11 +6,11 @@
 import { findProfile } from '../kernel/profiles.ts'
 import type { ExplainModel, ExplainReport } from '../explain/explain-model.ts'
 import type { RankedRow } from '../explain/replay.ts'
-import type { OomEvent } from '../explain/types.ts'
+import type { OomEvent } from '../explain/oom-event.ts'
 import { formatInt, formatKb } from './escape.ts'
 import { extractLines } from './line-ranges.ts'
 import { toLogLines } from './log-lines.ts'
-import type { ExplainPage, MemoryState, OomSection, RankingRow, ZoneState } from './model.ts'
+import type { ExplainPage, MemoryState, OomSection, RankingRow, ZoneState } from './page-model.ts'
 
 /** Most log lines kept in one event's excerpt (the task table of a big host is long). */
 export const EXCERPT_LINES = 400

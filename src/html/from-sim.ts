@@ -21,7 +21,7 @@ import type {
   SimulationPage,
   Timeline,
   ZoneState
-} from './model.ts'
+} from './page-model.ts'
 
 /** kB per page (PAGE_SIZE 4096). */
 const KB = 4
@@ -218,35 +218,12 @@ function memoryAt(s: Samples, tNs: number, memcg: string | null): MemoryState | 
   return { zones, facts }
 }
 
-function sectionOf(
-  inv: Invocation,
-  index: number,
-  nextNs: number,
-  run: RunResult,
-  profile: KernelProfile
-): OomSection {
-  const ev = inv.invoke
+/** What an out_of_memory() invocation ended in: a kill, an abort, a panic, no victim... */
+function outcomeOf(inv: Invocation): { what: string; panic: Ev<'oom.panic'> | undefined } {
   const find = <T extends EngineEvent['type']>(t: T): Ev<T> | undefined =>
     inv.events.find((e): e is Ev<T> => e.type === t)
-  const commOf = new Map(run.samples.processes.map(p => [p.pid, p.comm]))
   const kill = find('oom.kill')
-  const constraint = find('oom.constraint')
   const select = find('oom.select')
-  const facts: [string, string][] = [
-    ['Time', `${(ev.timeNs / 1e9).toFixed(6)} s`],
-    ['Kind', ev.kind === 'memcg' ? `memcg ${ev.memcg ?? ''}` : ev.kind],
-    [
-      'Triggered by',
-      ev.currentPid === null
-        ? 'sysrq / none'
-        : `${commOf.get(ev.currentPid) ?? 'pid'} (${ev.currentPid})`
-    ],
-    ['Allocation', `order=${ev.order} gfp_mask=${formatGfp(ev.gfpMask, profile)}`]
-  ]
-  if (constraint) {
-    facts.push(['Constraint', constraint.constraint])
-    facts.push(['totalpages', `${formatInt(constraint.totalPages)} pages`])
-  }
   const outcome = inv.events.find(
     e =>
       e.type === 'oom.abort' ||
@@ -268,6 +245,62 @@ function sectionOf(
   else what = select?.pid != null ? `chose ${select.pid}` : 'no kill'
   const panic = find('oom.panic')
   if (panic !== undefined && outcome?.type !== 'oom.panic') what += ', then panic'
+  return { what, panic }
+}
+
+/** Time, kind, trigger, allocation and constraint of an invocation. */
+function invocationFacts(
+  inv: Invocation,
+  run: RunResult,
+  profile: KernelProfile
+): [string, string][] {
+  const ev = inv.invoke
+  const commOf = new Map(run.samples.processes.map(p => [p.pid, p.comm]))
+  const facts: [string, string][] = [
+    ['Time', `${(ev.timeNs / 1e9).toFixed(6)} s`],
+    ['Kind', ev.kind === 'memcg' ? `memcg ${ev.memcg ?? ''}` : ev.kind],
+    [
+      'Triggered by',
+      ev.currentPid === null
+        ? 'sysrq / none'
+        : `${commOf.get(ev.currentPid) ?? 'pid'} (${ev.currentPid})`
+    ],
+    ['Allocation', `order=${ev.order} gfp_mask=${formatGfp(ev.gfpMask, profile)}`]
+  ]
+  const constraint = inv.events.find((e): e is Ev<'oom.constraint'> => e.type === 'oom.constraint')
+  if (constraint) {
+    facts.push(['Constraint', constraint.constraint])
+    facts.push(['totalpages', `${formatInt(constraint.totalPages)} pages`])
+  }
+  return facts
+}
+
+/** The log lines from this invocation up to the next one, cut at SIM_EXCERPT_LINES. */
+function excerptOf(
+  run: RunResult,
+  fromNs: number,
+  toNs: number
+): { lines: string[]; notes: string[] } {
+  const records = run.log.filter(r => r.timeNs >= fromNs && r.timeNs < toNs)
+  const lines = records
+    .slice(0, SIM_EXCERPT_LINES)
+    .map(r => `${formatDmesgTimestamp(r.timeNs)} ${r.text}`)
+  const notes: string[] = []
+  if (records.length > lines.length)
+    notes.push(`log excerpt cut at ${lines.length} of ${records.length} lines`)
+  return { lines, notes }
+}
+
+function sectionOf(
+  inv: Invocation,
+  index: number,
+  nextNs: number,
+  run: RunResult,
+  profile: KernelProfile
+): OomSection {
+  const ev = inv.invoke
+  const facts = invocationFacts(inv, run, profile)
+  const { what, panic } = outcomeOf(inv)
   facts.push(['Outcome', what])
   if (panic !== undefined) facts.push(['Panic', panic.message])
   const ranking = rankingOfInvocation(
@@ -275,27 +308,20 @@ function sectionOf(
     profile,
     new Map(run.summary.final.processes.map(p => [p.pid, p.oomScoreAdj]))
   )
+  const unit = profile.badness.form === 'scaled1000' ? 'points' : 'pages'
   const [first, second] = ranking.filter(r => r.rank !== null)
   if (first?.points != null && second?.points != null)
     facts.push([
       'Runner-up',
-      `${second.comm} (${second.pid}), ${formatInt(first.points - second.points)} ${
-        profile.badness.form === 'scaled1000' ? 'points' : 'pages'
-      } behind`
+      `${second.comm} (${second.pid}), ${formatInt(first.points - second.points)} ${unit} behind`
     ])
-  const records = run.log.filter(r => r.timeNs >= ev.timeNs && r.timeNs < nextNs)
-  const lines = records
-    .slice(0, SIM_EXCERPT_LINES)
-    .map(r => `${formatDmesgTimestamp(r.timeNs)} ${r.text}`)
-  const notes: string[] = []
-  if (records.length > lines.length)
-    notes.push(`log excerpt cut at ${lines.length} of ${records.length} lines`)
+  const { lines, notes } = excerptOf(run, ev.timeNs, nextNs)
   return {
     id: `oom-${index + 1}`,
     title: `OOM ${index + 1} at ${(ev.timeNs / 1e9).toFixed(3)} s: ${what}`,
     timeSec: ev.timeNs / 1e9,
     facts,
-    scoreUnit: profile.badness.form === 'scaled1000' ? 'points' : 'pages',
+    scoreUnit: unit,
     ranking,
     memory: memoryAt(run.samples, ev.timeNs, ev.kind === 'memcg' ? ev.memcg : null),
     log: toLogLines(lines),

@@ -1,18 +1,18 @@
 /**
- * @module The HTML report: self-contained pages for `oomkit simulate --html` and
+ * @module The HTML pages: self-contained pages for `oomkit simulate --html` and
  * `oomkit explain --html`. Renderers are pure (`renderSimulationHtml`, `renderExplainHtml`);
- * `writeSimulationReport` / `writeExplainReport` read the chart library and write the file.
+ * `writeSimulationHtmlFile` / `writeExplainHtmlFile` read the chart library and write the file.
  */
-export type * from './model.ts'
+export type * from './page-model.ts'
 export { renderSimulationHtml } from './simulation-page.ts'
 export { renderExplainHtml } from './explain-page.ts'
 export { simulationPageFrom } from './from-sim.ts'
 export { explainPageFrom } from './from-explain.ts'
 export { loadAssets, loadAssetsSync } from './assets.ts'
 export {
-  writeSimulationReport,
-  writeSimulationReportSync,
+  writeSimulationHtmlFile,
+  writeSimulationHtmlFileSync,
   writeSimulationPage,
-  writeExplainReport
+  writeExplainHtmlFile
 } from './write.ts'
-export type { ExplainReportInput } from './write.ts'
+export type { ExplainPageInput } from './write.ts'

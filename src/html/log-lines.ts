@@ -1,8 +1,8 @@
 /**
- * @module Classify kernel log lines for highlighting in the report: the trigger line, the
+ * @module Classify kernel log lines for highlighting on the page: the trigger line, the
  * oom-kill summary, the kill line, the reaper lines and panics.
  */
-import type { LogLine } from './model.ts'
+import type { LogLine } from './page-model.ts'
 
 /** Which highlight a kernel log line gets, if any. */
 export function markOf(text: string): LogLine['mark'] {

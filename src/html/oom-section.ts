@@ -4,8 +4,8 @@
  * kernel log excerpt with the lines that tell the story highlighted.
  */
 import { escapeHtml, formatKb } from './escape.ts'
-import type { LogLine, MemoryState, OomSection, ZoneState } from './model.ts'
-import { renderRanking } from './ranking.ts'
+import type { LogLine, MemoryState, OomSection, ZoneState } from './page-model.ts'
+import { renderRanking } from './ranking-table.ts'
 
 /** Key/value facts as a description list. */
 export function renderFacts(facts: readonly (readonly [string, string])[], cls = 'facts'): string {

@@ -1,9 +1,9 @@
 /**
- * @module The outer HTML document of a report: head, inlined styles and scripts, the JSON data
+ * @module The outer HTML document of a page: head, inlined styles and scripts, the JSON data
  * island, header and footer. Pure: the chart library's text is passed in.
  */
 import { escapeHtml, inlineSafe, jsonForScript } from './escape.ts'
-import type { HtmlAssets } from './model.ts'
+import type { HtmlAssets } from './page-model.ts'
 import { PAGE_CSS } from './styles.ts'
 
 /** What goes into the document. */

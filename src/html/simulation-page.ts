@@ -1,5 +1,5 @@
 /**
- * @module The simulation report page: overview, timeline charts with event markers and the
+ * @module The simulation page: overview, timeline charts with event markers and the
  * OOM marker buttons, the OOM inspector (one hidden section per OOM, revealed from its
  * marker), the event list and the full kernel log. Pure: assets are passed in.
  */
@@ -8,7 +8,7 @@ import type { ChartSpec } from './charts.ts'
 import { CLIENT_SCRIPT } from './client-script.ts'
 import { escapeHtml } from './escape.ts'
 import { toLogLines } from './log-lines.ts'
-import type { HtmlAssets, Marker, MarkerKind, SimulationPage } from './model.ts'
+import type { HtmlAssets, Marker, MarkerKind, SimulationPage } from './page-model.ts'
 import { renderFacts, renderOomSection } from './oom-section.ts'
 import { renderShell } from './page-shell.ts'
 
@@ -211,7 +211,7 @@ export function simulationBody(page: SimulationPage): { body: string; data: unkn
 }
 
 /**
- * The whole self-contained simulation report. `assets` is the chart library's text (see
+ * The whole self-contained simulation page. `assets` is the chart library's text (see
  * assets.ts); the result is one HTML document with everything inline.
  */
 export function renderSimulationHtml(page: SimulationPage, assets: HtmlAssets): string {

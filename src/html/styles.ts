@@ -1,10 +1,10 @@
 /**
- * @module The report's stylesheet: light and dark themes from prefers-color-scheme via CSS
+ * @module The pages' stylesheet: light and dark themes from prefers-color-scheme via CSS
  * custom properties (the chart script reads the same properties), a single column on phones
  * and two columns from 900 px.
  */
 
-/** The page CSS, inlined into every report. */
+/** The page CSS, inlined into every page. */
 export const PAGE_CSS = `
 :root {
   color-scheme: light dark;

@@ -1,12 +1,12 @@
 /**
- * @module Writing a report to disk: load the chart library, render, write the file. The only
+ * @module Writing an HTML page to disk: load the chart library, render, write the file. The only
  * I/O of the HTML area besides assets.ts; file errors become one-line user errors.
  */
 import { writeFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { UserError } from '../errors.ts'
 import type { ExplainModel } from '../explain/explain-model.ts'
-import type { OomEvent } from '../explain/types.ts'
+import type { OomEvent } from '../explain/oom-event.ts'
 import { loadAssets, loadAssetsSync } from './assets.ts'
 import { renderExplainHtml } from './explain-page.ts'
 import { explainPageFrom } from './from-explain.ts'
@@ -14,7 +14,7 @@ import { findProfile } from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { RunResult } from '../sim/runner.ts'
 import { simulationPageFrom } from './from-sim.ts'
-import type { SimulationPage } from './model.ts'
+import type { SimulationPage } from './page-model.ts'
 import { renderSimulationHtml } from './simulation-page.ts'
 
 function writeError(file: string, error: unknown): UserError {
@@ -53,10 +53,10 @@ export async function writeSimulationPage(file: string, page: SimulationPage): P
 }
 
 /**
- * Render a simulation run (`runScenario()`'s result) as a self-contained report and write it
+ * Render a simulation run (`runScenario()`'s result) as a self-contained page and write it
  * to `file`. `profile` is the kernel profile the run used (for the score unit).
  */
-export async function writeSimulationReport(
+export async function writeSimulationHtmlFile(
   file: string,
   run: RunResult,
   profile: KernelProfile | string,
@@ -66,10 +66,10 @@ export async function writeSimulationReport(
 }
 
 /**
- * `writeSimulationReport` for synchronous callers: `profile` may be the profile or its name
+ * `writeSimulationHtmlFile` for synchronous callers: `profile` may be the profile or its name
  * (`run.summary.profile`).
  */
-export function writeSimulationReportSync(
+export function writeSimulationHtmlFileSync(
   file: string,
   run: RunResult,
   profile: KernelProfile | string,
@@ -86,8 +86,8 @@ export function writeSimulationReportSync(
   }
 }
 
-/** What the explain command has at hand when it writes the report. */
-export interface ExplainReportInput {
+/** What the explain command has at hand when it writes the page. */
+export interface ExplainPageInput {
   model: ExplainModel
   events: readonly OomEvent[]
   /** The input text (Buffer or string), for the log excerpts. */
@@ -96,8 +96,8 @@ export interface ExplainReportInput {
   source: string
 }
 
-/** Render and write the explain report. */
-export async function writeExplainReport(file: string, input: ExplainReportInput): Promise<void> {
+/** Render and write the explain page. */
+export async function writeExplainHtmlFile(file: string, input: ExplainPageInput): Promise<void> {
   const page = explainPageFrom(input.model, input.events, input.text, input.source)
   await writeHtmlFile(file, renderExplainHtml(page))
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildExplainModel } from '../../src/explain/explain-model.ts'
 import { createReportParser, parseReports } from '../../src/explain/parser.ts'
-import type { OomEvent } from '../../src/explain/types.ts'
+import type { OomEvent } from '../../src/explain/oom-event.ts'
 
 const ts = (lines: string[], start = 100): string =>
   lines.map((l, i) => `[${(start + i / 1e5).toFixed(6).padStart(12)}] ${l}`).join('\n')

@@ -1,4 +1,4 @@
-/** The parser never throws: random bytes, truncations, shuffled and duplicated real reports. */
+/** The parser never fails (no `internal` warning) on random bytes, truncations, shuffled and duplicated real reports. */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -13,14 +13,30 @@ const reports = readdirSync(dir)
   .map(f => readFileSync(join(dir, f), 'utf8'))
 const report = fc.constantFrom(...reports)
 
-/** Parse, explain and render; return the number of events. */
+/**
+ * Parse, explain and render; return the number of events. The parser turns its own exceptions
+ * into `internal` warnings instead of throwing, so a bug shows up as such a warning.
+ */
 function run(text: string): number {
   const events = parseReports(text)
+  const lineCount = text.split('\n').length
   const model = buildExplainModel(events)
-  expect(typeof explainText(model)).toBe('string')
+  expect(explainText(model).length).toBeGreaterThan(0)
+  // Every event is in the model: a report, or an allocation failure without a kill.
+  expect(model.reports.length + model.allocationFailures.length).toBe(events.length)
   for (const e of events) {
+    expect(e.warnings.filter(w => w.code === 'internal')).toEqual([])
+    // Line numbers point into the input, and each event's span is well formed.
+    expect(e.lines.first).toBeGreaterThanOrEqual(1)
     expect(e.lines.first).toBeLessThanOrEqual(e.lines.last)
-    for (const w of e.warnings) expect(typeof w.message).toBe('string')
+    expect(e.lines.last).toBeLessThanOrEqual(lineCount)
+    for (const w of e.warnings) {
+      expect(w.line).toBeGreaterThanOrEqual(1)
+      expect(w.line).toBeLessThanOrEqual(lineCount)
+    }
+    // The victim is the first Killed line when there is one.
+    const killed = e.killedLines[0]
+    if (killed) expect(e.victim).toMatchObject({ pid: killed.pid, source: 'killed' })
   }
   return events.length
 }

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseReports } from '../../src/explain/parser.ts'
-import { parseFile } from '../../src/explain/read-file.ts'
+import { bufferSource } from '../../src/adapters/file/byte-source.ts'
+import type { ByteSource } from '../../src/adapters/file/byte-source.ts'
+import { withFileSource } from '../../src/adapters/file/file-source.ts'
+import { parseSource } from '../../src/explain/parse-source.ts'
 import { parseBuffer, PREFILTER_THRESHOLD } from '../../src/explain/read-input.ts'
-import type { OomEvent } from '../../src/explain/types.ts'
+import type { OomEvent } from '../../src/explain/oom-event.ts'
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'oomlogs')
 const work = mkdtempSync(join(tmpdir(), 'oomkit-explain-test-'))
@@ -50,10 +53,27 @@ describe('large files', () => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(PREFILTER_THRESHOLD)
   })
 
-  it('parseFile (chunked scan) and parseBuffer (in-memory prefilter) equal a full parse', () => {
+  it('parseSource over a file (chunked scan) and parseBuffer (in-memory prefilter) equal a full parse', () => {
     const full = summary(parseReports(text))
     expect(full.length).toBeGreaterThan(20)
-    expect(summary(parseFile(path))).toEqual(full)
+    expect(summary(withFileSource(path, source => parseSource(source)))).toEqual(full)
     expect(summary(parseBuffer(Buffer.from(text)))).toEqual(full)
+  })
+
+  it('parseSource reads only through the ByteSource: a source in memory, scanned or whole', () => {
+    const bytes = Buffer.from(text)
+    const full = summary(parseReports(text))
+    // No `contents`: the chunked scan path, with positioned reads counted.
+    let reads = 0
+    const scanned: ByteSource = {
+      size: bytes.length,
+      readInto: (into, offset, length, position) => {
+        reads++
+        return bytes.copy(into, offset, position, Math.min(bytes.length, position + length))
+      }
+    }
+    expect(summary(parseSource(scanned))).toEqual(full)
+    expect(reads).toBeGreaterThan(0)
+    expect(summary(parseSource(bufferSource(bytes)))).toEqual(full)
   })
 })

@@ -2,7 +2,7 @@
  * Hand-built view models for the HTML tests: a small machine whose Normal zone runs dry, a
  * memory hog, a comm name that is an HTML injection attempt, two OOMs with kills and reaping.
  */
-import type { Marker, OomSection, RankingRow, SimulationPage } from '../../src/html/model.ts'
+import type { Marker, OomSection, RankingRow, SimulationPage } from '../../src/html/page-model.ts'
 
 export const EVIL_COMM = '<img src=x onerror="window.__pwned=1">'
 

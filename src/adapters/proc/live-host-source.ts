@@ -4,7 +4,6 @@
  * offline use. The same code serves both, so the contract suite exercises one implementation
  * against many hosts.
  */
-import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { readMemcgTree } from '../cgroup/memcg-tree.ts'
 import type {
@@ -29,7 +28,9 @@ import {
   parseVmstat
 } from './parse-proc.ts'
 import { parseZoneinfo } from './parse-zoneinfo.ts'
-import { failureOf, mapRead, readPidText, readText } from './read-text.ts'
+import { listPidsUnder } from './list-pids.ts'
+import { mapRead, readPidText, readText } from './read-text.ts'
+import { readVmSysctls } from './vm-sysctls.ts'
 
 /** A HostSource over the files under `root` (default '/'). */
 export class LiveHostSource implements HostSource {
@@ -44,19 +45,7 @@ export class LiveHostSource implements HostSource {
   }
 
   listPids(): number[] {
-    let names: string[]
-    try {
-      names = readdirSync(this.proc)
-    } catch (error) {
-      failureOf(error)
-      return []
-    }
-    const pids: number[] = []
-    for (const n of names) {
-      const c = n.charCodeAt(0)
-      if (c >= 48 && c <= 57) pids.push(Number(n))
-    }
-    return pids.sort((a, b) => a - b)
+    return listPidsUnder(this.proc)
   }
 
   private pidFile(pid: number, file: string): Read<string> {
@@ -96,23 +85,7 @@ export class LiveHostSource implements HostSource {
   }
 
   sysctls(): VmSysctls {
-    const vm = (name: string): number | null => {
-      const r = readText(join(this.proc, 'sys/vm', name))
-      if (!r.ok) return null
-      const n = parseInt(r.value, 10)
-      return Number.isFinite(n) ? n : null
-    }
-    return {
-      overcommitMemory: vm('overcommit_memory'),
-      overcommitRatio: vm('overcommit_ratio'),
-      overcommitKbytes: vm('overcommit_kbytes'),
-      panicOnOom: vm('panic_on_oom'),
-      oomKillAllocatingTask: vm('oom_kill_allocating_task'),
-      oomDumpTasks: vm('oom_dump_tasks'),
-      minFreeKbytes: vm('min_free_kbytes'),
-      watermarkScaleFactor: vm('watermark_scale_factor'),
-      swappiness: vm('swappiness')
-    }
+    return readVmSysctls(this.proc)
   }
 
   pressure(): Read<Psi> {

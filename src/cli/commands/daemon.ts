@@ -1,5 +1,5 @@
 /** @module `oomkit daemon`: the userspace OOM killer (see src/daemon and docs/daemon.md). */
-import type { Register } from '../main.ts'
+import type { Register } from '../register.ts'
 import { EXIT } from '../../errors.ts'
 import type { DaemonConfig } from '../../daemon/config-schema.ts'
 import type { DaemonFlags } from '../../daemon/overrides.ts'

@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { profileNames, findProfile } from '../../kernel/profiles.ts'
 import type { ReportParserOptions } from '../../explain/parser.ts'
-import type { OomEvent } from '../../explain/types.ts'
+import type { OomEvent } from '../../explain/oom-event.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
-import type { Register } from '../main.ts'
+import type { Register } from '../register.ts'
 
 interface ExplainOptions {
   json?: boolean
@@ -36,7 +36,7 @@ function ioError(error: unknown, file: string): UserError {
   return new UserError(`cannot read: ${String((error as Error).message)}`, { where: file })
 }
 
-/** The whole input as bytes (the HTML report embeds the text). */
+/** The whole input as bytes (the HTML page embeds the text). */
 async function readAll(file: string | undefined, io: CliIO): Promise<Buffer> {
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
@@ -56,7 +56,8 @@ async function parseInput(
   io: CliIO,
   options: ReportParserOptions
 ): Promise<OomEvent[]> {
-  const { parseFile } = await import('../../explain/read-file.ts')
+  const { withFileSource } = await import('../../adapters/file/file-source.ts')
+  const { parseSource } = await import('../../explain/parse-source.ts')
   const { parseBuffer } = await import('../../explain/read-input.ts')
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
@@ -64,7 +65,7 @@ async function parseInput(
     return parseBuffer(await readStdin(io), options)
   }
   try {
-    return parseFile(resolve(io.cwd, file), options)
+    return withFileSource(resolve(io.cwd, file), source => parseSource(source, options))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, file)
     throw error
@@ -94,11 +95,11 @@ export const registerExplain: Register = (program, io, state) => {
       const { explainText } = await import('../../explain/explain-text.ts')
       if (opts.html !== undefined) {
         const { parseBuffer } = await import('../../explain/read-input.ts')
-        const { writeExplainReport } = await import('../../html/write.ts')
+        const { writeExplainHtmlFile } = await import('../../html/write.ts')
         const buf = await readAll(file, io)
         const events = parseBuffer(buf, options)
         const model = buildExplainModel(events, profile)
-        await writeExplainReport(resolve(io.cwd, opts.html), {
+        await writeExplainHtmlFile(resolve(io.cwd, opts.html), {
           model,
           events,
           text: buf,

@@ -7,7 +7,7 @@ import type { WatchInput } from '../../host/watch-screen.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import { useColor } from '../io.ts'
-import type { Register } from '../main.ts'
+import type { Register } from '../register.ts'
 
 interface ScoresOptions {
   json?: boolean
@@ -84,7 +84,8 @@ export const registerScores: Register = (program, io, state) => {
         throw new UserError(`--interval ${o.interval}: expected a positive number of seconds`)
       }
       const h = await loadHost()
-      const { renderScoresTable, scoresJson } = await import('../../host/render-scores.ts')
+      const { renderScoresTable } = await import('../../host/render-scores.ts')
+      const { scoresJson } = await import('../../host/scores-json.ts')
       if (o.watch) {
         if (o.json) throw new UserError('--watch and --json cannot be combined')
         const stdin = io.stdin as WatchInput & { isTTY?: boolean }

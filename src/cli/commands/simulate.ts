@@ -1,19 +1,6 @@
 /** @module `oomkit simulate [FILE]`: run a scenario (default: seed 003's stress-ng OOM) and print the kernel log. */
-import { readFileSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Register } from '../main.ts'
-import { EXIT, UserError } from '../../errors.ts'
-import { findProfile } from '../../kernel/profiles.ts'
-import type { RunOptions } from '../../sim/index.ts'
-
-interface SimulateOpts {
-  trace?: string
-  json?: boolean
-  profile?: string
-  seed?: string
-  check?: boolean
-  html?: string
-}
+import type { Register } from '../register.ts'
+import type { SimulateOpts } from './simulate-action.ts'
 
 export const registerSimulate: Register = (program, io, state) => {
   program
@@ -36,79 +23,7 @@ export const registerSimulate: Register = (program, io, state) => {
     )
     .action(async (file: string | undefined, opts: SimulateOpts) => {
       // The simulator, printer and HTML renderer load only when this command runs.
-      const { formatDmesgTimestamp } = await import('../../kernel/printk/timestamp.ts')
-      const {
-        checkExpect,
-        DEFAULT_SCENARIO_NAME,
-        DEFAULT_SCENARIO_YAML,
-        parseScenario,
-        runScenario,
-        ScenarioError,
-        traceToJsonLines
-      } = await import('../../sim/index.ts')
-      let text = DEFAULT_SCENARIO_YAML
-      let name = DEFAULT_SCENARIO_NAME
-      if (file !== undefined) {
-        name = file
-        try {
-          text = readFileSync(resolve(io.cwd, file), 'utf8')
-        } catch (e) {
-          const code = (e as { code?: string }).code ?? 'error'
-          throw new UserError(`cannot read scenario '${file}' (${code})`)
-        }
-      }
-      if (opts.profile !== undefined && findProfile(opts.profile) === undefined)
-        throw new UserError(`unknown kernel profile '${opts.profile}' (--profile)`)
-      let seed: number | undefined
-      if (opts.seed !== undefined) {
-        if (!/^-?\d+$/.test(opts.seed))
-          throw new UserError(`--seed expects an integer, got '${opts.seed}'`)
-        seed = Number(opts.seed)
-      }
-      let scenario
-      try {
-        scenario = parseScenario(text, name)
-      } catch (e) {
-        if (e instanceof ScenarioError) throw new UserError(e.message, { where: e.where })
-        throw e
-      }
-      const runOpts: RunOptions = {}
-      if (opts.profile !== undefined) runOpts.profile = opts.profile
-      if (seed !== undefined) runOpts.seed = seed
-      if (io.stderr.isTTY === true) {
-        runOpts.onProgress = ({ nowNs, endNs, steps }) =>
-          io.stderr.write(
-            `\rsimulating ${(nowNs / 1e9).toFixed(3)}s / ${(endNs / 1e9).toFixed(0)}s (${steps} steps)`
-          )
-      }
-      const result = runScenario(scenario, runOpts)
-      if (runOpts.onProgress !== undefined) io.stderr.write('\r\x1b[K')
-      if (opts.trace !== undefined) {
-        try {
-          writeFileSync(resolve(io.cwd, opts.trace), traceToJsonLines(result.trace))
-        } catch (e) {
-          throw new UserError(
-            `cannot write trace '${opts.trace}' (${(e as { code?: string }).code ?? 'error'})`
-          )
-        }
-      }
-      if (opts.html !== undefined) {
-        const { writeSimulationReportSync } = await import('../../html/write.ts')
-        writeSimulationReportSync(resolve(io.cwd, opts.html), result, result.summary.profile)
-      }
-      const mismatches = checkExpect(scenario, result)
-      if (opts.json === true) {
-        io.stdout.write(
-          JSON.stringify({ ...result.summary, expectMismatches: mismatches }, null, 2) + '\n'
-        )
-      } else {
-        let out = ''
-        for (const l of result.log) out += `${formatDmesgTimestamp(l.timeNs)} ${l.text}\n`
-        io.stdout.write(out)
-      }
-      if (opts.check === true && mismatches.length > 0) {
-        for (const m of mismatches) io.stderr.write(`oomkit: expect: ${m}\n`)
-        state.exitCode = EXIT.failure
-      }
+      const { simulate } = await import('./simulate-action.ts')
+      await simulate(file, opts, io, state)
     })
 }

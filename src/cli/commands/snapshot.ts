@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { profileNames } from '../../kernel/profiles.ts'
 import { EXIT, UserError } from '../../errors.ts'
-import type { Register } from '../main.ts'
+import type { Register } from '../register.ts'
 
 interface SnapshotOptions {
   output?: string

@@ -1,5 +1,5 @@
 /**
- * @module The view model of the HTML report: exactly what the page needs to draw (time series,
+ * @module The view model of the HTML pages: exactly what the page needs to draw (time series,
  * markers, OOM sections with rankings and log excerpts), independent of the simulator's and the
  * report parser's own types. Adapters (from-sim.ts, from-explain.ts) build it; the renderers
  * (simulation-page.ts, explain-page.ts) turn it into HTML.
@@ -132,7 +132,7 @@ export interface OomSection {
   notes: readonly string[]
 }
 
-/** A simulation report. */
+/** A simulation page. */
 export interface SimulationPage {
   title: string
   /** Label/value facts shown at the top (scenario, kernel, seed, duration...). */
@@ -143,7 +143,7 @@ export interface SimulationPage {
   log: readonly string[]
 }
 
-/** An explain report: one section per OOM event found in the input. */
+/** An explain page: one section per OOM event found in the input. */
 export interface ExplainPage {
   title: string
   meta: readonly (readonly [string, string])[]

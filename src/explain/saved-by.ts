@@ -7,7 +7,7 @@ import type { KernelProfile } from '../kernel/profiles.ts'
 import type { RankedRow } from './replay-score.ts'
 
 /** What would have changed the outcome for the kernel's victim. */
-export interface WhatIf {
+export interface SavedBy {
   /** The highest oom_score_adj at which the victim would no longer have been chosen. */
   oomScoreAdj: number | null
   /** Pages the victim would have had to shed to fall below the runner-up. */
@@ -16,14 +16,14 @@ export interface WhatIf {
   nextVictim: { pid: number; comm: string } | null
 }
 
-/** The smallest change that would have spared the chosen task (see WhatIf). */
-export function whatIf(
+/** The smallest change that would have spared the chosen task (see SavedBy). */
+export function savedBy(
   ranking: readonly RankedRow[],
   victimIdx: number,
   totalPages: number,
   profile: KernelProfile,
   keepFirst: boolean
-): WhatIf | null {
+): SavedBy | null {
   const v = ranking[victimIdx]
   if (!v?.eligible || v.points === null || v.parts === null) return null
   const others = ranking.filter((r, i) => i !== victimIdx && r.eligible && r.points !== null)

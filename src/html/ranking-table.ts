@@ -4,7 +4,7 @@
  * terms hatched at the end). The numbers are in the table as text; the bar is decoration.
  */
 import { escapeHtml, formatInt } from './escape.ts'
-import type { RankingRow, ScoreParts } from './model.ts'
+import type { RankingRow, ScoreParts } from './page-model.ts'
 
 /** Rows shown before the "show all" disclosure. */
 export const RANKING_TOP = 12

@@ -1,0 +1,89 @@
+/**
+ * @module Whether the replay's choice is the task the kernel chose, and why not when it is not or
+ * cannot be told: oom_kill_allocating_task, a partial table, no killable task, a report that
+ * does not name the choice.
+ */
+import type { TaskRow } from '../kernel/oom-report.ts'
+import type { KernelChoice } from './replay-calibrate.ts'
+import type { RankedRow } from './replay-score.ts'
+import type { OomEvent } from './oom-event.ts'
+
+export interface Verdict {
+  /** true / false, or null when it cannot be told. */
+  agrees: boolean | null
+  reason: string
+  /** Both sides chose a task, so the ranking can say what would have spared the victim. */
+  compared: boolean
+}
+
+/** The pid the kernel killed (from the Killed line), or null. */
+export function killedPidOf(e: OomEvent): number | null {
+  return e.victim?.source === 'killed' ? e.victim.pid : null
+}
+
+/** Both sides chose: does the replay's row match the kernel's choice? */
+function compare(
+  rows: readonly TaskRow[],
+  chosen: KernelChoice & { pid: number },
+  killedPid: number | null,
+  chosenIndex: number | null,
+  win: RankedRow
+): Verdict {
+  const winRow = rows[chosenIndex ?? -1]
+  const match = (pid: number): boolean =>
+    winRow !== undefined && (winRow.pid === pid || winRow.tgid === pid)
+  const agrees =
+    match(chosen.pid) ||
+    (killedPid !== null && match(killedPid)) ||
+    (chosen.row >= 0 && chosen.row === chosenIndex)
+  let reason = agrees
+    ? `the engine picks ${win.pid} (${win.comm}), as the kernel did`
+    : `the engine picks ${win.pid} (${win.comm}) but the kernel chose ${chosen.pid}`
+  if (!agrees && chosen.row < 0) reason += ` (${chosen.pid} is not among the rows)`
+  return { agrees, reason, compared: true }
+}
+
+/** Compare the replay's winner `win` (row `chosenIndex`) with the kernel's choice. */
+export function verdictOf(
+  e: OomEvent,
+  rows: readonly TaskRow[],
+  chosen: KernelChoice,
+  chosenIndex: number | null,
+  win: RankedRow | null
+): Verdict {
+  const allocating = [e.sacrifice?.message, ...e.killedLines.map(k => k.message)].some(
+    m => m?.includes('oom_kill_allocating_task') === true
+  )
+  const unsure = (reason: string): Verdict => ({ agrees: null, reason, compared: false })
+  // out_of_memory(): vm.oom_kill_allocating_task=1 kills current without any ranking.
+  if (allocating)
+    return unsure(
+      'vm.oom_kill_allocating_task is set: the kernel killed the allocating task without ranking; the ranking shows who badness would have chosen'
+    )
+  if (e.tableStatus === 'partial')
+    return unsure(
+      'the task table is partial (filtered, elided or cut), so the ranking may miss the real winner'
+    )
+  if (e.noKillable)
+    return {
+      agrees: win === null,
+      reason:
+        win === null
+          ? 'the kernel found no killable task, and neither does the replay'
+          : `the kernel found no killable task, but the replay would pick ${win.pid} (${win.comm})`,
+      compared: false
+    }
+  if (chosen.pid === null)
+    return unsure(
+      win
+        ? `the report does not say which task the kernel chose (cut?); the engine would pick ${win.pid} (${win.comm})`
+        : 'the report does not say which task the kernel chose'
+    )
+  if (win === null)
+    return {
+      agrees: false,
+      reason: `the kernel chose ${chosen.pid}, but no task is eligible in the replay`,
+      compared: false
+    }
+  return compare(rows, { ...chosen, pid: chosen.pid }, killedPidOf(e), chosenIndex, win)
+}
