@@ -11,8 +11,7 @@ import {
   type PrintkRecord
 } from '../kernel/oom-kill.ts'
 import { reaperEnqueue, reaperNextWakeNs, reaperStep } from '../kernel/oom-reaper.ts'
-import { formatGfp } from '../kernel/gfp.ts'
-import { renderShowMem } from '../kernel/printk/show-mem.ts'
+import { renderWarnAlloc } from '../kernel/printk/warn-alloc.ts'
 import { defaultCallChain } from '../kernel/printk/stack.ts'
 import type { StackInfo } from '../kernel/oom-report.ts'
 import type { AllocSite } from '../kernel/mm/page-alloc.ts'
@@ -278,26 +277,33 @@ export function warnAlloc(
     label: `order ${order}`
   })
   if (!ratelimitCheck(sim.nopageRatelimit, sim.nowNs).allowed) return
-  const nm = nodemask === null ? '(null)' : nodemask.join(',')
-  const mems = p.memsAllowed.join(',')
-  printk(
-    sim,
-    4,
-    `${p.comm}: page allocation failure: order:${order}, mode:${formatGfp(gfpMask, sim.profile)}, nodemask=${nm},cpuset=${p.cpuset},mems_allowed=${mems}`
+  const showMem = buildShowMem(sim.w, null)
+  if (sim.showMemConfig !== null) showMem.config = sim.showMemConfig
+  const lines = renderWarnAlloc(
+    {
+      failure: {
+        comm: p.comm,
+        order,
+        gfpMask,
+        nodemask,
+        cpuset: p.cpuset,
+        memsAllowed: p.memsAllowed
+      },
+      dump: {
+        cpu: 0,
+        pid: p.pid,
+        uid: p.uid,
+        comm: p.comm,
+        kernelRelease: sim.kernelRelease,
+        hardware: sim.hardware,
+        taint: sim.taint ?? undefined,
+        build: sim.build ?? undefined
+      },
+      showMem
+    },
+    sim.profile
   )
-  const release = sim.kernelRelease
-  printk(
-    sim,
-    4,
-    `CPU: 0 PID: ${p.pid} Comm: ${p.comm} ${sim.taint ?? 'Not tainted'} ${release} ${sim.build ?? '#1'}`
-  )
-  if (sim.hardware !== null) printk(sim, 4, `Hardware name: ${sim.hardware}`)
-  printk(sim, 4, 'Call Trace:')
-  for (const fn of ['dump_stack_lvl', 'warn_alloc', '__alloc_pages_slowpath', '__alloc_pages'])
-    printk(sim, 4, ` ${fn}+0x${(fn.length * 37).toString(16)}/0x${(fn.length * 61).toString(16)}`)
-  const sm = buildShowMem(sim.w, null)
-  if (sim.showMemConfig !== null) sm.config = sim.showMemConfig
-  for (const line of renderShowMem(sm, sim.profile)) printk(sim, 4, line)
+  for (const line of lines) printk(sim, 4, line)
 }
 
 /** Wake kswapd of a node (it runs on the simulated clock, every 100 ms while awake). */
