@@ -6,7 +6,7 @@
  */
 import type { KernelProfile } from '../profiles.ts'
 import type { OomState } from '../types.ts'
-import type { CowState } from './cow.ts'
+import type { CowState } from './cow-state.ts'
 import type { MemModel } from './model.ts'
 import type { Zone } from './zone.ts'
 
