@@ -7,20 +7,14 @@
 import { findProfile, type KernelProfile } from '../kernel/profiles.ts'
 import { makeReaperState } from '../kernel/oom-reaper.ts'
 import { makeRatelimit } from '../kernel/ratelimit.ts'
+import { KernelPanic } from '../kernel/mm/kernel-output.ts'
 import { DIRTY_WRITEBACK_NS, dirtyPages, flushDirty } from '../kernel/mm/writeback.ts'
 import type { PrintkRecord } from '../kernel/oom-kill.ts'
 import { bootScenario } from './build.ts'
 import { durationToNs } from './load.ts'
 import { nextIteration, runAction } from './actions.ts'
-import {
-  drainMmTrace,
-  emitSim,
-  exitProcess,
-  MachineHalted,
-  runKswapd,
-  runReaper,
-  schedule
-} from './oom-glue.ts'
+import { applyKernelOutput, emitSim, schedule } from './effects.ts'
+import { exitProcess, runKswapd, runReaper } from './kthreads.ts'
 import { emptySamples, type Samples } from './samples.ts'
 import { spreadPrintkTimes } from './printk-times.ts'
 import { recordSample, finishSamples } from './sampler.ts'
@@ -61,6 +55,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const profile = resolveProfile(scenario, options.profile)
   const booted = bootScenario(scenario, profile)
   const w = booted.world
+  w.env = {
+    kernelRelease: booted.kernelRelease,
+    hardware: booted.hardware,
+    cpus: booted.cpus,
+    taint: scenario.machine.taint ?? null,
+    build: scenario.machine.build ?? null,
+    showMemConfig: (scenario.machine.config as Record<string, boolean> | undefined) ?? null,
+    oomRatelimit: makeRatelimit(),
+    nopageRatelimit: makeRatelimit(10_000_000_000, 1),
+    pfRatelimit: makeRatelimit()
+  }
   const sim: Sim = {
     scenario,
     profile,
@@ -78,15 +83,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     exits: booted.exits,
     vmaByName: booted.vmaByName,
     hz: booted.hz,
-    kernelRelease: booted.kernelRelease,
-    hardware: booted.hardware,
-    cpus: booted.cpus,
-    taint: scenario.machine.taint ?? null,
-    build: scenario.machine.build ?? null,
-    showMemConfig: (scenario.machine.config as Record<string, boolean> | undefined) ?? null,
-    ratelimit: makeRatelimit(),
-    nopageRatelimit: makeRatelimit(10_000_000_000, 1),
-    pfRatelimit: makeRatelimit(),
     reaper: makeReaperState(),
     reaperQueued: false,
     blocked: new Map(),
@@ -158,6 +154,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       emitSim(sim, 'sim.stuck', { pid: b.pid, reason: b.reason, sinceNs: b.since })
   }
   emitSim(sim, 'sim.end', { panic: sim.panic, steps: sim.steps })
+  applyKernelOutput(sim)
   recordSample(sim, true)
   // Every line of a report is logged at one simulated instant; the kernel's lines differ by
   // microseconds (printk stamps each record with local_clock()).
@@ -173,7 +170,9 @@ function step(sim: Sim, item: QueueItem, jiffyNs: number): void {
   try {
     runStep(sim, item, jiffyNs)
   } catch (error) {
-    if (!(error instanceof MachineHalted)) throw error
+    if (!(error instanceof KernelPanic)) throw error
+    // panic() never returns: what the kernel printed up to it is all there is.
+    applyKernelOutput(sim)
   }
 }
 
@@ -191,6 +190,7 @@ function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
       }
       const { out, iters } = runAction(sim, item.index, item.iter, null)
       w.nowNs = sim.nowNs
+      applyKernelOutput(sim)
       handleOutcome(sim, item.index, item.iter + iters - 1, out)
       break
     }
@@ -199,6 +199,7 @@ function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
       if (b === undefined) break
       sim.blocked.delete(item.pid)
       const { out } = runAction(sim, b.index, b.iter, b.remaining)
+      applyKernelOutput(sim)
       handleOutcome(sim, b.index, b.iter, out)
       break
     }
@@ -216,7 +217,7 @@ function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
       if (flushDirty(w) > 0) sim.worldChanged = true
       break
   }
-  drainMmTrace(sim)
+  applyKernelOutput(sim)
   if (!sim.flushQueued && dirtyPages(w) > 0) {
     sim.flushQueued = true
     schedule(sim, { kind: 'flush', t: sim.nowNs + DIRTY_WRITEBACK_NS })

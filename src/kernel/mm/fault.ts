@@ -11,8 +11,7 @@ import { PAGE_SIZE } from '../types.ts'
 import { allocPages, type AllocHooks, type AllocTask } from './page-alloc.ts'
 import { decodeGfp, gfpFromNames } from './gfp-bits.ts'
 import { chargeMargin, tryCharge, type ChargeHooks } from './memcg-charge.ts'
-import { cowBroken, cowCopiesNeeded, cowShared, cowUnmap } from './cow.ts'
-import { uncharge } from './reclaim.ts'
+import { cowBroken, cowCopiesNeeded } from './cow.ts'
 import { freeToBuddy } from './zone.ts'
 import { placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
 
@@ -307,98 +306,6 @@ function releaseAnonPlaced(w: World, mm: Mm, placed: readonly number[], pages: n
 }
 
 /**
- * How many of `pages` anonymous pages an mm unmaps are COW-shared ones (see cow.ts): all of
- * them when the whole mm goes, else their proportion of the mm's anon pages.
- */
-export function sharedPartOf(w: World, mm: Mm, pages: number, anonBefore: number): number {
-  const shared = cowShared(w, mm.id)
-  if (shared === 0 || pages <= 0) return 0
-  if (pages >= anonBefore) return shared
-  return Math.min(shared, pages, Math.round((pages * shared) / anonBefore))
-}
-
-/**
- * Free `pages` anonymous pages of an mm (munmap, reaping, exit), newest VMAs first. Pages it
- * shares copy-on-write are only unmapped: they are freed when no other sharer maps them.
- */
-export function freeAnon(w: World, mm: Mm, pages: number, memcg: string | null): number {
-  const all = Math.min(pages, mm.anon)
-  // Unmapping everything also drops what rounding may have left of the mm's COW share.
-  if (pages >= mm.anon && all <= 0) cowUnmap(w, mm.id, Number.POSITIVE_INFINITY)
-  if (all <= 0) return 0
-  const sharedPart = pages >= mm.anon ? cowShared(w, mm.id) : sharedPartOf(w, mm, all, mm.anon)
-  if (sharedPart > 0) {
-    cowUnmap(w, mm.id, sharedPart)
-    mm.anon -= sharedPart
-  }
-  const n = all - sharedPart
-  if (n <= 0) return all
-  const pl = placementOf(w, mm.id)
-  const take = proportional(pl.anonZones, n)
-  const lockedTotal = mm.vmas.reduce((a, v) => a + (v.locked ? v.anon : 0), 0)
-  for (let i = 0; i < take.length; i++) {
-    const k = take[i] ?? 0
-    if (k === 0) continue
-    const z = w.zones[i]
-    if (z === undefined) continue
-    pl.anonZones[i] = (pl.anonZones[i] ?? 0) - k
-    // Locked pages sit on the unevictable list.
-    const lockedShare = mm.anon > 0 ? Math.round((k * lockedTotal) / mm.anon) : 0
-    z.stats.unevictable = Math.max(0, z.stats.unevictable - lockedShare)
-    z.stats.mlocked = Math.max(0, z.stats.mlocked - lockedShare)
-    const rest = k - lockedShare
-    const fromInactive = Math.min(rest, z.stats.inactiveAnon)
-    z.stats.inactiveAnon -= fromInactive
-    z.stats.activeAnon = Math.max(0, z.stats.activeAnon - (rest - fromInactive))
-    freeToBuddy(z, k, 'M')
-  }
-  mm.anon -= n
-  if (memcg !== null) {
-    usageOf(w, memcg).anon -= n
-    uncharge(w, memcg, n)
-  }
-  return all
-}
-
-/** Free an mm's page tables (exit_mmap / free_pgtables). */
-export function freePgtables(w: World, mm: Mm, memcg: string | null): void {
-  const pl = placementOf(w, mm.id)
-  let total = 0
-  for (let i = 0; i < pl.pgtableZones.length; i++) {
-    const n = pl.pgtableZones[i] ?? 0
-    if (n === 0) continue
-    const z = w.zones[i]
-    if (z === undefined) continue
-    z.stats.pagetables = Math.max(0, z.stats.pagetables - n)
-    freeToBuddy(z, n, 'U')
-    pl.pgtableZones[i] = 0
-    total += n
-  }
-  mm.pgtablesBytes = 0
-  if (memcg !== null && total > 0) {
-    usageOf(w, memcg).pagetables -= total
-    uncharge(w, memcg, total)
-  }
-}
-
-/** Release swap entries of an mm (exit). */
-export function freeSwapEnts(w: World, mm: Mm, memcg: string | null): void {
-  let left = mm.swapEnts
-  for (const d of w.mem.swap) {
-    const n = Math.min(left, d.used)
-    d.used -= n
-    left -= n
-  }
-  if (memcg !== null) {
-    usageOf(w, memcg).swap -= mm.swapEnts
-    for (const m of w.oom.memcgs.values())
-      if (memcg === m.path || memcg.startsWith(m.path === '/' ? '/' : `${m.path}/`))
-        m.swapUsage = Math.max(0, m.swapUsage - mm.swapEnts)
-  }
-  mm.swapEnts = 0
-}
-
-/**
  * Read (and optionally map, or dirty) `pages` of a file into the page cache on behalf of a
  * process. Page cache uses the mapping's gfp (GFP_HIGHUSER_MOVABLE); ramfs pages are
  * unevictable, tmpfs pages are shmem.
@@ -487,17 +394,4 @@ export function readFile(
       }
     }
   }
-}
-
-/** Drop a process's mapping of every file (exit/munmap): MM_FILEPAGES/MM_SHMEMPAGES go to 0. */
-export function unmapFiles(w: World, mm: Mm): void {
-  for (const f of w.files.values()) {
-    const n = f.mappedBy.get(mm.id)
-    if (n === undefined) continue
-    f.mappedBy.delete(mm.id)
-    const node = w.mem.nodes[0]
-    if (node !== undefined) node.counters.mapped = Math.max(0, node.counters.mapped - n)
-  }
-  mm.file = 0
-  mm.shmem = 0
 }
