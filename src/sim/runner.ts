@@ -50,9 +50,8 @@ function resolveProfile(s: Scenario, opt: RunOptions['profile']): KernelProfile 
   return p
 }
 
-/** Run a validated scenario in-process. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
-  const profile = resolveProfile(scenario, options.profile)
+/** The run's state right after boot, with the kernel's environment set on the world. */
+function makeSim(scenario: Scenario, profile: KernelProfile, seed: number): Sim {
   const booted = bootScenario(scenario, profile)
   const w = booted.world
   w.env = {
@@ -66,7 +65,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     nopageRatelimit: makeRatelimit(10_000_000_000, 1),
     pfRatelimit: makeRatelimit()
   }
-  const sim: Sim = {
+  return {
     scenario,
     profile,
     w,
@@ -95,13 +94,18 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     worldChanged: false,
     oomSeen: 0,
     stopped: new Set(),
-    seed: options.seed ?? scenario.seed ?? 0,
+    seed,
     steps: 0,
     pendingRepeat: null,
     flushQueued: false
   }
+}
+
+/** The boot event: the profile and each zone's watermarks. */
+function emitBoot(sim: Sim): void {
+  const w = sim.w
   emitSim(sim, 'sim.boot', {
-    profile: profile.name,
+    profile: sim.profile.name,
     minFreeKbytes: w.mem.vm.minFreeKbytes,
     zones: w.zones.map(z => ({
       node: z.node,
@@ -113,10 +117,36 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       lowmemReserve: z.lowmemReserve
     }))
   })
+}
+
+/** Run a validated scenario in-process. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const profile = resolveProfile(scenario, options.profile)
+  const sim = makeSim(scenario, profile, options.seed ?? scenario.seed ?? 0)
+  emitBoot(sim)
   recordSample(sim, true)
   sim.actions.forEach((a, index) =>
     schedule(sim, { kind: 'action', t: durationToNs(a.at), index, iter: 0 })
   )
+  runQueue(sim, options)
+  if (sim.blocked.size > 0) {
+    for (const b of sim.blocked.values())
+      emitSim(sim, 'sim.stuck', { pid: b.pid, reason: b.reason, sinceNs: b.since })
+  }
+  emitSim(sim, 'sim.end', { panic: sim.panic, steps: sim.steps })
+  applyKernelOutput(sim)
+  recordSample(sim, true)
+  // Every line of a report is logged at one simulated instant; the kernel's lines differ by
+  // microseconds (printk stamps each record with local_clock()).
+  const log = spreadPrintkTimes(
+    sim.log,
+    sim.trace.map(e => e.timeNs)
+  )
+  return { log, trace: sim.trace, summary: buildSummary(sim), samples: finishSamples(sim) }
+}
+
+/** Run the queue on the simulated clock until it is empty, the end, a panic or maxSteps. */
+function runQueue(sim: Sim, options: RunOptions): void {
   const jiffyNs = Math.round(1e9 / sim.hz)
   const maxSteps = options.maxSteps ?? 5_000_000
   let lastProgress = 0
@@ -149,20 +179,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       sim.pendingRepeat = null
     }
   }
-  if (sim.blocked.size > 0) {
-    for (const b of sim.blocked.values())
-      emitSim(sim, 'sim.stuck', { pid: b.pid, reason: b.reason, sinceNs: b.since })
-  }
-  emitSim(sim, 'sim.end', { panic: sim.panic, steps: sim.steps })
-  applyKernelOutput(sim)
-  recordSample(sim, true)
-  // Every line of a report is logged at one simulated instant; the kernel's lines differ by
-  // microseconds (printk stamps each record with local_clock()).
-  const log = spreadPrintkTimes(
-    sim.log,
-    sim.trace.map(e => e.timeNs)
-  )
-  return { log, trace: sim.trace, summary: buildSummary(sim), samples: finishSamples(sim) }
 }
 
 /** One step of the run; a kernel panic ends it where it happened (sim.panic is set). */
