@@ -127,6 +127,43 @@ export function allocPgtable(
 }
 
 /**
+ * __pte_alloc (and __pmd_alloc at a 1 GiB boundary) before the first page of a PTE slot;
+ * null when none is needed or they were allocated, else the failed allocation.
+ */
+function tablesFor(
+  w: World,
+  p: Process,
+  mm: Mm,
+  at: { vpn: number; first: boolean },
+  hooks: FaultHooks
+): ReturnType<typeof allocPgtable> | null {
+  if (!at.first && at.vpn % PTRS_PER_PTE !== 0) return null
+  if (at.first || at.vpn % (PTRS_PER_PTE * PTRS_PER_PMD) === 0) {
+    const r = allocPgtable(w, p, mm, 1, hooks)
+    if (r.status !== 'ok') return r
+  }
+  const r = allocPgtable(w, p, mm, 1, hooks)
+  return r.status !== 'ok' ? r : null
+}
+
+/** mem_cgroup_charge() of `got` new anonymous pages: how many were charged, and the status. */
+function chargeAnon(
+  w: World,
+  p: Process,
+  got: number,
+  g: ReturnType<typeof decodeGfp>,
+  hooks: FaultHooks
+): { charged: number; status: FaultStatus } {
+  if (got <= 0) return { charged: got, status: 'ok' }
+  const c = tryCharge(w, p.memcg, got, { ...g, order: 0 }, hooks, {
+    inUserFault: true,
+    oomVictim: p.oomVictimMmId !== null
+  })
+  if (c.status === 'ok') return { charged: got, status: 'ok' }
+  return { charged: c.charged, status: c.status === 'nomem' ? 'oom' : c.status }
+}
+
+/**
  * Fault in `pages` new anonymous pages of `vma`, in address order, allocating a PTE page at
  * each 512-page boundary (and a PMD page at each 1 GiB boundary) first, as do_pte_missing ->
  * __pte_alloc does. Stops at the first failure.
@@ -147,15 +184,8 @@ export function faultAnon(
   while (done < limit) {
     const vpn = vma.start + touched
     const first = touched === 0
-    if (first || vpn % PTRS_PER_PTE === 0) {
-      const needPmd = first || vpn % (PTRS_PER_PTE * PTRS_PER_PMD) === 0
-      if (needPmd) {
-        const r = allocPgtable(w, p, mm, 1, hooks)
-        if (r.status !== 'ok') return { ...r, done }
-      }
-      const r = allocPgtable(w, p, mm, 1, hooks)
-      if (r.status !== 'ok') return { ...r, done }
-    }
+    const tables = tablesFor(w, p, mm, { vpn, first }, hooks)
+    if (tables !== null) return { ...tables, done }
     // A fatal signal (e.g. this task was just chosen as the OOM victim) ends the fault loop:
     // the signal is handled on the way back to user space.
     if (p.sigkillPending) return { status: 'killed', done }
@@ -181,18 +211,7 @@ export function faultAnon(
     const got = r.got
     const rest = got - committed
     // mem_cgroup_charge() after the folio is allocated and before it is mapped.
-    let charged = got
-    let chargeStatus: FaultStatus = 'ok'
-    if (got > 0) {
-      const c = tryCharge(w, p.memcg, got, { ...g, order: 0 }, hooks, {
-        inUserFault: true,
-        oomVictim: p.oomVictimMmId !== null
-      })
-      if (c.status !== 'ok') {
-        charged = c.charged
-        chargeStatus = c.status === 'nomem' ? 'oom' : c.status
-      }
-    }
+    const { charged, status: chargeStatus } = chargeAnon(w, p, got, g, hooks)
     // Map what was charged; free what was not (the uncommitted pages first).
     const keepRest = Math.max(0, Math.min(rest, charged - committed))
     const drop = proportional(r.placed, rest - keepRest)
