@@ -324,6 +324,43 @@ function releaseAnonPlaced(w: World, mm: Mm, placed: readonly number[], pages: n
   }
 }
 
+/** After a read: mark the pages written dirty (disk files) and map them into `mm`. */
+function finishRead(
+  w: World,
+  mm: Mm | null,
+  file: CachedFile,
+  pages: number,
+  opts: { map: boolean; dirty: boolean }
+): void {
+  const touchedPages = Math.min(pages, file.cached)
+  if (opts.dirty && file.kind === 'disk') {
+    const newDirty = Math.min(touchedPages, file.cached - file.dirty - file.writeback)
+    file.dirty += newDirty
+    const node = w.mem.nodes[0]
+    if (node !== undefined) node.counters.dirty += newDirty
+    const share = proportional(file.zones, newDirty)
+    share.forEach((n, i) => {
+      const z = w.zones[i]
+      if (z !== undefined) z.stats.writePending += n
+    })
+  }
+  if (opts.map && mm !== null) {
+    const before = file.mappedBy.get(mm.id) ?? 0
+    const after = Math.max(before, touchedPages)
+    file.mappedBy.set(mm.id, after)
+    const delta = after - before
+    if (file.kind === 'tmpfs') mm.shmem += delta
+    else mm.file += delta
+    const node = w.mem.nodes[0]
+    if (node !== undefined) node.counters.mapped += delta
+    const v = mm.vmas.find(x => !x.anonymous && x.pages >= after)
+    if (v !== undefined) {
+      if (file.kind === 'tmpfs') v.shmem += delta
+      else v.file += delta
+    }
+  }
+}
+
 /**
  * Read (and optionally map, or dirty) `pages` of a file into the page cache on behalf of a
  * process. Page cache uses the mapping's gfp (GFP_HIGHUSER_MOVABLE); ramfs pages are
@@ -370,47 +407,17 @@ export function readFile(
         oomVictim: false
       })
     if (r.status !== 'ok') {
-      finishMap()
+      finishRead(w, mm, file, pages, opts)
       return withWait(
         { status: r.status === 'failed' ? 'oom' : r.status, done: got, gfpMask: gfp },
         r.waitFor
       )
     }
     if (p.sigkillPending) {
-      finishMap()
+      finishRead(w, mm, file, pages, opts)
       return { status: 'killed', done: got }
     }
   }
-  finishMap()
+  finishRead(w, mm, file, pages, opts)
   return { status: 'ok', done: got }
-
-  function finishMap(): void {
-    const touchedPages = Math.min(pages, file.cached)
-    if (opts.dirty && file.kind === 'disk') {
-      const newDirty = Math.min(touchedPages, file.cached - file.dirty - file.writeback)
-      file.dirty += newDirty
-      const node = w.mem.nodes[0]
-      if (node !== undefined) node.counters.dirty += newDirty
-      const share = proportional(file.zones, newDirty)
-      share.forEach((n, i) => {
-        const z = w.zones[i]
-        if (z !== undefined) z.stats.writePending += n
-      })
-    }
-    if (opts.map && mm !== null) {
-      const before = file.mappedBy.get(mm.id) ?? 0
-      const after = Math.max(before, touchedPages)
-      file.mappedBy.set(mm.id, after)
-      const delta = after - before
-      if (file.kind === 'tmpfs') mm.shmem += delta
-      else mm.file += delta
-      const node = w.mem.nodes[0]
-      if (node !== undefined) node.counters.mapped += delta
-      const v = mm.vmas.find(x => !x.anonymous && x.pages >= after)
-      if (v !== undefined) {
-        if (file.kind === 'tmpfs') v.shmem += delta
-        else v.file += delta
-      }
-    }
-  }
 }
