@@ -7,20 +7,14 @@
 import { findProfile, type KernelProfile } from '../kernel/profiles.ts'
 import { makeReaperState } from '../kernel/oom-reaper.ts'
 import { makeRatelimit } from '../kernel/ratelimit.ts'
+import { KernelPanic } from '../kernel/mm/kernel-output.ts'
 import { DIRTY_WRITEBACK_NS, dirtyPages, flushDirty } from '../kernel/mm/writeback.ts'
 import type { PrintkRecord } from '../kernel/oom-kill.ts'
 import { bootScenario } from './build.ts'
 import { durationToNs } from './load.ts'
 import { nextIteration, runAction } from './actions.ts'
-import {
-  drainMmTrace,
-  emitSim,
-  exitProcess,
-  MachineHalted,
-  runKswapd,
-  runReaper,
-  schedule
-} from './oom-glue.ts'
+import { applyKernelOutput, emitSim, schedule } from './effects.ts'
+import { exitProcess, runKswapd, runReaper } from './kthreads.ts'
 import { emptySamples, type Samples } from './samples.ts'
 import { spreadPrintkTimes } from './printk-times.ts'
 import { recordSample, finishSamples } from './sampler.ts'
@@ -56,12 +50,22 @@ function resolveProfile(s: Scenario, opt: RunOptions['profile']): KernelProfile 
   return p
 }
 
-/** Run a validated scenario in-process. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
-  const profile = resolveProfile(scenario, options.profile)
+/** The run's state right after boot, with the kernel's environment set on the world. */
+function makeSim(scenario: Scenario, profile: KernelProfile, seed: number): Sim {
   const booted = bootScenario(scenario, profile)
   const w = booted.world
-  const sim: Sim = {
+  w.env = {
+    kernelRelease: booted.kernelRelease,
+    hardware: booted.hardware,
+    cpus: booted.cpus,
+    taint: scenario.machine.taint ?? null,
+    build: scenario.machine.build ?? null,
+    showMemConfig: (scenario.machine.config as Record<string, boolean> | undefined) ?? null,
+    oomRatelimit: makeRatelimit(),
+    nopageRatelimit: makeRatelimit(10_000_000_000, 1),
+    pfRatelimit: makeRatelimit()
+  }
+  return {
     scenario,
     profile,
     w,
@@ -78,15 +82,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     exits: booted.exits,
     vmaByName: booted.vmaByName,
     hz: booted.hz,
-    kernelRelease: booted.kernelRelease,
-    hardware: booted.hardware,
-    cpus: booted.cpus,
-    taint: scenario.machine.taint ?? null,
-    build: scenario.machine.build ?? null,
-    showMemConfig: (scenario.machine.config as Record<string, boolean> | undefined) ?? null,
-    ratelimit: makeRatelimit(),
-    nopageRatelimit: makeRatelimit(10_000_000_000, 1),
-    pfRatelimit: makeRatelimit(),
     reaper: makeReaperState(),
     reaperQueued: false,
     blocked: new Map(),
@@ -99,13 +94,18 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     worldChanged: false,
     oomSeen: 0,
     stopped: new Set(),
-    seed: options.seed ?? scenario.seed ?? 0,
+    seed,
     steps: 0,
     pendingRepeat: null,
     flushQueued: false
   }
+}
+
+/** The boot event: the profile and each zone's watermarks. */
+function emitBoot(sim: Sim): void {
+  const w = sim.w
   emitSim(sim, 'sim.boot', {
-    profile: profile.name,
+    profile: sim.profile.name,
     minFreeKbytes: w.mem.vm.minFreeKbytes,
     zones: w.zones.map(z => ({
       node: z.node,
@@ -117,10 +117,36 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       lowmemReserve: z.lowmemReserve
     }))
   })
+}
+
+/** Run a validated scenario in-process. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const profile = resolveProfile(scenario, options.profile)
+  const sim = makeSim(scenario, profile, options.seed ?? scenario.seed ?? 0)
+  emitBoot(sim)
   recordSample(sim, true)
   sim.actions.forEach((a, index) =>
     schedule(sim, { kind: 'action', t: durationToNs(a.at), index, iter: 0 })
   )
+  runQueue(sim, options)
+  if (sim.blocked.size > 0) {
+    for (const b of sim.blocked.values())
+      emitSim(sim, 'sim.stuck', { pid: b.pid, reason: b.reason, sinceNs: b.since })
+  }
+  emitSim(sim, 'sim.end', { panic: sim.panic, steps: sim.steps })
+  applyKernelOutput(sim)
+  recordSample(sim, true)
+  // Every line of a report is logged at one simulated instant; the kernel's lines differ by
+  // microseconds (printk stamps each record with local_clock()).
+  const log = spreadPrintkTimes(
+    sim.log,
+    sim.trace.map(e => e.timeNs)
+  )
+  return { log, trace: sim.trace, summary: buildSummary(sim), samples: finishSamples(sim) }
+}
+
+/** Run the queue on the simulated clock until it is empty, the end, a panic or maxSteps. */
+function runQueue(sim: Sim, options: RunOptions): void {
   const jiffyNs = Math.round(1e9 / sim.hz)
   const maxSteps = options.maxSteps ?? 5_000_000
   let lastProgress = 0
@@ -153,19 +179,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       sim.pendingRepeat = null
     }
   }
-  if (sim.blocked.size > 0) {
-    for (const b of sim.blocked.values())
-      emitSim(sim, 'sim.stuck', { pid: b.pid, reason: b.reason, sinceNs: b.since })
-  }
-  emitSim(sim, 'sim.end', { panic: sim.panic, steps: sim.steps })
-  recordSample(sim, true)
-  // Every line of a report is logged at one simulated instant; the kernel's lines differ by
-  // microseconds (printk stamps each record with local_clock()).
-  const log = spreadPrintkTimes(
-    sim.log,
-    sim.trace.map(e => e.timeNs)
-  )
-  return { log, trace: sim.trace, summary: buildSummary(sim), samples: finishSamples(sim) }
 }
 
 /** One step of the run; a kernel panic ends it where it happened (sim.panic is set). */
@@ -173,7 +186,9 @@ function step(sim: Sim, item: QueueItem, jiffyNs: number): void {
   try {
     runStep(sim, item, jiffyNs)
   } catch (error) {
-    if (!(error instanceof MachineHalted)) throw error
+    if (!(error instanceof KernelPanic)) throw error
+    // panic() never returns: what the kernel printed up to it is all there is.
+    applyKernelOutput(sim)
   }
 }
 
@@ -191,6 +206,7 @@ function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
       }
       const { out, iters } = runAction(sim, item.index, item.iter, null)
       w.nowNs = sim.nowNs
+      applyKernelOutput(sim)
       handleOutcome(sim, item.index, item.iter + iters - 1, out)
       break
     }
@@ -199,6 +215,7 @@ function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
       if (b === undefined) break
       sim.blocked.delete(item.pid)
       const { out } = runAction(sim, b.index, b.iter, b.remaining)
+      applyKernelOutput(sim)
       handleOutcome(sim, b.index, b.iter, out)
       break
     }
@@ -216,7 +233,7 @@ function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
       if (flushDirty(w) > 0) sim.worldChanged = true
       break
   }
-  drainMmTrace(sim)
+  applyKernelOutput(sim)
   if (!sim.flushQueued && dirtyPages(w) > 0) {
     sim.flushQueued = true
     schedule(sim, { kind: 'flush', t: sim.nowNs + DIRTY_WRITEBACK_NS })

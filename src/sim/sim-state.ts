@@ -5,7 +5,6 @@
  */
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { PrintkRecord } from '../kernel/oom-kill.ts'
-import type { RatelimitState } from '../kernel/ratelimit.ts'
 import type { ReaperState } from '../kernel/oom-reaper.ts'
 import type { Vma } from '../kernel/types.ts'
 import type { World } from '../kernel/mm/world.ts'
@@ -60,16 +59,6 @@ export interface Sim {
   exits: Map<number, ExitSpec>
   vmaByName: Map<number, Map<string, Vma>>
   hz: number
-  kernelRelease: string
-  hardware: string | null
-  cpus: number
-  taint: string | null
-  build: string | null
-  showMemConfig: Record<string, boolean> | null
-  ratelimit: RatelimitState
-  /** warn_alloc's nopage_rs and the pagefault "Huh" message ratelimit. */
-  nopageRatelimit: RatelimitState
-  pfRatelimit: RatelimitState
   reaper: ReaperState
   reaperQueued: boolean
   blocked: Map<number, BlockedTask>

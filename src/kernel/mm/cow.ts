@@ -18,28 +18,9 @@ import type { Mm } from '../types.ts'
 import { uncharge } from './reclaim.ts'
 import { freeToBuddy } from './zone.ts'
 import { placementOf, proportional, usageOf, type World } from './world.ts'
+import type { CowFamily, CowState } from './cow-state.ts'
 
-/** One COW family. */
-export interface CowFamily {
-  readonly id: number
-  /** Memory cgroup the shared pages are charged to (the one that faulted them). */
-  memcg: string
-  /** Physical shared pages. */
-  pages: number
-  /** The shared pages per zone position. */
-  zones: number[]
-  /** Sharer mm id -> shared pages it maps. */
-  sharers: Map<number, number>
-  /** Sum of `sharers` values. */
-  mappings: number
-}
-
-/** The COW families of a world, and which family each mm belongs to. */
-export interface CowState {
-  families: Map<number, CowFamily>
-  byMm: Map<number, CowFamily>
-  nextId: number
-}
+export type { CowFamily, CowState } from './cow-state.ts'
 
 /** The world's COW state (created on first use). */
 export function cowState(w: World): CowState {

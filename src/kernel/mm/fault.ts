@@ -11,8 +11,7 @@ import { PAGE_SIZE } from '../types.ts'
 import { allocPages, type AllocHooks, type AllocTask } from './page-alloc.ts'
 import { decodeGfp, gfpFromNames } from './gfp-bits.ts'
 import { chargeMargin, tryCharge, type ChargeHooks } from './memcg-charge.ts'
-import { cowBroken, cowCopiesNeeded, cowShared, cowUnmap } from './cow.ts'
-import { uncharge } from './reclaim.ts'
+import { cowBroken, cowCopiesNeeded } from './cow.ts'
 import { freeToBuddy } from './zone.ts'
 import { placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
 
@@ -128,6 +127,43 @@ export function allocPgtable(
 }
 
 /**
+ * __pte_alloc (and __pmd_alloc at a 1 GiB boundary) before the first page of a PTE slot;
+ * null when none is needed or they were allocated, else the failed allocation.
+ */
+function tablesFor(
+  w: World,
+  p: Process,
+  mm: Mm,
+  at: { vpn: number; first: boolean },
+  hooks: FaultHooks
+): ReturnType<typeof allocPgtable> | null {
+  if (!at.first && at.vpn % PTRS_PER_PTE !== 0) return null
+  if (at.first || at.vpn % (PTRS_PER_PTE * PTRS_PER_PMD) === 0) {
+    const r = allocPgtable(w, p, mm, 1, hooks)
+    if (r.status !== 'ok') return r
+  }
+  const r = allocPgtable(w, p, mm, 1, hooks)
+  return r.status !== 'ok' ? r : null
+}
+
+/** mem_cgroup_charge() of `got` new anonymous pages: how many were charged, and the status. */
+function chargeAnon(
+  w: World,
+  p: Process,
+  got: number,
+  g: ReturnType<typeof decodeGfp>,
+  hooks: FaultHooks
+): { charged: number; status: FaultStatus } {
+  if (got <= 0) return { charged: got, status: 'ok' }
+  const c = tryCharge(w, p.memcg, got, { ...g, order: 0 }, hooks, {
+    inUserFault: true,
+    oomVictim: p.oomVictimMmId !== null
+  })
+  if (c.status === 'ok') return { charged: got, status: 'ok' }
+  return { charged: c.charged, status: c.status === 'nomem' ? 'oom' : c.status }
+}
+
+/**
  * Fault in `pages` new anonymous pages of `vma`, in address order, allocating a PTE page at
  * each 512-page boundary (and a PMD page at each 1 GiB boundary) first, as do_pte_missing ->
  * __pte_alloc does. Stops at the first failure.
@@ -148,15 +184,8 @@ export function faultAnon(
   while (done < limit) {
     const vpn = vma.start + touched
     const first = touched === 0
-    if (first || vpn % PTRS_PER_PTE === 0) {
-      const needPmd = first || vpn % (PTRS_PER_PTE * PTRS_PER_PMD) === 0
-      if (needPmd) {
-        const r = allocPgtable(w, p, mm, 1, hooks)
-        if (r.status !== 'ok') return { ...r, done }
-      }
-      const r = allocPgtable(w, p, mm, 1, hooks)
-      if (r.status !== 'ok') return { ...r, done }
-    }
+    const tables = tablesFor(w, p, mm, { vpn, first }, hooks)
+    if (tables !== null) return { ...tables, done }
     // A fatal signal (e.g. this task was just chosen as the OOM victim) ends the fault loop:
     // the signal is handled on the way back to user space.
     if (p.sigkillPending) return { status: 'killed', done }
@@ -182,18 +211,7 @@ export function faultAnon(
     const got = r.got
     const rest = got - committed
     // mem_cgroup_charge() after the folio is allocated and before it is mapped.
-    let charged = got
-    let chargeStatus: FaultStatus = 'ok'
-    if (got > 0) {
-      const c = tryCharge(w, p.memcg, got, { ...g, order: 0 }, hooks, {
-        inUserFault: true,
-        oomVictim: p.oomVictimMmId !== null
-      })
-      if (c.status !== 'ok') {
-        charged = c.charged
-        chargeStatus = c.status === 'nomem' ? 'oom' : c.status
-      }
-    }
+    const { charged, status: chargeStatus } = chargeAnon(w, p, got, g, hooks)
     // Map what was charged; free what was not (the uncommitted pages first).
     const keepRest = Math.max(0, Math.min(rest, charged - committed))
     const drop = proportional(r.placed, rest - keepRest)
@@ -306,96 +324,41 @@ function releaseAnonPlaced(w: World, mm: Mm, placed: readonly number[], pages: n
   }
 }
 
-/**
- * How many of `pages` anonymous pages an mm unmaps are COW-shared ones (see cow.ts): all of
- * them when the whole mm goes, else their proportion of the mm's anon pages.
- */
-export function sharedPartOf(w: World, mm: Mm, pages: number, anonBefore: number): number {
-  const shared = cowShared(w, mm.id)
-  if (shared === 0 || pages <= 0) return 0
-  if (pages >= anonBefore) return shared
-  return Math.min(shared, pages, Math.round((pages * shared) / anonBefore))
-}
-
-/**
- * Free `pages` anonymous pages of an mm (munmap, reaping, exit), newest VMAs first. Pages it
- * shares copy-on-write are only unmapped: they are freed when no other sharer maps them.
- */
-export function freeAnon(w: World, mm: Mm, pages: number, memcg: string | null): number {
-  const all = Math.min(pages, mm.anon)
-  // Unmapping everything also drops what rounding may have left of the mm's COW share.
-  if (pages >= mm.anon && all <= 0) cowUnmap(w, mm.id, Number.POSITIVE_INFINITY)
-  if (all <= 0) return 0
-  const sharedPart = pages >= mm.anon ? cowShared(w, mm.id) : sharedPartOf(w, mm, all, mm.anon)
-  if (sharedPart > 0) {
-    cowUnmap(w, mm.id, sharedPart)
-    mm.anon -= sharedPart
+/** After a read: mark the pages written dirty (disk files) and map them into `mm`. */
+function finishRead(
+  w: World,
+  mm: Mm | null,
+  file: CachedFile,
+  pages: number,
+  opts: { map: boolean; dirty: boolean }
+): void {
+  const touchedPages = Math.min(pages, file.cached)
+  if (opts.dirty && file.kind === 'disk') {
+    const newDirty = Math.min(touchedPages, file.cached - file.dirty - file.writeback)
+    file.dirty += newDirty
+    const node = w.mem.nodes[0]
+    if (node !== undefined) node.counters.dirty += newDirty
+    const share = proportional(file.zones, newDirty)
+    share.forEach((n, i) => {
+      const z = w.zones[i]
+      if (z !== undefined) z.stats.writePending += n
+    })
   }
-  const n = all - sharedPart
-  if (n <= 0) return all
-  const pl = placementOf(w, mm.id)
-  const take = proportional(pl.anonZones, n)
-  const lockedTotal = mm.vmas.reduce((a, v) => a + (v.locked ? v.anon : 0), 0)
-  for (let i = 0; i < take.length; i++) {
-    const k = take[i] ?? 0
-    if (k === 0) continue
-    const z = w.zones[i]
-    if (z === undefined) continue
-    pl.anonZones[i] = (pl.anonZones[i] ?? 0) - k
-    // Locked pages sit on the unevictable list.
-    const lockedShare = mm.anon > 0 ? Math.round((k * lockedTotal) / mm.anon) : 0
-    z.stats.unevictable = Math.max(0, z.stats.unevictable - lockedShare)
-    z.stats.mlocked = Math.max(0, z.stats.mlocked - lockedShare)
-    const rest = k - lockedShare
-    const fromInactive = Math.min(rest, z.stats.inactiveAnon)
-    z.stats.inactiveAnon -= fromInactive
-    z.stats.activeAnon = Math.max(0, z.stats.activeAnon - (rest - fromInactive))
-    freeToBuddy(z, k, 'M')
+  if (opts.map && mm !== null) {
+    const before = file.mappedBy.get(mm.id) ?? 0
+    const after = Math.max(before, touchedPages)
+    file.mappedBy.set(mm.id, after)
+    const delta = after - before
+    if (file.kind === 'tmpfs') mm.shmem += delta
+    else mm.file += delta
+    const node = w.mem.nodes[0]
+    if (node !== undefined) node.counters.mapped += delta
+    const v = mm.vmas.find(x => !x.anonymous && x.pages >= after)
+    if (v !== undefined) {
+      if (file.kind === 'tmpfs') v.shmem += delta
+      else v.file += delta
+    }
   }
-  mm.anon -= n
-  if (memcg !== null) {
-    usageOf(w, memcg).anon -= n
-    uncharge(w, memcg, n)
-  }
-  return all
-}
-
-/** Free an mm's page tables (exit_mmap / free_pgtables). */
-export function freePgtables(w: World, mm: Mm, memcg: string | null): void {
-  const pl = placementOf(w, mm.id)
-  let total = 0
-  for (let i = 0; i < pl.pgtableZones.length; i++) {
-    const n = pl.pgtableZones[i] ?? 0
-    if (n === 0) continue
-    const z = w.zones[i]
-    if (z === undefined) continue
-    z.stats.pagetables = Math.max(0, z.stats.pagetables - n)
-    freeToBuddy(z, n, 'U')
-    pl.pgtableZones[i] = 0
-    total += n
-  }
-  mm.pgtablesBytes = 0
-  if (memcg !== null && total > 0) {
-    usageOf(w, memcg).pagetables -= total
-    uncharge(w, memcg, total)
-  }
-}
-
-/** Release swap entries of an mm (exit). */
-export function freeSwapEnts(w: World, mm: Mm, memcg: string | null): void {
-  let left = mm.swapEnts
-  for (const d of w.mem.swap) {
-    const n = Math.min(left, d.used)
-    d.used -= n
-    left -= n
-  }
-  if (memcg !== null) {
-    usageOf(w, memcg).swap -= mm.swapEnts
-    for (const m of w.oom.memcgs.values())
-      if (memcg === m.path || memcg.startsWith(m.path === '/' ? '/' : `${m.path}/`))
-        m.swapUsage = Math.max(0, m.swapUsage - mm.swapEnts)
-  }
-  mm.swapEnts = 0
 }
 
 /**
@@ -444,60 +407,17 @@ export function readFile(
         oomVictim: false
       })
     if (r.status !== 'ok') {
-      finishMap()
+      finishRead(w, mm, file, pages, opts)
       return withWait(
         { status: r.status === 'failed' ? 'oom' : r.status, done: got, gfpMask: gfp },
         r.waitFor
       )
     }
     if (p.sigkillPending) {
-      finishMap()
+      finishRead(w, mm, file, pages, opts)
       return { status: 'killed', done: got }
     }
   }
-  finishMap()
+  finishRead(w, mm, file, pages, opts)
   return { status: 'ok', done: got }
-
-  function finishMap(): void {
-    const touchedPages = Math.min(pages, file.cached)
-    if (opts.dirty && file.kind === 'disk') {
-      const newDirty = Math.min(touchedPages, file.cached - file.dirty - file.writeback)
-      file.dirty += newDirty
-      const node = w.mem.nodes[0]
-      if (node !== undefined) node.counters.dirty += newDirty
-      const share = proportional(file.zones, newDirty)
-      share.forEach((n, i) => {
-        const z = w.zones[i]
-        if (z !== undefined) z.stats.writePending += n
-      })
-    }
-    if (opts.map && mm !== null) {
-      const before = file.mappedBy.get(mm.id) ?? 0
-      const after = Math.max(before, touchedPages)
-      file.mappedBy.set(mm.id, after)
-      const delta = after - before
-      if (file.kind === 'tmpfs') mm.shmem += delta
-      else mm.file += delta
-      const node = w.mem.nodes[0]
-      if (node !== undefined) node.counters.mapped += delta
-      const v = mm.vmas.find(x => !x.anonymous && x.pages >= after)
-      if (v !== undefined) {
-        if (file.kind === 'tmpfs') v.shmem += delta
-        else v.file += delta
-      }
-    }
-  }
-}
-
-/** Drop a process's mapping of every file (exit/munmap): MM_FILEPAGES/MM_SHMEMPAGES go to 0. */
-export function unmapFiles(w: World, mm: Mm): void {
-  for (const f of w.files.values()) {
-    const n = f.mappedBy.get(mm.id)
-    if (n === undefined) continue
-    f.mappedBy.delete(mm.id)
-    const node = w.mem.nodes[0]
-    if (node !== undefined) node.counters.mapped = Math.max(0, node.counters.mapped - n)
-  }
-  mm.file = 0
-  mm.shmem = 0
 }

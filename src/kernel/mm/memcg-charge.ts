@@ -62,6 +62,23 @@ export interface ChargeHooks {
 /** ok, nomem (-ENOMEM), blocked (an OOM kill is in flight), wait (v1 oom_kill_disable). */
 export type ChargeStatus = 'ok' | 'nomem' | 'blocked' | 'wait'
 
+/** memory.high: reclaim each ancestor's excess on the way back to user space. */
+function reclaimHigh(w: World, path: string): void {
+  for (const m of ancestors(w, path)) {
+    const e = extraOf(w, m.path)
+    if (e.high === null || m.usage <= e.high) continue
+    bumpEvent(w, m, 'high')
+    shrinkZones(w, {
+      zones: w.zones.map((_, i) => i),
+      nrToReclaim: m.usage - e.high,
+      mayIo: true,
+      memcg: m.path,
+      reason: 'memcg_high',
+      swappiness: m.swappiness
+    })
+  }
+}
+
 /**
  * try_charge(): charge `pages` to `path`. 'wait' = v1 oom_kill_disable (the task sleeps until
  * the memcg is uncharged), 'blocked' = an OOM kill is in flight, 'nomem' = -ENOMEM.
@@ -132,21 +149,7 @@ export function tryCharge(
     }
     return { status: 'blocked', charged }
   }
-  // memory.high: reclaim the excess on the way back to user space.
-  for (const m of ancestors(w, path)) {
-    const e = extraOf(w, m.path)
-    if (e.high !== null && m.usage > e.high) {
-      bumpEvent(w, m, 'high')
-      shrinkZones(w, {
-        zones: w.zones.map((_, i) => i),
-        nrToReclaim: m.usage - e.high,
-        mayIo: true,
-        memcg: m.path,
-        reason: 'memcg_high',
-        swappiness: m.swappiness
-      })
-    }
-  }
+  reclaimHigh(w, path)
   return { status: 'ok', charged }
 
   function finishNomem(): { status: ChargeStatus; charged: number } {

@@ -6,7 +6,9 @@
  */
 import type { KernelProfile } from '../profiles.ts'
 import type { OomState } from '../types.ts'
-import type { CowState } from './cow.ts'
+import type { CowState } from './cow-state.ts'
+import { emptyOutput, type KernelEnv, type KernelOutput } from './kernel-output.ts'
+import { makeRatelimit } from '../ratelimit.ts'
 import type { MemModel } from './model.ts'
 import type { Zone } from './zone.ts'
 
@@ -70,6 +72,10 @@ export interface World {
   stats: { allocEvents: number; allocFailures: number; reclaimedPages: number; swapOuts: number }
   /** Copy-on-write sharing of anonymous pages between forked mms (see cow.ts); absent = none. */
   cow?: CowState
+  /** Machine facts and ratelimits for the kernel's printing (a default one on first use). */
+  env?: KernelEnv
+  /** What the kernel hands back (printk, effects), in order; the caller drains it. */
+  out?: KernelOutput
 }
 
 export function emptyMemcgUsage(): MemcgUsage {
@@ -97,6 +103,33 @@ export function usageOf(w: World, path: string): MemcgUsage {
     w.memcgUsage.set(path, u)
   }
   return u
+}
+
+/** The world's kernel environment (a plain default on first use). */
+export function envOf(w: World): KernelEnv {
+  w.env ??= {
+    kernelRelease: 'unknown',
+    hardware: null,
+    cpus: 1,
+    taint: null,
+    build: null,
+    showMemConfig: null,
+    oomRatelimit: makeRatelimit(),
+    nopageRatelimit: makeRatelimit(10_000_000_000, 1),
+    pfRatelimit: makeRatelimit()
+  }
+  return w.env
+}
+
+/** The world's output buffer. */
+export function outOf(w: World): KernelOutput {
+  w.out ??= emptyOutput()
+  return w.out
+}
+
+/** printk at the world's clock. */
+export function printk(w: World, level: number, text: string): void {
+  outOf(w).log.push({ timeNs: w.nowNs, level, text })
 }
 
 /** Emit a trace event stamped with the world's clock. */

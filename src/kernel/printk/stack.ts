@@ -24,128 +24,165 @@ const faultTail4 = ['handle_mm_fault', '__do_page_fault', 'do_page_fault', 'page
 const faultTail5 = ['handle_mm_fault', 'do_user_addr_fault', 'exc_page_fault', 'asm_exc_page_fault']
 const faultTail6 = ['__handle_mm_fault', ...faultTail5]
 
+/** The frames between dump_stack and the fault tail, per path and stack style (innermost first). */
+const middle: Record<'sysrq' | 'pagefault' | 'alloc', Record<Style, readonly string[]>> = {
+  sysrq: {
+    '3x': [
+      'out_of_memory',
+      'moom_callback',
+      'process_one_work',
+      'worker_thread',
+      'kthread',
+      'ret_from_fork'
+    ],
+    '4x': [
+      'out_of_memory',
+      'moom_callback',
+      'process_one_work',
+      'worker_thread',
+      'kthread',
+      'ret_from_fork'
+    ],
+    '5x': [
+      'out_of_memory',
+      'moom_callback',
+      'process_one_work',
+      'worker_thread',
+      'kthread',
+      'ret_from_fork'
+    ],
+    '6x': [
+      'out_of_memory',
+      'moom_callback',
+      'process_one_work',
+      'worker_thread',
+      'kthread',
+      'ret_from_fork',
+      'ret_from_fork_asm'
+    ],
+    '6.10': [
+      'out_of_memory',
+      'moom_callback',
+      'process_one_work',
+      'worker_thread',
+      'kthread',
+      'ret_from_fork',
+      'ret_from_fork_asm'
+    ]
+  },
+  pagefault: {
+    '3x': ['out_of_memory', 'pagefault_out_of_memory', 'mm_fault_error', ...faultTail4.slice(1)],
+    '4x': ['out_of_memory', 'pagefault_out_of_memory', 'mm_fault_error', ...faultTail4.slice(1)],
+    '5x': ['out_of_memory', 'pagefault_out_of_memory', ...faultTail5.slice(1)],
+    '6x': ['out_of_memory', 'pagefault_out_of_memory', ...faultTail5.slice(1)],
+    '6.10': ['out_of_memory', 'pagefault_out_of_memory', ...faultTail5.slice(1)]
+  },
+  alloc: {
+    '3x': ['out_of_memory', '__alloc_pages_nodemask', 'alloc_pages_vma', ...faultTail4],
+    '4x': [
+      'out_of_memory',
+      '__alloc_pages_slowpath',
+      '__alloc_pages_nodemask',
+      'alloc_pages_vma',
+      '__handle_mm_fault',
+      ...faultTail4
+    ],
+    '5x': [
+      'out_of_memory',
+      '__alloc_pages_slowpath.constprop.0',
+      '__alloc_pages_nodemask',
+      'alloc_pages_vma',
+      ...faultTail6
+    ],
+    '6x': [
+      'out_of_memory',
+      '__alloc_pages_slowpath.constprop.0',
+      '__alloc_pages',
+      '__folio_alloc',
+      'vma_alloc_folio',
+      'do_anonymous_page',
+      ...faultTail6
+    ],
+    '6.10': [
+      'out_of_memory',
+      '__alloc_pages_may_oom',
+      '__alloc_pages_slowpath',
+      '__alloc_pages_noprof',
+      'alloc_pages_mpol_noprof',
+      'vma_alloc_folio_noprof',
+      'do_anonymous_page',
+      ...faultTail6
+    ]
+  }
+}
+
+/** The memcg charge path's frames below oom_kill_process, per stack style. */
+const memcgMiddle: Record<Style, readonly string[]> = {
+  // 3.10 charged synchronously and printed the later chain's frames here.
+  '3x': [
+    'out_of_memory',
+    'mem_cgroup_out_of_memory',
+    'try_charge_memcg',
+    'charge_memcg',
+    '__mem_cgroup_charge',
+    'do_anonymous_page',
+    ...faultTail6
+  ],
+  '4x': [
+    'out_of_memory',
+    'mem_cgroup_out_of_memory',
+    'try_charge',
+    'mem_cgroup_try_charge',
+    '__handle_mm_fault',
+    ...faultTail4
+  ],
+  '5x': [
+    'out_of_memory',
+    'mem_cgroup_out_of_memory',
+    'try_charge',
+    'mem_cgroup_charge',
+    ...faultTail5
+  ],
+  '6x': [
+    'out_of_memory',
+    'mem_cgroup_out_of_memory',
+    'try_charge_memcg',
+    'charge_memcg',
+    '__mem_cgroup_charge',
+    'do_anonymous_page',
+    ...faultTail6
+  ],
+  '6.10': [
+    'out_of_memory',
+    'mem_cgroup_out_of_memory',
+    'try_charge_memcg',
+    'charge_memcg',
+    '__mem_cgroup_charge',
+    'do_anonymous_page',
+    ...faultTail6
+  ]
+}
+
+/** 3.12–4.18: the memcg kill runs at the end of the fault, from pagefault_out_of_memory. */
+const memcgDeferred = [
+  'mem_cgroup_oom_synchronize',
+  'pagefault_out_of_memory',
+  'mm_fault_error',
+  ...faultTail4.slice(1)
+]
+
+/** dump_stack() itself: `dump_stack_lvl` from 5.13 (6.x styles), `dump_stack` before. */
+export function dumpStackFrame(style: Style): string {
+  return style === '6x' || style === '6.10' ? 'dump_stack_lvl' : 'dump_stack'
+}
+
 /** The default call chain (innermost first) for a path and stack style. */
 export function defaultCallChain(path: Path, profile: KernelProfile): string[] {
   const style: Style = profile.format.stack
-  const modern = style === '6x' || style === '6.10'
-  const top = [modern ? 'dump_stack_lvl' : 'dump_stack', 'dump_header', 'oom_kill_process']
-  switch (path) {
-    case 'sysrq':
-      return [
-        ...top,
-        'out_of_memory',
-        'moom_callback',
-        'process_one_work',
-        'worker_thread',
-        'kthread',
-        'ret_from_fork',
-        ...(modern ? ['ret_from_fork_asm'] : [])
-      ]
-    case 'pagefault':
-      return [
-        ...top,
-        'out_of_memory',
-        'pagefault_out_of_memory',
-        ...(style === '3x' || style === '4x'
-          ? ['mm_fault_error', ...faultTail4.slice(1)]
-          : faultTail5.slice(1))
-      ]
-    case 'memcg':
-      if (profile.alloc.memcgCharge === 'deferredToFaultEnd') {
-        // 3.12–4.18: the kill runs at the end of the fault, from pagefault_out_of_memory.
-        return [
-          ...top,
-          'mem_cgroup_oom_synchronize',
-          'pagefault_out_of_memory',
-          'mm_fault_error',
-          ...faultTail4.slice(1)
-        ]
-      }
-      if (style === '4x') {
-        return [
-          ...top,
-          'out_of_memory',
-          'mem_cgroup_out_of_memory',
-          'try_charge',
-          'mem_cgroup_try_charge',
-          '__handle_mm_fault',
-          ...faultTail4
-        ]
-      }
-      if (style === '5x') {
-        return [
-          ...top,
-          'out_of_memory',
-          'mem_cgroup_out_of_memory',
-          'try_charge',
-          'mem_cgroup_charge',
-          ...faultTail5
-        ]
-      }
-      return [
-        ...top,
-        'out_of_memory',
-        'mem_cgroup_out_of_memory',
-        'try_charge_memcg',
-        'charge_memcg',
-        '__mem_cgroup_charge',
-        'do_anonymous_page',
-        ...faultTail6
-      ]
-    case 'alloc':
-      switch (style) {
-        case '3x':
-          return [
-            ...top,
-            'out_of_memory',
-            '__alloc_pages_nodemask',
-            'alloc_pages_vma',
-            ...faultTail4
-          ]
-        case '4x':
-          return [
-            ...top,
-            'out_of_memory',
-            '__alloc_pages_slowpath',
-            '__alloc_pages_nodemask',
-            'alloc_pages_vma',
-            '__handle_mm_fault',
-            ...faultTail4
-          ]
-        case '5x':
-          return [
-            ...top,
-            'out_of_memory',
-            '__alloc_pages_slowpath.constprop.0',
-            '__alloc_pages_nodemask',
-            'alloc_pages_vma',
-            ...faultTail6
-          ]
-        case '6x':
-          return [
-            ...top,
-            'out_of_memory',
-            '__alloc_pages_slowpath.constprop.0',
-            '__alloc_pages',
-            '__folio_alloc',
-            'vma_alloc_folio',
-            'do_anonymous_page',
-            ...faultTail6
-          ]
-        case '6.10':
-          return [
-            ...top,
-            'out_of_memory',
-            '__alloc_pages_may_oom',
-            '__alloc_pages_slowpath',
-            '__alloc_pages_noprof',
-            'alloc_pages_mpol_noprof',
-            'vma_alloc_folio_noprof',
-            'do_anonymous_page',
-            ...faultTail6
-          ]
-      }
-  }
+  const top = [dumpStackFrame(style), 'dump_header', 'oom_kill_process']
+  if (path !== 'memcg') return [...top, ...middle[path][style]]
+  if (profile.alloc.memcgCharge === 'deferredToFaultEnd') return [...top, ...memcgDeferred]
+  return [...top, ...memcgMiddle[style]]
 }
 
 /** One trace entry: ` fn+0x../0x..`; 3.x also prints the address ` [<ffffffff8.......>]`. */
@@ -159,27 +196,58 @@ function traceEntry(fn: string, style: Style): string {
   return ` [<ffffffff${addr}>] ${sym}`
 }
 
+/** Who dump_stack() runs for and what it shows. */
+export interface StackDump {
+  cpu: number
+  pid: number
+  uid: number
+  comm: string
+  kernelRelease: string
+  hardware: string | null
+  taint?: string | undefined
+  build?: string | undefined
+  calls: readonly string[]
+}
+
 /**
  * The dump_stack() lines: banner (`CPU: %d PID: %d Comm: %s <taint> <release> <build>`, from
  * 6.10 with `UID: %u` after the CPU; RHEL 6 `Pid: %d, comm: %s ...`), "Hardware name: %s" when
  * known, "Call Trace:" and the entries, wrapped in <TASK> markers on 6.x.
  */
-export function renderStack(r: OomReportData, profile: KernelProfile): string[] {
+export function renderDumpStack(d: StackDump, profile: KernelProfile): string[] {
   const style = profile.format.stack
-  const st = r.stack ?? {}
-  const t = r.trigger
-  const tail = `${st.taint ?? 'Not tainted'} ${r.kernelRelease} ${st.build ?? '#1'}`
+  const tail = `${d.taint ?? 'Not tainted'} ${d.kernelRelease} ${d.build ?? '#1'}`
   const out: string[] = []
-  if (profile.format.header === 'rhel6') out.push(`Pid: ${t.pid}, comm: ${t.comm} ${tail}`)
+  if (profile.format.header === 'rhel6') out.push(`Pid: ${d.pid}, comm: ${d.comm} ${tail}`)
   else if (style === '6.10')
-    out.push(`CPU: ${r.cpu} UID: ${t.uid} PID: ${t.pid} Comm: ${t.comm} ${tail}`)
-  else out.push(`CPU: ${r.cpu} PID: ${t.pid} Comm: ${t.comm} ${tail}`)
-  if (r.hardware !== null) out.push(`Hardware name: ${r.hardware}`)
+    out.push(`CPU: ${d.cpu} UID: ${d.uid} PID: ${d.pid} Comm: ${d.comm} ${tail}`)
+  else out.push(`CPU: ${d.cpu} PID: ${d.pid} Comm: ${d.comm} ${tail}`)
+  if (d.hardware !== null) out.push(`Hardware name: ${d.hardware}`)
   out.push('Call Trace:')
   const modern = style === '6x' || style === '6.10'
   if (modern) out.push(' <TASK>')
-  const path: Path = st.path ?? (r.oomMemcg !== null ? 'memcg' : t.order === -1 ? 'sysrq' : 'alloc')
-  for (const fn of st.calls ?? defaultCallChain(path, profile)) out.push(traceEntry(fn, style))
+  for (const fn of d.calls) out.push(traceEntry(fn, style))
   if (modern) out.push(' </TASK>')
   return out
+}
+
+/** dump_stack() as dump_header() shows it for an OOM report. */
+export function renderStack(r: OomReportData, profile: KernelProfile): string[] {
+  const st = r.stack ?? {}
+  const t = r.trigger
+  const path: Path = st.path ?? (r.oomMemcg !== null ? 'memcg' : t.order === -1 ? 'sysrq' : 'alloc')
+  return renderDumpStack(
+    {
+      cpu: r.cpu,
+      pid: t.pid,
+      uid: t.uid,
+      comm: t.comm,
+      kernelRelease: r.kernelRelease,
+      hardware: r.hardware,
+      taint: st.taint,
+      build: st.build,
+      calls: st.calls ?? defaultCallChain(path, profile)
+    },
+    profile
+  )
 }

@@ -1,0 +1,108 @@
+/**
+ * @module mmap() and brk() (mm/mmap.c): mapping a region, growing the heap, and
+ * security_vm_enough_memory_mm() for private writable mappings (the overcommit check with
+ * the machine's reclaimable guess; a refusal is ENOMEM and, 6.6+, a printk).
+ *
+ * Units: pages. Vma.start is a virtual page number.
+ */
+import type { Mm, Process, Vma } from '../types.ts'
+import { PAGE_SIZE } from '../types.ts'
+import { makeVma } from '../state-builders.ts'
+import { vmaTouched } from './fault.ts'
+import { vmEnoughMemory } from './overcommit.ts'
+import { emit, outOf, printk, type World } from './world.ts'
+
+/** Account `pages` more of private writable mapping for `p` (mm total_vm `totalVm`). */
+export function accountMapping(w: World, p: Process, totalVm: number, pages: number): boolean {
+  const ok = vmEnoughMemory(w.mem, w.profile, {
+    pages,
+    capSysAdmin: p.capSysAdmin,
+    totalVm,
+    reclaimableGuess:
+      [...w.files.values()].reduce((s, f) => s + (f.kind === 'disk' ? f.cached : 0), 0) +
+      w.zones.reduce((s, z) => s + z.stats.slabReclaimable, 0),
+    freePages: w.zones.reduce((s, z) => s + z.free, 0),
+    totalReservePages: w.zones.reduce((s, z) => s + z.wmarkHigh + Math.max(...z.lowmemReserve), 0)
+  })
+  if (ok) {
+    emit(w, 'overcommit.commit', { pid: p.pid, pages, committedAs: w.mem.committedAs })
+    return true
+  }
+  outOf(w).effects.push({ type: 'enomem', pid: p.pid, pages })
+  emit(w, 'overcommit.enomem', {
+    pid: p.pid,
+    comm: p.comm,
+    pages,
+    committedAs: w.mem.committedAs,
+    mode: w.mem.vm.overcommitMemory
+  })
+  if (w.profile.alloc.vmEnoughMemoryMessage)
+    printk(
+      w,
+      6,
+      `__vm_enough_memory: pid: ${p.pid}, comm: ${p.comm}, bytes: ${pages * PAGE_SIZE} not enough memory for the allocation`
+    )
+  return false
+}
+
+/**
+ * brk() / malloc's next mmap for a write of `want` pages: the heap VMA `vma` grows by what it
+ * lacks, or (no VMA) a new anonymous one is mapped. Returns the VMA, or null on ENOMEM.
+ */
+export function growHeap(
+  w: World,
+  p: Process,
+  mm: Mm,
+  vma: Vma | undefined,
+  want: number
+): Vma | null {
+  if (vma !== undefined) {
+    const room = vma.pages - (vmaTouched.get(vma) ?? vma.anon)
+    if (room >= want) return vma
+    if (!accountMapping(w, p, mm.totalVm, want - room)) return null
+    vma.pages += want - room
+    mm.totalVm += want - room
+    return vma
+  }
+  if (!accountMapping(w, p, mm.totalVm, want)) return null
+  const v = makeVma({
+    start: 0x7e0000000 + mm.vmas.length * 0x100000,
+    pages: want,
+    anonymous: true
+  })
+  mm.vmas.push(v)
+  mm.totalVm += want
+  return v
+}
+
+/** What mmap() maps. */
+export interface MmapRequest {
+  pages: number
+  kind: 'anon' | 'file' | 'shmem'
+  locked: boolean
+}
+
+/** mmap_region() after the last VMA; private anonymous and shmem mappings are accounted. */
+export function mmapRegion(w: World, p: Process, mm: Mm, req: MmapRequest): Vma | null {
+  if (req.kind !== 'file' && !accountMapping(w, p, mm.totalVm, req.pages)) return null
+  const last = mm.vmas.reduce((mx, v) => Math.max(mx, v.start + v.pages), 0x7e0000000)
+  const vma = makeVma({
+    start: last + 16,
+    pages: req.pages,
+    anonymous: req.kind === 'anon',
+    shared: req.kind === 'shmem',
+    locked: req.locked
+  })
+  mm.vmas.push(vma)
+  mm.totalVm += req.pages
+  return vma
+}
+
+/** A file mapping of `pages` for a read with map: true, unless one that large exists. */
+export function mapFile(mm: Mm, pages: number, shared: boolean): void {
+  if (mm.vmas.some(v => !v.anonymous && v.pages >= pages)) return
+  mm.vmas.push(
+    makeVma({ start: 0x7d0000000 + mm.vmas.length * 0x100000, pages, anonymous: false, shared })
+  )
+  mm.totalVm += pages
+}

@@ -1,0 +1,155 @@
+/**
+ * @module Where the memory-management paths enter the OOM killer and warn_alloc(): the
+ * allocator's __alloc_pages_may_oom(), the memcg charge path's mem_cgroup_out_of_memory(),
+ * sysrq-f and the #PF handler. out_of_memory() runs with the world's show_mem / memcg data and
+ * the machine's stack banner; its printk, trace and effects are appended to the world's output
+ * for the caller to apply. A panic stops the kernel (KernelPanic).
+ */
+import { outOfMemory } from '../oom-kill.ts'
+import type { OomControl, OomOutcome } from '../engine-types.ts'
+import type { StackInfo } from '../oom-report.ts'
+import type { Memcg, Process } from '../types.ts'
+import { renderWarnAlloc } from '../printk/warn-alloc.ts'
+import { ratelimitCheck } from '../ratelimit.ts'
+import { stackFor } from './alloc-stack.ts'
+import { KernelPanic } from './kernel-output.ts'
+import { wakeKswapd } from './kswapd.ts'
+import type { FaultHooks } from './fault.ts'
+import { buildMemcgInfo, buildShowMem } from './show-mem.ts'
+import { envOf, outOf, printk, type World } from './world.ts'
+
+/** show_mem() data with the machine's CONFIG_* view. */
+function showMemOf(w: World, nodemask: readonly number[] | null): ReturnType<typeof buildShowMem> {
+  const sm = buildShowMem(w, nodemask)
+  const config = envOf(w).showMemConfig
+  if (config !== null) sm.config = config
+  return sm
+}
+
+/** The stack banner's taint and build, when the machine has them. */
+function banner(w: World): StackInfo {
+  const env = envOf(w)
+  const s: StackInfo = {}
+  if (env.taint !== null) s.taint = env.taint
+  if (env.build !== null) s.build = env.build
+  return s
+}
+
+/** out_of_memory() on the world's clock; `stack` is what dump_stack() shows. */
+export function invokeOom(w: World, oc: OomControl, stack?: StackInfo): OomOutcome {
+  const env = envOf(w)
+  const out = outOf(w)
+  out.effects.push({ type: 'oom-invoked' })
+  const site = oc.kind === 'sysrq' ? 'sysrq' : oc.kind === 'memcg' ? 'memcg' : 'kernel'
+  const r = outOfMemory(w.oom, oc, {
+    profile: w.profile,
+    nowNs: w.nowNs,
+    ratelimit: env.oomRatelimit,
+    memInfo: q =>
+      q.memcg !== null
+        ? { showMem: null, memcgInfo: buildMemcgInfo(w, q.memcg, q.victimMemcg) }
+        : { showMem: showMemOf(w, q.nodemask), memcgInfo: null },
+    kernelRelease: env.kernelRelease,
+    hardware: env.hardware,
+    // The allocating task runs on the last CPU.
+    cpu: env.cpus - 1,
+    stack: { ...banner(w), ...(stack ?? stackFor(w.profile, site)) },
+    worker: {
+      pid: Math.max(...w.oom.processes.map(p => p.pid), 100) + 1000,
+      comm: 'kworker/0:1'
+    }
+  })
+  out.log.push(...r.printk)
+  for (const e of r.events) w.trace.push(e)
+  out.effects.push(...r.effects)
+  const panic = r.effects.find(e => e.type === 'panic')
+  if (panic !== undefined) throw new KernelPanic(panic.message)
+  if (r.outcome === 'killed' && r.victimPid !== null) {
+    const killed = r.report?.killed
+    const victimPid = r.victimPid
+    out.effects.push({
+      type: 'oom-killed',
+      kind: oc.kind,
+      pid: victimPid,
+      comm: killed?.comm ?? w.oom.processes.find(p => p.pid === victimPid)?.comm ?? '?',
+      message: killed?.message ?? '',
+      constraint: r.constraint
+    })
+  }
+  return r
+}
+
+/**
+ * warn_alloc(): every failure is recorded; the lines ("page allocation failure", dump_stack,
+ * show_mem) are ratelimited by nopage_rs (1 per 10 s).
+ */
+export function warnAlloc(
+  w: World,
+  p: Process,
+  gfpMask: number,
+  order: number,
+  nodemask: readonly number[] | null
+): void {
+  const env = envOf(w)
+  outOf(w).effects.push({ type: 'alloc-failure', pid: p.pid, comm: p.comm, gfp: gfpMask, order })
+  if (!ratelimitCheck(env.nopageRatelimit, w.nowNs).allowed) return
+  const failure = { comm: p.comm, order, gfpMask, nodemask, cpuset: p.cpuset }
+  const lines = renderWarnAlloc(
+    {
+      failure: { ...failure, memsAllowed: p.memsAllowed },
+      dump: {
+        cpu: 0,
+        pid: p.pid,
+        uid: p.uid,
+        comm: p.comm,
+        kernelRelease: env.kernelRelease,
+        hardware: env.hardware,
+        taint: env.taint ?? undefined,
+        build: env.build ?? undefined
+      },
+      showMem: showMemOf(w, null)
+    },
+    w.profile
+  )
+  for (const line of lines) printk(w, 4, line)
+}
+
+const hookCache = new WeakMap<Process, FaultHooks>()
+
+/** The allocator / charge entries into the OOM killer for allocations by `p`. */
+export function kernelHooks(w: World, p: Process): FaultHooks {
+  let h = hookCache.get(p)
+  if (h === undefined) hookCache.set(p, (h = makeHooks(w, p)))
+  return h
+}
+
+function makeHooks(w: World, p: Process): FaultHooks {
+  return {
+    outOfMemory: oc => {
+      const out = invokeOom(
+        w,
+        {
+          kind: 'global',
+          memcg: null,
+          gfpMask: oc.gfpMask,
+          order: oc.order,
+          nodemask: oc.nodemask,
+          currentPid: p.pid
+        },
+        stackFor(w.profile, oc.site)
+      )
+      return { progress: out.progress, currentKilled: p.sigkillPending }
+    },
+    warnAlloc: info => warnAlloc(w, p, info.gfpMask, info.order, info.nodemask),
+    wakeKswapd: (node, order, classZone) => wakeKswapd(w, node, order, classZone),
+    memcgOom: (memcg: Memcg, gfpMask: number, order: number) =>
+      invokeOom(w, {
+        kind: 'memcg',
+        memcg: memcg.path,
+        gfpMask,
+        order,
+        nodemask: null,
+        currentPid: p.pid
+      }).progress
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * @module `do: touch`: a task writes anonymous memory (page faults), growing its heap when the
+ * mapping is full, or writes pages shared copy-on-write since a fork. A repeating touch merges
+ * the iterations in which nothing can happen (no watermark, limit or queue event in reach).
+ */
+import type { Process } from '../../kernel/types.ts'
+import { cowWrite, faultAnon, vmaTouched } from '../../kernel/mm/fault.ts'
+import { decodeGfp, gfpFromNames, gfpZone } from '../../kernel/mm/gfp-bits.ts'
+import { chargeMargin, extraOf } from '../../kernel/mm/memcg-charge.ts'
+import { growHeap } from '../../kernel/mm/mmap.ts'
+import { durationToNs, sizeToPages } from '../load.ts'
+import type { ActionSpecT } from '../schema.ts'
+import type { Sim } from '../sim-state.ts'
+import { emitSim } from '../effects.ts'
+import { afterFault, dead, DONE, hooks, pickVma, proc, type ActionHandler } from './common.ts'
+
+type Touch = Extract<ActionSpecT, { do: 'touch' }>
+
+/** Pages the zones a task may allocate from can give before the low watermark (per class). */
+function pagesAboveLow(sim: Sim, p: Process): { safe: number; safePg: number } {
+  const w = sim.w
+  const g = decodeGfp(gfpFromNames(sim.profile.alloc.anonFaultGfp, sim.profile), sim.profile)
+  const classZone = gfpZone(g, w.mem)
+  const pg = decodeGfp(gfpFromNames(sim.profile.alloc.pgtableGfp, sim.profile), sim.profile)
+  const pgClass = gfpZone(pg, w.mem)
+  let safe = 0
+  let safePg = 0
+  for (const z of w.zones) {
+    if (p.memsAllowed.length > 0 && !p.memsAllowed.includes(z.node)) continue
+    const policy = p.threads[0]?.mempolicyNodes ?? null
+    if (policy !== null && !policy.includes(z.node)) continue
+    if (z.idx <= classZone)
+      safe += Math.max(0, z.free - z.wmarkLow - z.boost - (z.lowmemReserve[classZone] ?? 0) - 2)
+    if (z.idx <= pgClass)
+      safePg += Math.max(0, z.free - z.wmarkLow - z.boost - (z.lowmemReserve[pgClass] ?? 0) - 2)
+  }
+  return { safe, safePg }
+}
+
+/** How many iterations of a repeating touch can be merged without any decision happening. */
+function mergeableIterations(
+  sim: Sim,
+  a: Touch,
+  p: Process,
+  at: { iter: number; step: number; everyNs: number }
+): number {
+  const { iter, step, everyNs } = at
+  const maxIters = a.count !== undefined ? a.count - iter : Number.POSITIVE_INFINITY
+  const next = sim.queue[0]
+  const horizon = Math.min(next === undefined ? sim.endNs : next.t, sim.endNs)
+  const byTime = Math.max(1, Math.floor((horizon - 1 - sim.nowNs) / everyNs) + 1)
+  const w = sim.w
+  const { safe, safePg } = pagesAboveLow(sim, p)
+  const perIter = step + Math.ceil(step / 512) + 2
+  let byMem = Math.floor(Math.min(safe, safePg * 400) / perIter)
+  const { margin } = chargeMargin(w, p.memcg)
+  if (Number.isFinite(margin)) byMem = Math.min(byMem, Math.floor(margin / perIter))
+  const e = extraOf(w, p.memcg)
+  const m = w.oom.memcgs.get(p.memcg)
+  if (e.high !== null && m !== undefined)
+    byMem = Math.min(byMem, Math.floor(Math.max(0, e.high - m.usage) / perIter))
+  const vma = pickVma(sim, p, a.vma, true)
+  if (vma !== undefined)
+    byMem = Math.min(byMem, Math.floor((vma.pages - (vmaTouched.get(vma) ?? vma.anon)) / step))
+  return Math.max(1, Math.min(maxIters, byTime, byMem))
+}
+
+export const touch: ActionHandler<'touch'> = (sim, a, call) => {
+  const w = sim.w
+  const p = proc(sim, a.pid)
+  if (p === undefined || dead(sim, p)) return DONE
+  const mm = p.mmId === null ? undefined : w.oom.mms.get(p.mmId)
+  const step = sizeToPages(a.size)
+  let iters = 1
+  if (call.resumeRemaining === null && a.every !== undefined) {
+    const everyNs = durationToNs(a.every)
+    iters = mergeableIterations(sim, a, p, { iter: call.iter, step, everyNs })
+    if (iters > 1) sim.nowNs += (iters - 1) * everyNs
+    w.nowNs = sim.nowNs
+  }
+  const want = call.resumeRemaining ?? step * iters
+  if (mm === undefined) return DONE
+  if (a.cow === true) {
+    // Writes to pages shared copy-on-write since a fork (do_wp_page).
+    const r = cowWrite(w, p, mm, want, hooks(sim, p))
+    return { out: afterFault(sim, p, r, want), iters }
+  }
+  const picked = pickVma(sim, p, a.vma, true)
+  // Without a named mapping the heap grows (brk / malloc's next mmap) so the whole size is
+  // touched; ENOMEM from brk/mmap ends the program's growth loop.
+  const vma =
+    a.vma === undefined || picked === undefined ? growHeap(w, p, mm, picked, want) : picked
+  if (vma === null) {
+    sim.stopped.add(call.index)
+    return DONE
+  }
+  const r = faultAnon(w, p, mm, vma, want, hooks(sim, p))
+  if (r.status === 'ok' && r.done < want)
+    // A named mapping ends here: the program would fault (SIGSEGV) past it.
+    emitSim(sim, 'task.touch_past_end', { pid: p.pid, vma: a.vma, pages: want - r.done })
+  return { out: afterFault(sim, p, r, want), iters }
+}
