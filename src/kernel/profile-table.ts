@@ -3,7 +3,47 @@
  * with the flags that changed. A declarative table.
  */
 import { variant } from './profile-types.ts'
-import type { KernelProfile } from './profile-types.ts'
+import type { KernelProfile, ShowMemFormat } from './profile-types.ts'
+
+/** 3.x show_free_areas(): LRU counters per zone. */
+const showMem3x: ShowMemFormat = {
+  layout: 'zoneLru',
+  unstable: true,
+  kernelStack: 'zone',
+  pagetables: 'zone',
+  secPagetables: false,
+  thpFieldSpace: false,
+  writebackTmp: true,
+  balloon: false,
+  zoneBoost: false,
+  reservedHighatomic: false,
+  freeHighatomic: false
+}
+/** 4.19 show_free_areas(): the per-node line. */
+const showMem4_19: ShowMemFormat = { ...showMem3x, layout: 'nodeLru', thpFieldSpace: true }
+/** 5.10 show_free_areas(): no unstable, kernel_stack per node, reserved_highatomic. */
+const showMem5_10: ShowMemFormat = {
+  ...showMem4_19,
+  unstable: false,
+  kernelStack: 'node',
+  reservedHighatomic: true
+}
+/** 6.1 __show_mem(): pagetables per node, sec_pagetables, zone boost. */
+const showMem6_1: ShowMemFormat = {
+  ...showMem5_10,
+  pagetables: 'node',
+  secPagetables: true,
+  zoneBoost: true
+}
+/** 6.6 __show_mem(): the THP fields without the space. */
+const showMem6_6: ShowMemFormat = { ...showMem6_1, thpFieldSpace: false }
+/** 6.18 __show_mem(): no writeback_tmp, Balloon, free_highatomic and zspages. */
+const showMem6_18: ShowMemFormat = {
+  ...showMem6_6,
+  writebackTmp: false,
+  balloon: true,
+  freeHighatomic: true
+}
 
 const v3_10: KernelProfile = {
   name: '3.10',
@@ -82,7 +122,7 @@ const v3_10: KernelProfile = {
     memcgInfo: 'taskIn',
     memcgV1Stat: 'v2keys',
     memcgFailcntFromEvents: false,
-    showMem: '3x',
+    showMem: showMem3x,
     swapCacheStats: true,
     gfpLayout: '3x',
     gfpNames: 'classic',
@@ -129,7 +169,7 @@ const v4_19 = variant(v3_10, {
     header: '4.15',
     tasks: '4.19',
     killed: '4.5',
-    showMem: '4.19',
+    showMem: showMem4_19,
     gfpLayout: '4.19',
     stack: '4x'
   }
@@ -161,7 +201,7 @@ const v5_10 = variant(v4_19, {
     killed: '5.4',
     summaryLine: true,
     memcgInfo: 'v5.3',
-    showMem: '5.10',
+    showMem: showMem5_10,
     gfpLayout: '5.2',
     stack: '5x'
   }
@@ -180,7 +220,7 @@ const v6_1 = variant(v5_10, {
     pagefaultOom: 'retryFault',
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP']
   },
-  format: { showMem: '6.1', swapCacheStats: false, stack: '6x' }
+  format: { showMem: showMem6_1, swapCacheStats: false, stack: '6x' }
 })
 
 const v6_6 = variant(v6_1, {
@@ -194,7 +234,7 @@ const v6_6 = variant(v6_1, {
     pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_COMP', '__GFP_ZERO'],
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
   },
-  format: { memcgV1Stat: 'v1keys', showMem: '6.6', gfpLayout: '6.4' }
+  format: { memcgV1Stat: 'v1keys', showMem: showMem6_6, gfpLayout: '6.4' }
 })
 
 const v6_11 = variant(v6_6, {
@@ -209,7 +249,7 @@ const v6_18 = variant(v6_11, {
   version: '6.18.0',
   description: 'Linux 6.18: gfp names in bit order, reverse VMA walk in the reaper',
   reaper: { walk: 'reverse' },
-  format: { gfpNames: 'bitOrder', memcgFailcntFromEvents: true, showMem: '6.18' }
+  format: { gfpNames: 'bitOrder', memcgFailcntFromEvents: true, showMem: showMem6_18 }
 })
 
 const v2_6_32_rhel6 = variant(v3_10, {

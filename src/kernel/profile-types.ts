@@ -175,8 +175,8 @@ export interface FormatRules {
   memcgV1Stat: 'v2keys' | 'v1keys'
   /** 6.18: v2 memory:/swap: failcnt come from memory.events max/swap_max. */
   memcgFailcntFromEvents: boolean
-  /** show_mem layout generation. */
-  showMem: '3x' | '4.19' | '5.10' | '6.1' | '6.6' | '6.18'
+  /** show_mem() / show_free_areas() line forms. */
+  showMem: ShowMemFormat
   /** <= 5.17: "Swap cache stats: add ..." line. */
   swapCacheStats: boolean
   /** GFP bit layout: '4.5' (4.4–4.9: __GFP_COLD/NOTRACK/OTHER_NODE, GFP_KERNEL 0x24000c0),
@@ -189,6 +189,36 @@ export interface FormatRules {
   stack: '3x' | '4x' | '5x' | '6x' | '6.10'
   /** mark_victim tracepoint carries comm and memory (>= 6.9/6.10). */
   markVictimExtended: boolean
+}
+
+/** show_mem() / show_free_areas(): which fields the Mem-Info lines carry. */
+export interface ShowMemFormat {
+  /** 'zoneLru' (3.x show_free_areas(): per-cpu pcp lines, LRU and dirty counters per zone, free
+   * on the slab line, no per-node line, no cma/hwpoisoned lines); 'nodeLru' (node-based LRUs,
+   * 4.8+: a per-node line, free/free_pcp/free_cma last). */
+  layout: 'zoneLru' | 'nodeLru'
+  /** NR_UNSTABLE_NFS "unstable:" in the global and node lines (3.x, 4.19; gone by 5.10). */
+  unstable: boolean
+  /** Where "kernel_stack:" prints: the zone line (4.19) or the node line (5.10+). */
+  kernelStack: 'zone' | 'node'
+  /** Where "pagetables:" prints: the zone line (<= 5.10) or the node line (6.1+). */
+  pagetables: 'zone' | 'node'
+  /** NR_SECONDARY_PAGETABLE (6.1+): "sec_pagetables:" in the global line (with bounce, then a
+   * kernel_misc_reclaimable line) and the node line. */
+  secPagetables: boolean
+  /** The node line's shmem_thp/shmem_pmdmapped/anon_thp print "%s: %lukB" with a space (4.19
+   * to 6.1; seen on 5.10); 6.6+ without. */
+  thpFieldSpace: boolean
+  /** "writeback_tmp:" in the node line (gone in 6.18). */
+  writebackTmp: boolean
+  /** "Balloon:" at the end of the node line (6.18). */
+  balloon: boolean
+  /** "boost:" after free in the zone line (6.1+; real 5.10 reports have none). */
+  zoneBoost: boolean
+  /** "reserved_highatomic:%luKB" in the zone line (5.10+). */
+  reservedHighatomic: boolean
+  /** "free_highatomic:%luKB" and "zspages:" in the zone line (6.18). */
+  freeHighatomic: boolean
 }
 
 export interface KernelProfile {

@@ -13,6 +13,7 @@ export type {
   AllocRules,
   BadnessRules,
   FormatRules,
+  ShowMemFormat,
   KernelProfile,
   KillRules,
   OomScoreRules,
