@@ -5,8 +5,8 @@
  * skipped, the rest are killed; 3.x prints "sharing same memory"), the vm/memcg counters and
  * queueing the oom_reaper.
  */
-import type { EngineContext, Effect, OomControl } from './engine-types.ts'
-import type { LineItem } from './engine-lines.ts'
+import type { EngineContext, Effect, OomControl } from './oom-control.ts'
+import type { LineItem } from './line-items.ts'
 import { dumpHeaderReport, killedInfo, pagesToKb } from './dump-header.ts'
 import type { TraceEvent } from './events.ts'
 import { badnessPoints, findLockTaskMm, INELIGIBLE, isGlobalInit } from './oom-badness.ts'

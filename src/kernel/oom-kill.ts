@@ -7,8 +7,8 @@
  * The engine mutates the OomState it is given (flags, counters, oom_score_adj) and returns the
  * effects (signals, reaper queueing, panic), the events and the printk records as data.
  */
-import type { EngineContext, OomControl, OomOutcome, RankedTask } from './engine-types.ts'
-import { renderLineItems } from './engine-lines.ts'
+import type { EngineContext, OomControl, OomOutcome, RankedTask } from './oom-control.ts'
+import { renderLineItems } from './line-items.ts'
 import { dumpHeaderReport } from './dump-header.ts'
 import type { TraceEvent } from './events.ts'
 import { isUnkillableTask } from './oom-badness.ts'
@@ -32,7 +32,7 @@ export type {
   PrintkRecord,
   RankedTask,
   SelectResult
-} from './engine-types.ts'
+} from './oom-control.ts'
 export { selectBadProcess } from './oom-select.ts'
 export { oomKillProcess } from './oom-kill-process.ts'
 

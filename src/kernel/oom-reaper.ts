@@ -8,9 +8,9 @@
  * Units: pages; times in ns. The pages the reaper unmaps are returned as data (`freed`) so the
  * simulator can give the anonymous ones back to the free lists.
  */
-import type { Effect, PrintkRecord } from './engine-types.ts'
-import { renderLineItems } from './engine-lines.ts'
-import type { LineItem } from './engine-lines.ts'
+import type { Effect, PrintkRecord } from './oom-control.ts'
+import { renderLineItems } from './line-items.ts'
+import type { LineItem } from './line-items.ts'
 import type { TraceEvent } from './events.ts'
 import type { KernelProfile } from './profiles.ts'
 import type { Mm, OomState, Vma } from './types.ts'
