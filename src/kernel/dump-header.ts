@@ -5,7 +5,7 @@
  *
  * Units: TaskRow in pages (pgtables in bytes); KilledInfo in kB (pages << 2).
  */
-import type { EngineContext, MemInfoBlock, OomControl } from './engine-types.ts'
+import type { EngineContext, MemInfoBlock, OomControl } from './oom-control.ts'
 import { findLockTaskMm, isUnkillableTask, mmNrPtes, mmRss } from './oom-badness.ts'
 import type { ConstraintResult } from './oom-constraint.ts'
 import { cpusetEligible, cpusetName } from './oom-constraint.ts'

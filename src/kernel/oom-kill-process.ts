@@ -5,8 +5,8 @@
  * skipped, the rest are killed; 3.x prints "sharing same memory"), the vm/memcg counters and
  * queueing the oom_reaper.
  */
-import type { EngineContext, Effect, OomControl } from './engine-types.ts'
-import type { LineItem } from './engine-lines.ts'
+import type { EngineContext, Effect, OomControl } from './oom-control.ts'
+import type { LineItem } from './line-items.ts'
 import { dumpHeaderReport, killedInfo, pagesToKb } from './dump-header.ts'
 import type { TraceEvent } from './events.ts'
 import { badnessPoints, findLockTaskMm, INELIGIBLE, isGlobalInit } from './oom-badness.ts'
@@ -331,19 +331,7 @@ export function oomKillOne(
   if (profile.kill.sharers === 'sharingSameMemoryLine') {
     // 3.x: Killed line, then each sharer ("sharing same memory"), then TIF_MEMDIE + SIGKILL.
     sink.lines.push({ kind: 'killed', info })
-    for (const q of state.processes) {
-      if (q === victim || q.mmId !== mm.id || q.kthread) continue
-      if (findLockTaskMm(q, state) === null) continue
-      if (q.oomScoreAdj === OOM_SCORE_ADJ_MIN) continue
-      sink.lines.push({ kind: 'sharing', pid: q.pid, comm: q.comm })
-      sigkill(q, sink)
-      sink.events.push({
-        type: 'oom.kill_sharer',
-        timeNs: ctx.nowNs,
-        pid: q.pid,
-        victimPid: victim.pid
-      })
-    }
+    killSharersWithLine(state, victim, mm, ctx, sink)
     victim.memdie = true
     if (victim.oomVictimMmId === null) victim.oomVictimMmId = mm.id
     sigkill(victim, sink)
@@ -353,6 +341,51 @@ export function oomKillOne(
   sigkill(victim, sink)
   markOomVictim(victim, found, mm, ctx, sink)
   sink.lines.push({ kind: 'killed', info })
+  if (killSharersInitPins(state, victim, found, ctx, sink)) {
+    queueOomReaper(victim, ctx, state, sink, found)
+  }
+  return info
+}
+
+/** The oom.kill_sharer event for one process sharing the victim's mm. */
+function sharerKilledEvent(q: Process, victim: Process, ctx: EngineContext): TraceEvent {
+  return { type: 'oom.kill_sharer', timeNs: ctx.nowNs, pid: q.pid, victimPid: victim.pid }
+}
+
+/**
+ * 3.x __oom_kill_process(): "Kill process %d (%s) sharing same memory" and SIGKILL for every
+ * other user of the mm, skipping kernel threads, tasks without an mm and oom_score_adj -1000.
+ */
+function killSharersWithLine(
+  state: OomState,
+  victim: Process,
+  mm: Mm,
+  ctx: EngineContext,
+  sink: KillSink
+): void {
+  for (const q of state.processes) {
+    if (q === victim || q.mmId !== mm.id || q.kthread) continue
+    if (findLockTaskMm(q, state) === null) continue
+    if (q.oomScoreAdj === OOM_SCORE_ADJ_MIN) continue
+    sink.lines.push({ kind: 'sharing', pid: q.pid, comm: q.comm })
+    sigkill(q, sink)
+    sink.events.push(sharerKilledEvent(q, victim, ctx))
+  }
+}
+
+/**
+ * >= 4.x __oom_kill_process(): SIGKILL every other user of the mm silently; global init sharing
+ * it pins the mm ("has mm pinned by", MMF_OOM_SKIP) and kernel threads are skipped. Returns
+ * whether the oom_reaper may reap the mm (no init pinned it).
+ */
+function killSharersInitPins(
+  state: OomState,
+  victim: Process,
+  found: NonNullable<ReturnType<typeof findLockTaskMm>>,
+  ctx: EngineContext,
+  sink: KillSink
+): boolean {
+  const mm = found.mm
   let canReap = true
   for (const q of state.processes) {
     if (q === victim || q.mmId !== mm.id) continue
@@ -376,13 +409,7 @@ export function oomKillOne(
     }
     if (q.kthread) continue
     sigkill(q, sink)
-    sink.events.push({
-      type: 'oom.kill_sharer',
-      timeNs: ctx.nowNs,
-      pid: q.pid,
-      victimPid: victim.pid
-    })
+    sink.events.push(sharerKilledEvent(q, victim, ctx))
   }
-  if (canReap) queueOomReaper(victim, ctx, state, sink, found)
-  return info
+  return canReap
 }

@@ -8,9 +8,9 @@
  * Units: pages; times in ns. The pages the reaper unmaps are returned as data (`freed`) so the
  * simulator can give the anonymous ones back to the free lists.
  */
-import type { Effect, PrintkRecord } from './engine-types.ts'
-import { renderLineItems } from './engine-lines.ts'
-import type { LineItem } from './engine-lines.ts'
+import type { Effect, PrintkRecord } from './oom-control.ts'
+import { renderLineItems } from './line-items.ts'
+import type { LineItem } from './line-items.ts'
 import type { TraceEvent } from './events.ts'
 import type { KernelProfile } from './profiles.ts'
 import type { Mm, OomState, Vma } from './types.ts'
@@ -135,6 +135,14 @@ export function reapMm(
   return { anon, file, shmem, vmas: starts }
 }
 
+/** What a reaper step collects, and how it prints. */
+interface StepOutput {
+  events: TraceEvent[]
+  printk: PrintkRecord[]
+  freed: ReapedPages[]
+  print: (item: LineItem, t: number) => void
+}
+
 /**
  * Run the reaper up to `nowNs`: fire due timers, take tasks from the list and make the attempts
  * that are due. Records are stamped with the simulated time each thing happened.
@@ -145,11 +153,14 @@ export function reaperStep(
   ctx: { profile: KernelProfile; nowNs: number }
 ): ReaperStepResult {
   const profile = ctx.profile
-  const events: TraceEvent[] = []
   const printk: PrintkRecord[] = []
-  const freed: ReapedPages[] = []
-  const print = (item: LineItem, t: number): void => {
-    printk.push(...renderLineItems([item], profile, t))
+  const out: StepOutput = {
+    events: [],
+    printk,
+    freed: [],
+    print: (item, t) => {
+      printk.push(...renderLineItems([item], profile, t))
+    }
   }
   // The time of the last thing done: the reaper moves to the next task at once.
   let lastT = ctx.nowNs
@@ -160,17 +171,7 @@ export function reaperStep(
     if (timer !== undefined && timer.atNs <= ctx.nowNs && timer.atNs <= activeAt) {
       rs.timers.shift()
       lastT = timer.atNs
-      const mm = state.mms.get(timer.mmId)
-      // wake_oom_reaper() timer (>= 5.18): a victim that already exited is dropped.
-      if (profile.reaper.delayMs > 0 && (mm === undefined || mm.flags.oomSkip)) continue
-      rs.list.unshift({ pid: timer.pid, comm: timer.comm, mmId: timer.mmId })
-      if (profile.reaper.delayMs > 0)
-        events.push({ type: 'oom:wake_reaper', timeNs: timer.atNs, pid: timer.pid })
-      if (rs.active === null) {
-        const next = rs.list.shift()
-        if (next !== undefined)
-          rs.active = { ...next, attempts: 0, nextNs: timer.atNs, giveUp: false }
-      }
+      fireTimer(state, rs, timer, profile, out)
       continue
     }
     if (rs.active === null) {
@@ -180,70 +181,111 @@ export function reaperStep(
     }
     const a = rs.active
     if (a.nextNs > ctx.nowNs) break
-    const t = a.nextNs
-    lastT = t
-    const mm = state.mms.get(a.mmId)
-    if (mm === undefined) {
-      rs.active = null
-      continue
-    }
-    if (a.giveUp) {
-      // oom_reap_task(): all attempts failed and the mm is still not MMF_OOM_SKIP.
-      if (!mm.flags.oomSkip) {
-        print({ kind: 'unable-to-reap', pid: a.pid, comm: a.comm }, t)
-        events.push({ type: 'oom.reap_failed', timeNs: t, pid: a.pid })
-      }
-      mm.flags.oomSkip = true
-      rs.active = null
-      continue
-    }
-    a.attempts++
-    let ok: boolean
-    if (mm.mmapLockHeld) {
-      // mmap_read_trylock() failed.
-      events.push({ type: 'oom:skip_task_reaping', timeNs: t, pid: a.pid })
-      ok = false
-    } else if (mm.flags.oomSkip) {
-      // exit_mmap() got there first.
-      events.push({ type: 'oom:skip_task_reaping', timeNs: t, pid: a.pid })
-      ok = true
-    } else {
-      events.push({ type: 'oom:start_task_reaping', timeNs: t, pid: a.pid })
-      const r = reapMm(mm, profile)
-      print(
-        {
-          kind: 'reaped',
-          info: {
-            pid: a.pid,
-            comm: a.comm,
-            anonRssKb: mm.anon * 4,
-            fileRssKb: mm.file * 4,
-            shmemRssKb: mm.shmem * 4
-          }
-        },
-        t
-      )
-      events.push({ type: 'oom:finish_task_reaping', timeNs: t, pid: a.pid })
-      events.push({ type: 'oom.reaped', timeNs: t, pid: a.pid, freedPages: r.anon, vmas: r.vmas })
-      freed.push({
-        pid: a.pid,
-        mmId: mm.id,
-        anon: r.anon,
-        file: r.file,
-        shmem: r.shmem,
-        freedPages: r.anon
-      })
-      ok = true
-    }
-    if (ok) {
-      // MMF_OOM_SKIP is always set when the reaper is done with an mm.
-      mm.flags.oomSkip = true
-      rs.active = null
-      continue
-    }
-    // schedule_timeout_idle(HZ/10) after every failed attempt, the last one included.
-    a.nextNs = t + OOM_REAP_RETRY_NS
-    if (a.attempts >= MAX_OOM_REAP_RETRIES) a.giveUp = true
+    lastT = a.nextNs
+    if (oomReapTask(state, a, profile, out)) rs.active = null
   }
+  const { events, freed } = out
   return { events, printk, freed, nextWakeNs: reaperNextWakeNs(rs, ctx.nowNs) }
+}
+
+/**
+ * A queue_oom_reaper() timer fires: wake_oom_reaper() puts the task at the head of
+ * oom_reaper_list, and the reaper takes the head at once when it is idle.
+ */
+function fireTimer(
+  state: OomState,
+  rs: ReaperState,
+  timer: ReaperTask & { atNs: number },
+  profile: KernelProfile,
+  out: StepOutput
+): void {
+  const mm = state.mms.get(timer.mmId)
+  // wake_oom_reaper() timer (>= 5.18): a victim that already exited is dropped.
+  if (profile.reaper.delayMs > 0 && (mm === undefined || mm.flags.oomSkip)) return
+  rs.list.unshift({ pid: timer.pid, comm: timer.comm, mmId: timer.mmId })
+  if (profile.reaper.delayMs > 0)
+    out.events.push({ type: 'oom:wake_reaper', timeNs: timer.atNs, pid: timer.pid })
+  if (rs.active === null) {
+    const next = rs.list.shift()
+    if (next !== undefined) rs.active = { ...next, attempts: 0, nextNs: timer.atNs, giveUp: false }
+  }
+}
+
+/**
+ * oom_reap_task(): one due step for the active task at `a.nextNs`. Returns true when the reaper
+ * is done with it (reaped, exited, or given up after MAX_OOM_REAP_RETRIES), false when it waits
+ * HZ/10 for another attempt.
+ */
+function oomReapTask(
+  state: OomState,
+  a: NonNullable<ReaperState['active']>,
+  profile: KernelProfile,
+  out: StepOutput
+): boolean {
+  const t = a.nextNs
+  const mm = state.mms.get(a.mmId)
+  if (mm === undefined) return true
+  if (a.giveUp) {
+    // oom_reap_task(): all attempts failed and the mm is still not MMF_OOM_SKIP.
+    if (!mm.flags.oomSkip) {
+      out.print({ kind: 'unable-to-reap', pid: a.pid, comm: a.comm }, t)
+      out.events.push({ type: 'oom.reap_failed', timeNs: t, pid: a.pid })
+    }
+    mm.flags.oomSkip = true
+    return true
+  }
+  a.attempts++
+  if (oomReapTaskMm(mm, a, t, profile, out)) {
+    // MMF_OOM_SKIP is always set when the reaper is done with an mm.
+    mm.flags.oomSkip = true
+    return true
+  }
+  // schedule_timeout_idle(HZ/10) after every failed attempt, the last one included.
+  a.nextNs = t + OOM_REAP_RETRY_NS
+  if (a.attempts >= MAX_OOM_REAP_RETRIES) a.giveUp = true
+  return false
+}
+
+/**
+ * oom_reap_task_mm(): one attempt. False when mmap_read_trylock() fails; true when exit_mmap()
+ * got there first or the reapable VMAs were unmapped ("oom_reaper: reaped process ...").
+ */
+function oomReapTaskMm(
+  mm: Mm,
+  a: ReaperTask,
+  t: number,
+  profile: KernelProfile,
+  out: StepOutput
+): boolean {
+  if (mm.mmapLockHeld) {
+    // mmap_read_trylock() failed.
+    out.events.push({ type: 'oom:skip_task_reaping', timeNs: t, pid: a.pid })
+    return false
+  }
+  if (mm.flags.oomSkip) {
+    // exit_mmap() got there first.
+    out.events.push({ type: 'oom:skip_task_reaping', timeNs: t, pid: a.pid })
+    return true
+  }
+  out.events.push({ type: 'oom:start_task_reaping', timeNs: t, pid: a.pid })
+  const r = reapMm(mm, profile)
+  const info = {
+    pid: a.pid,
+    comm: a.comm,
+    anonRssKb: mm.anon * 4,
+    fileRssKb: mm.file * 4,
+    shmemRssKb: mm.shmem * 4
+  }
+  out.print({ kind: 'reaped', info }, t)
+  out.events.push({ type: 'oom:finish_task_reaping', timeNs: t, pid: a.pid })
+  out.events.push({ type: 'oom.reaped', timeNs: t, pid: a.pid, freedPages: r.anon, vmas: r.vmas })
+  out.freed.push({
+    pid: a.pid,
+    mmId: mm.id,
+    anon: r.anon,
+    file: r.file,
+    shmem: r.shmem,
+    freedPages: r.anon
+  })
+  return true
 }

@@ -4,13 +4,13 @@
  *
  * The scan is allocation-free per task unless a ranking is requested.
  */
-import type { OomControl, RankedTask, SelectResult } from './engine-types.ts'
+import type { OomControl, RankedTask, SelectResult } from './oom-control.ts'
 import type { ScanSkip } from './events.ts'
 import { badnessPointsOf, INELIGIBLE, isUnkillableTask, oomBadness } from './oom-badness.ts'
 import { cpusetEligible, memcgScanOrder } from './oom-constraint.ts'
 import type { KernelProfile } from './profiles.ts'
 import { findTask } from './task-will-free-mem.ts'
-import { VersionedMap } from './engine-versioned-map.ts'
+import { VersionedMap } from './versioned-map.ts'
 import type { Mm, OomState, Process, Thread } from './types.ts'
 import { OOM_SCORE_ADJ_MIN } from './types.ts'
 

@@ -16,7 +16,7 @@ import type {
   Thread,
   Vma
 } from './types.ts'
-import { VersionedMap } from './engine-versioned-map.ts'
+import { VersionedMap } from './versioned-map.ts'
 
 /** `T` without `readonly` (the record constructors below fill fresh objects). */
 type Writable<T> = { -readonly [K in keyof T]: T[K] }

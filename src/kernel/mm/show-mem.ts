@@ -140,112 +140,121 @@ function subtree(w: World, root: string): string[] {
   return paths.sort()
 }
 
+const NO_LIMIT_KB = 9007199254740988
+const limitKb = (p: number | null): number => (p === null ? NO_LIMIT_KB : kb(p))
+
 /** The memcg block (mem_cgroup_print_oom_meminfo) for an OOMing memcg. */
 export function buildMemcgInfo(w: World, oomMemcg: string, victimMemcg: string | null): MemcgInfo {
-  const m = w.oom.memcgs.get(oomMemcg)
-  const limitKb = (p: number | null): number => (p === null ? 9007199254740988 : kb(p))
-  const usage = m?.usage ?? 0
-  const v1 = w.oom.cgroupVersion === 1
+  // Key order as before (memory, stats, then the hierarchy's extra counters): JSON output shows it.
+  const { memory, ...extra } = memcgCounters(w, oomMemcg)
+  const info: MemcgInfo = Object.assign(
+    { oomMemcg, taskMemcg: victimMemcg, memory, stats: [] } as MemcgInfo,
+    extra
+  )
   const form = w.profile.format.memcgInfo
-  const v1keys = w.profile.format.memcgV1Stat === 'v1keys'
-  const failFromEvents = w.profile.format.memcgFailcntFromEvents
-  const info: MemcgInfo = {
-    oomMemcg,
-    taskMemcg: victimMemcg,
-    memory: {
-      usageKb: kb(usage),
-      limitKb: limitKb(m?.limit ?? null),
-      failcnt: !v1 && failFromEvents ? (m?.events.max ?? 0) : (m?.failcnt ?? 0)
-    },
-    stats: []
-  }
-  if (v1) {
-    info.memsw = {
-      usageKb: kb(usage + (m?.swapUsage ?? 0)),
-      limitKb: m?.swapLimit == null ? limitKb(null) : kb((m.limit ?? 0) + m.swapLimit),
-      failcnt: 0
-    }
-    info.kmem = {
-      usageKb: kb(usageOf(w, oomMemcg).pagetables + usageOf(w, oomMemcg).kernel),
-      limitKb: limitKb(null),
-      failcnt: 0
-    }
-  } else {
-    info.swap = {
-      usageKb: kb(m?.swapUsage ?? 0),
-      limitKb: limitKb(m?.swapLimit ?? null),
-      failcnt: 0
-    }
-  }
   const paths = form === 'v5.3' ? [oomMemcg] : subtree(w, oomMemcg)
   for (const p of paths) {
     // Hierarchical totals for the >= 5.3 memory.stat text; local for the old per-memcg lines.
     const agg = form === 'v5.3' ? sumUsage(w, p) : usageOf(w, p)
-    const B = 4096
-    let entries: [string, number][]
-    if (form !== 'v5.3') {
-      entries = [
-        ['cache', kb(agg.file + agg.shmem)],
-        ['rss', kb(agg.anon)],
-        ['rss_huge', 0],
-        ['shmem', kb(agg.shmem)],
-        ['mapped_file', kb(agg.file)],
-        ['dirty', 0],
-        ['writeback', 0],
-        ['swap', kb(agg.swap)],
-        ['inactive_anon', 0],
-        ['active_anon', kb(agg.anon + agg.shmem)],
-        ['inactive_file', kb(agg.file)],
-        ['active_file', 0],
-        ['unevictable', 0]
-      ]
-    } else if (v1 && v1keys) {
-      entries = [
-        ['cache', (agg.file + agg.shmem) * B],
-        ['rss', agg.anon * B],
-        ['rss_huge', 0],
-        ['shmem', agg.shmem * B],
-        ['mapped_file', agg.file * B],
-        ['dirty', 0],
-        ['writeback', 0],
-        ['swap', agg.swap * B],
-        ['inactive_anon', 0],
-        ['active_anon', (agg.anon + agg.shmem) * B],
-        ['inactive_file', agg.file * B],
-        ['active_file', 0],
-        ['unevictable', 0]
-      ]
-    } else {
-      entries = [
-        ['anon', agg.anon * B],
-        ['file', (agg.file + agg.shmem) * B],
-        ['kernel', (agg.kernel + agg.pagetables) * B],
-        ['kernel_stack', 0],
-        ['pagetables', agg.pagetables * B],
-        ['sec_pagetables', 0],
-        ['percpu', 0],
-        ['sock', 0],
-        ['vmalloc', 0],
-        ['shmem', agg.shmem * B],
-        ['file_mapped', agg.file * B],
-        ['file_dirty', 0],
-        ['file_writeback', 0],
-        ['swapcached', 0],
-        ['anon_thp', 0],
-        ['file_thp', 0],
-        ['shmem_thp', 0],
-        ['inactive_anon', 0],
-        ['active_anon', (agg.anon + agg.shmem) * B],
-        ['inactive_file', agg.file * B],
-        ['active_file', 0],
-        ['unevictable', 0],
-        ['slab_reclaimable', 0],
-        ['slab_unreclaimable', 0]
-      ]
-    }
-    info.stats.push({ path: p, entries })
+    info.stats.push({ path: p, entries: memcgStatEntries(w, agg) })
   }
   return info
+}
+
+/** The "memory:" line and, per hierarchy, "memory+swap:" and "kmem:" (v1) or "swap:" (v2). */
+function memcgCounters(
+  w: World,
+  oomMemcg: string
+): Pick<MemcgInfo, 'memory' | 'memsw' | 'kmem' | 'swap'> {
+  const m = w.oom.memcgs.get(oomMemcg)
+  const usage = m?.usage ?? 0
+  const v1 = w.oom.cgroupVersion === 1
+  const failFromEvents = w.profile.format.memcgFailcntFromEvents
+  const memory = {
+    usageKb: kb(usage),
+    limitKb: limitKb(m?.limit ?? null),
+    failcnt: !v1 && failFromEvents ? (m?.events.max ?? 0) : (m?.failcnt ?? 0)
+  }
+  if (!v1) {
+    return {
+      memory,
+      swap: { usageKb: kb(m?.swapUsage ?? 0), limitKb: limitKb(m?.swapLimit ?? null), failcnt: 0 }
+    }
+  }
+  return {
+    memory,
+    memsw: {
+      usageKb: kb(usage + (m?.swapUsage ?? 0)),
+      limitKb: m?.swapLimit == null ? limitKb(null) : kb((m.limit ?? 0) + m.swapLimit),
+      failcnt: 0
+    },
+    kmem: {
+      usageKb: kb(usageOf(w, oomMemcg).pagetables + usageOf(w, oomMemcg).kernel),
+      limitKb: limitKb(null),
+      failcnt: 0
+    }
+  }
+}
+
+/**
+ * One memcg's stat entries: the v1 keys in kB for the old per-memcg lines (<= 5.2), the v1 keys
+ * in bytes for >= 5.3 on a v1 hierarchy where the profile prints them, else the v2 keys in bytes.
+ */
+function memcgStatEntries(w: World, agg: ReturnType<typeof usageOf>): [string, number][] {
+  const fmt = w.profile.format
+  if (fmt.memcgInfo !== 'v5.3') return v1StatEntries(agg, 4)
+  if (w.oom.cgroupVersion === 1 && fmt.memcgV1Stat === 'v1keys') return v1StatEntries(agg, 4096)
+  return v2StatEntries(agg)
+}
+
+/** The cgroup v1 memory.stat keys, each page counted as `unit` (4 for kB, 4096 for bytes). */
+function v1StatEntries(agg: ReturnType<typeof usageOf>, unit: number): [string, number][] {
+  return [
+    ['cache', (agg.file + agg.shmem) * unit],
+    ['rss', agg.anon * unit],
+    ['rss_huge', 0],
+    ['shmem', agg.shmem * unit],
+    ['mapped_file', agg.file * unit],
+    ['dirty', 0],
+    ['writeback', 0],
+    ['swap', agg.swap * unit],
+    ['inactive_anon', 0],
+    ['active_anon', (agg.anon + agg.shmem) * unit],
+    ['inactive_file', agg.file * unit],
+    ['active_file', 0],
+    ['unevictable', 0]
+  ]
+}
+
+/** The cgroup v2 memory.stat keys, in bytes. */
+function v2StatEntries(agg: ReturnType<typeof usageOf>): [string, number][] {
+  const B = 4096
+  return [
+    ['anon', agg.anon * B],
+    ['file', (agg.file + agg.shmem) * B],
+    ['kernel', (agg.kernel + agg.pagetables) * B],
+    ['kernel_stack', 0],
+    ['pagetables', agg.pagetables * B],
+    ['sec_pagetables', 0],
+    ['percpu', 0],
+    ['sock', 0],
+    ['vmalloc', 0],
+    ['shmem', agg.shmem * B],
+    ['file_mapped', agg.file * B],
+    ['file_dirty', 0],
+    ['file_writeback', 0],
+    ['swapcached', 0],
+    ['anon_thp', 0],
+    ['file_thp', 0],
+    ['shmem_thp', 0],
+    ['inactive_anon', 0],
+    ['active_anon', (agg.anon + agg.shmem) * B],
+    ['inactive_file', agg.file * B],
+    ['active_file', 0],
+    ['unevictable', 0],
+    ['slab_reclaimable', 0],
+    ['slab_unreclaimable', 0]
+  ]
 }
 
 function sumUsage(w: World, root: string): ReturnType<typeof usageOf> {

@@ -143,7 +143,8 @@ export function memcgStatEntries(
   const form = profile.format.memcgInfo
   if (form === 'taskIn' || form === 'v5.0') {
     // Values in kB; "swap" only with swap accounting, i.e. when the caller gives a swap value.
-    const pairs = profile.format.showMem === '3x' ? oldPairs3x : oldPairs
+    // 3.x (the zone-LRU show_free_areas() era) prints the older key set.
+    const pairs = profile.format.showMem.layout === 'zoneLru' ? oldPairs3x : oldPairs
     return pairs
       .filter(([name]) => name !== 'swap' || values['swap'] !== undefined)
       .map(([name, src]) => [name, kb(get(values, src))])

@@ -1,6 +1,6 @@
 /**
  * @module show_mem() / show_free_areas(): the "Mem-Info:" block of a global OOM, per layout
- * generation (profile.format.showMem; reference §6.4 and its deltas, corrected by real reports).
+ * the profile's named fields (profile.format.showMem; reference §6.4 and its deltas, corrected by real reports).
  *
  * The global counter line is one printk with embedded "\n " so dmesg shows it as several lines,
  * the later ones starting with a space; they are returned here as separate lines.
@@ -8,52 +8,43 @@
 import type { NodeMemInfo, ShowMem, ZoneInfo } from '../oom-report.ts'
 import type { KernelProfile } from '../profiles.ts'
 
-type Gen = KernelProfile['format']['showMem']
+type Fmt = KernelProfile['format']['showMem']
 
 /** The global counter line (pages), split where the kernel embeds "\n ". */
-function globalLines(m: ShowMem, gen: Gen): string[] {
+function globalLines(m: ShowMem, f: Fmt): string[] {
   const head = [
     `active_anon:${m.activeAnon} inactive_anon:${m.inactiveAnon} isolated_anon:${m.isolatedAnon}`,
     ` active_file:${m.activeFile} inactive_file:${m.inactiveFile} isolated_file:${m.isolatedFile}`
   ]
-  const unstable = m.unstable ?? 0
-  switch (gen) {
-    case '3x':
-      // 3.x show_free_areas(): free is on the slab line, free_cma alone at the end.
-      return [
-        ...head,
-        ` unevictable:${m.unevictable} dirty:${m.dirty} writeback:${m.writeback} unstable:${unstable}`,
-        ` free:${m.free} slab_reclaimable:${m.slabReclaimable} slab_unreclaimable:${m.slabUnreclaimable}`,
-        ` mapped:${m.mapped} shmem:${m.shmem} pagetables:${m.pagetables} bounce:${m.bounce}`,
-        ` free_cma:${m.freeCma}`
-      ]
-    case '4.19':
-    case '5.10':
-      return [
-        ...head,
-        ` unevictable:${m.unevictable} dirty:${m.dirty} writeback:${m.writeback}` +
-          (gen === '4.19' ? ` unstable:${unstable}` : ''),
-        ` slab_reclaimable:${m.slabReclaimable} slab_unreclaimable:${m.slabUnreclaimable}`,
-        ` mapped:${m.mapped} shmem:${m.shmem} pagetables:${m.pagetables} bounce:${m.bounce}`,
-        ` free:${m.free} free_pcp:${m.freePcp} free_cma:${m.freeCma}`
-      ]
-    case '6.1':
-    case '6.6':
-    case '6.18':
-      return [
-        ...head,
-        ` unevictable:${m.unevictable} dirty:${m.dirty} writeback:${m.writeback}`,
-        ` slab_reclaimable:${m.slabReclaimable} slab_unreclaimable:${m.slabUnreclaimable}`,
-        ` mapped:${m.mapped} shmem:${m.shmem} pagetables:${m.pagetables}`,
-        ` sec_pagetables:${m.secPagetables} bounce:${m.bounce}`,
-        ` kernel_misc_reclaimable:${m.kernelMiscReclaimable}`,
-        ` free:${m.free} free_pcp:${m.freePcp} free_cma:${m.freeCma}`
-      ]
+  const unstable = f.unstable ? ` unstable:${m.unstable ?? 0}` : ''
+  const dirty = ` unevictable:${m.unevictable} dirty:${m.dirty} writeback:${m.writeback}${unstable}`
+  const slab = ` slab_reclaimable:${m.slabReclaimable} slab_unreclaimable:${m.slabUnreclaimable}`
+  const mapped = ` mapped:${m.mapped} shmem:${m.shmem} pagetables:${m.pagetables}`
+  if (f.layout === 'zoneLru') {
+    // 3.x show_free_areas(): free is on the slab line, free_cma alone at the end.
+    return [
+      ...head,
+      dirty,
+      ` free:${m.free}${slab}`,
+      `${mapped} bounce:${m.bounce}`,
+      ` free_cma:${m.freeCma}`
+    ]
   }
+  const free = ` free:${m.free} free_pcp:${m.freePcp} free_cma:${m.freeCma}`
+  if (!f.secPagetables) return [...head, dirty, slab, `${mapped} bounce:${m.bounce}`, free]
+  return [
+    ...head,
+    dirty,
+    slab,
+    mapped,
+    ` sec_pagetables:${m.secPagetables} bounce:${m.bounce}`,
+    ` kernel_misc_reclaimable:${m.kernelMiscReclaimable}`,
+    free
+  ]
 }
 
-/** The per-node line (>= 4.8; absent on 3.x). */
-function nodeLine(n: NodeMemInfo, m: ShowMem, gen: Gen): string {
+/** The per-node line (node-based LRUs; absent on 3.x). */
+function nodeLine(n: NodeMemInfo, m: ShowMem, f: Fmt): string {
   const thp = m.config?.thp ?? true
   let s =
     `Node ${n.node} active_anon:${n.activeAnonKb}kB inactive_anon:${n.inactiveAnonKb}kB` +
@@ -62,76 +53,61 @@ function nodeLine(n: NodeMemInfo, m: ShowMem, gen: Gen): string {
     ` isolated(file):${n.isolatedFileKb}kB mapped:${n.mappedKb}kB dirty:${n.dirtyKb}kB` +
     ` writeback:${n.writebackKb}kB shmem:${n.shmemKb}kB`
   if (thp) {
-    // Up to 6.1 the three THP fields print with a space after the colon (seen on 5.10).
-    const sp = gen === '4.19' || gen === '5.10' || gen === '6.1' ? ' ' : ''
+    const sp = f.thpFieldSpace ? ' ' : ''
     s +=
       ` shmem_thp:${sp}${n.shmemThpKb}kB shmem_pmdmapped:${sp}${n.shmemPmdmappedKb}kB` +
       ` anon_thp:${sp}${n.anonThpKb}kB`
   }
-  if (gen !== '6.18') s += ` writeback_tmp:${n.writebackTmpKb}kB`
-  if (gen === '4.19') s += ` unstable:${m.unstable ?? 0}kB`
-  else s += ` kernel_stack:${n.kernelStackKb}kB`
-  if (gen === '6.1' || gen === '6.6' || gen === '6.18') {
-    s += ` pagetables:${n.pagetablesKb}kB sec_pagetables:${n.secPagetablesKb}kB`
-  }
+  if (f.writebackTmp) s += ` writeback_tmp:${n.writebackTmpKb}kB`
+  if (f.unstable) s += ` unstable:${m.unstable ?? 0}kB`
+  if (f.kernelStack === 'node') s += ` kernel_stack:${n.kernelStackKb}kB`
+  if (f.pagetables === 'node') s += ` pagetables:${n.pagetablesKb}kB`
+  if (f.secPagetables) s += ` sec_pagetables:${n.secPagetablesKb}kB`
   s += ` all_unreclaimable? ${n.allUnreclaimable ? 'yes' : 'no'}`
-  if (gen === '6.18') s += ` Balloon:${m.balloonKb ?? 0}kB`
+  if (f.balloon) s += ` Balloon:${m.balloonKb ?? 0}kB`
   return s
 }
 
-/** The zone line (kB) for each generation; the highatomic fields use a capital KB. */
-function zoneLine(z: ZoneInfo, m: ShowMem, gen: Gen): string {
+/** 3.x show_free_areas()'s zone line: LRU, dirty and slab counters per zone. */
+function zoneLine3x(z: ZoneInfo, prefix: string, wm: string, lru: string): string {
+  const l = z.legacy
+  return (
+    `${prefix}${z.name} free:${z.freeKb}kB${wm}${lru}` +
+    ` isolated(anon):${l?.isolatedAnonKb ?? 0}kB isolated(file):${l?.isolatedFileKb ?? 0}kB` +
+    ` present:${z.presentKb}kB managed:${z.managedKb}kB mlocked:${z.mlockedKb}kB` +
+    ` dirty:${l?.dirtyKb ?? 0}kB writeback:${l?.writebackKb ?? 0}kB mapped:${l?.mappedKb ?? 0}kB` +
+    ` shmem:${l?.shmemKb ?? 0}kB slab_reclaimable:${l?.slabReclaimableKb ?? 0}kB` +
+    ` slab_unreclaimable:${l?.slabUnreclaimableKb ?? 0}kB kernel_stack:${z.kernelStackKb}kB` +
+    ` pagetables:${z.pagetablesKb}kB unstable:${l?.unstableKb ?? 0}kB bounce:${z.bounceKb}kB` +
+    ` free_cma:${z.freeCmaKb}kB writeback_tmp:${l?.writebackTmpKb ?? 0}kB` +
+    ` pages_scanned:${l?.pagesScanned ?? 0} all_unreclaimable? ${l?.allUnreclaimable === true ? 'yes' : 'no'}`
+  )
+}
+
+/** The zone line (kB); the highatomic fields use a capital KB. */
+function zoneLine(z: ZoneInfo, m: ShowMem, f: Fmt): string {
   const prefix = (m.config?.numa ?? true) ? `Node ${z.node} ` : ''
   const lru =
     ` active_anon:${z.activeAnonKb}kB inactive_anon:${z.inactiveAnonKb}kB` +
     ` active_file:${z.activeFileKb}kB inactive_file:${z.inactiveFileKb}kB` +
     ` unevictable:${z.unevictableKb}kB`
   const wm = ` min:${z.minKb}kB low:${z.lowKb}kB high:${z.highKb}kB`
-  const pcp = ` free_pcp:${z.freePcpKb}kB local_pcp:${z.localPcpKb}kB free_cma:${z.freeCmaKb}kB`
-  switch (gen) {
-    case '3x': {
-      const l = z.legacy
-      return (
-        `${prefix}${z.name} free:${z.freeKb}kB${wm}${lru}` +
-        ` isolated(anon):${l?.isolatedAnonKb ?? 0}kB isolated(file):${l?.isolatedFileKb ?? 0}kB` +
-        ` present:${z.presentKb}kB managed:${z.managedKb}kB mlocked:${z.mlockedKb}kB` +
-        ` dirty:${l?.dirtyKb ?? 0}kB writeback:${l?.writebackKb ?? 0}kB mapped:${l?.mappedKb ?? 0}kB` +
-        ` shmem:${l?.shmemKb ?? 0}kB slab_reclaimable:${l?.slabReclaimableKb ?? 0}kB` +
-        ` slab_unreclaimable:${l?.slabUnreclaimableKb ?? 0}kB kernel_stack:${z.kernelStackKb}kB` +
-        ` pagetables:${z.pagetablesKb}kB unstable:${l?.unstableKb ?? 0}kB bounce:${z.bounceKb}kB` +
-        ` free_cma:${z.freeCmaKb}kB writeback_tmp:${l?.writebackTmpKb ?? 0}kB` +
-        ` pages_scanned:${l?.pagesScanned ?? 0} all_unreclaimable? ${l?.allUnreclaimable === true ? 'yes' : 'no'}`
-      )
-    }
-    case '4.19':
-      return (
-        `${prefix}${z.name} free:${z.freeKb}kB${wm}${lru} writepending:${z.writependingKb}kB` +
-        ` present:${z.presentKb}kB managed:${z.managedKb}kB mlocked:${z.mlockedKb}kB` +
-        ` kernel_stack:${z.kernelStackKb}kB pagetables:${z.pagetablesKb}kB bounce:${z.bounceKb}kB${pcp}`
-      )
-    case '5.10':
-      // Real 5.10 (Debian 5.10.84): no boost, pagetables still in the zone line.
-      return (
-        `${prefix}${z.name} free:${z.freeKb}kB${wm} reserved_highatomic:${z.reservedHighatomicKb}KB${lru}` +
-        ` writepending:${z.writependingKb}kB present:${z.presentKb}kB managed:${z.managedKb}kB` +
-        ` mlocked:${z.mlockedKb}kB pagetables:${z.pagetablesKb}kB bounce:${z.bounceKb}kB${pcp}`
-      )
-    case '6.1':
-    case '6.6':
-      return (
-        `${prefix}${z.name} free:${z.freeKb}kB boost:${z.boostKb}kB${wm}` +
-        ` reserved_highatomic:${z.reservedHighatomicKb}KB${lru} writepending:${z.writependingKb}kB` +
-        ` present:${z.presentKb}kB managed:${z.managedKb}kB mlocked:${z.mlockedKb}kB` +
-        ` bounce:${z.bounceKb}kB${pcp}`
-      )
-    case '6.18':
-      return (
-        `${prefix}${z.name} free:${z.freeKb}kB boost:${z.boostKb}kB${wm}` +
-        ` reserved_highatomic:${z.reservedHighatomicKb}KB free_highatomic:${z.freeHighatomicKb}KB${lru}` +
-        ` writepending:${z.writependingKb}kB zspages:${z.zspagesKb}kB present:${z.presentKb}kB` +
-        ` managed:${z.managedKb}kB mlocked:${z.mlockedKb}kB bounce:${z.bounceKb}kB${pcp}`
-      )
-  }
+  if (f.layout === 'zoneLru') return zoneLine3x(z, prefix, wm, lru)
+  let s = `${prefix}${z.name} free:${z.freeKb}kB`
+  if (f.zoneBoost) s += ` boost:${z.boostKb}kB`
+  s += wm
+  if (f.reservedHighatomic) s += ` reserved_highatomic:${z.reservedHighatomicKb}KB`
+  if (f.freeHighatomic) s += ` free_highatomic:${z.freeHighatomicKb}KB`
+  s += `${lru} writepending:${z.writependingKb}kB`
+  if (f.freeHighatomic) s += ` zspages:${z.zspagesKb}kB`
+  s += ` present:${z.presentKb}kB managed:${z.managedKb}kB mlocked:${z.mlockedKb}kB`
+  if (f.kernelStack === 'zone') s += ` kernel_stack:${z.kernelStackKb}kB`
+  if (f.pagetables === 'zone') s += ` pagetables:${z.pagetablesKb}kB`
+  return (
+    s +
+    ` bounce:${z.bounceKb}kB` +
+    ` free_pcp:${z.freePcpKb}kB local_pcp:${z.localPcpKb}kB free_cma:${z.freeCmaKb}kB`
+  )
 }
 
 /** The buddy line: `[Node %d ]%s: ` then `%lu*%lukB ` (+ `(%s) ` types when non-zero) `= %lukB`. */
@@ -149,11 +125,12 @@ export function renderBuddyLine(z: ZoneInfo, numa = true): string {
 
 /** The whole Mem-Info block, one string per dmesg line. */
 export function renderShowMem(m: ShowMem, profile: KernelProfile): string[] {
-  const gen = profile.format.showMem
+  const fmt = profile.format.showMem
+  const zoneLru = fmt.layout === 'zoneLru'
   const cfg = m.config ?? {}
   const numa = cfg.numa ?? true
   const out: string[] = ['Mem-Info:']
-  if (gen === '3x') {
+  if (zoneLru) {
     for (const z of m.zones) {
       out.push(`${numa ? `Node ${z.node} ` : ''}${z.name} per-cpu:`)
       for (const p of z.legacy?.pcp ?? []) {
@@ -163,10 +140,10 @@ export function renderShowMem(m: ShowMem, profile: KernelProfile): string[] {
       }
     }
   }
-  out.push(...globalLines(m, gen))
-  if (gen !== '3x') for (const n of m.nodes) out.push(nodeLine(n, m, gen))
+  out.push(...globalLines(m, fmt))
+  if (!zoneLru) for (const n of m.nodes) out.push(nodeLine(n, m, fmt))
   for (const z of m.zones) {
-    out.push(zoneLine(z, m, gen))
+    out.push(zoneLine(z, m, fmt))
     out.push(`lowmem_reserve[]:${z.lowmemReserve.map(v => ` ${v}`).join('')}`)
   }
   for (const z of m.zones) out.push(renderBuddyLine(z, numa))
@@ -192,7 +169,7 @@ export function renderShowMem(m: ShowMem, profile: KernelProfile): string[] {
   out.push(`${m.pagesRam} pages RAM`)
   out.push(`${m.pagesHighmemMovable} pages HighMem/MovableOnly`)
   out.push(`${m.pagesReserved} pages reserved`)
-  if (gen !== '3x') {
+  if (!zoneLru) {
     if (cfg.cma ?? true) out.push(`${m.pagesCmaReserved} pages cma reserved`)
     if (cfg.memoryFailure ?? true) out.push(`${m.pagesHwpoisoned} pages hwpoisoned`)
   }

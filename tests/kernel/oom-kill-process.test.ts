@@ -1,5 +1,6 @@
 /** oom_kill_process() / __oom_kill_process() per profile. */
 import { describe, expect, it } from 'vitest'
+import { memcgOomGroup } from '../../src/kernel/oom-kill-process.ts'
 import { outOfMemory } from '../../src/kernel/oom-kill.ts'
 import { addTask, makeMemcg, makeState, makeThread } from '../../src/kernel/state-builders.ts'
 import type { OomState } from '../../src/kernel/types.ts'
@@ -237,5 +238,19 @@ describe('version differences around the kill', () => {
     const oc = { ...globalOc(100, { gfpMask: 0x6000c0 }), kind: 'memcg' as const, memcg: '/job' }
     const o = outOfMemory(s, oc, ctxFor(prof('4.19')))
     expect(o.victimPid).toBe(201)
+  })
+})
+
+describe('mem_cgroup_get_oom_group()', () => {
+  it('mem_cgroup_get_oom_group(): none for the root memcg or a victim outside the OOM domain', () => {
+    const s = makeState({
+      memcgs: [makeMemcg({ path: '/a', oomGroup: true }), makeMemcg({ path: '/b', oomGroup: true })]
+    })
+    const inRoot = addTask(s, { pid: 5 })
+    const inB = addTask(s, { pid: 6, memcg: '/b' })
+    expect(memcgOomGroup(s, inRoot, null, prof('6.11'))).toBeNull()
+    expect(memcgOomGroup(s, inB, '/a', prof('6.11'))).toBeNull()
+    expect(memcgOomGroup(s, inB, null, prof('6.11'))).toBe('/b')
+    expect(memcgOomGroup(s, inB, null, prof('4.14'))).toBeNull()
   })
 })

@@ -7,7 +7,7 @@
  * "invoked oom-killer" line, the no-killable warning and "callbacks suppressed", KERN_EMERG (0)
  * for panic, pr_info (6) otherwise (dump_stack/show_mem lines are approximated as 6).
  */
-import type { PrintkRecord } from './engine-types.ts'
+import type { PrintkRecord } from './oom-control.ts'
 import type { KilledInfo, OomReportData } from './oom-report.ts'
 import {
   NO_KILLABLE_LINE,

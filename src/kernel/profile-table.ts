@@ -1,0 +1,303 @@
+/**
+ * @module The built-in kernel profiles (rhel6, 3.10 ... 6.18), each a variant of an older one
+ * with the flags that changed. A declarative table.
+ */
+import { variant } from './profile-types.ts'
+import type { KernelProfile, ShowMemFormat } from './profile-types.ts'
+
+/** 3.x show_free_areas(): LRU counters per zone. */
+const showMem3x: ShowMemFormat = {
+  layout: 'zoneLru',
+  unstable: true,
+  kernelStack: 'zone',
+  pagetables: 'zone',
+  secPagetables: false,
+  thpFieldSpace: false,
+  writebackTmp: true,
+  balloon: false,
+  zoneBoost: false,
+  reservedHighatomic: false,
+  freeHighatomic: false
+}
+/** 4.19 show_free_areas(): the per-node line. */
+const showMem4_19: ShowMemFormat = { ...showMem3x, layout: 'nodeLru', thpFieldSpace: true }
+/** 5.10 show_free_areas(): no unstable, kernel_stack per node, reserved_highatomic. */
+const showMem5_10: ShowMemFormat = {
+  ...showMem4_19,
+  unstable: false,
+  kernelStack: 'node',
+  reservedHighatomic: true
+}
+/** 6.1 __show_mem(): pagetables per node, sec_pagetables, zone boost. */
+const showMem6_1: ShowMemFormat = {
+  ...showMem5_10,
+  pagetables: 'node',
+  secPagetables: true,
+  zoneBoost: true
+}
+/** 6.6 __show_mem(): the THP fields without the space. */
+const showMem6_6: ShowMemFormat = { ...showMem6_1, thpFieldSpace: false }
+/** 6.18 __show_mem(): no writeback_tmp, Balloon, free_highatomic and zspages. */
+const showMem6_18: ShowMemFormat = {
+  ...showMem6_6,
+  writebackTmp: false,
+  balloon: true,
+  freeHighatomic: true
+}
+
+const v3_10: KernelProfile = {
+  name: '3.10',
+  version: '3.10.0',
+  description: 'Linux 3.10 (CentOS/RHEL 7 era): nr_ptes table, sacrifice child, no reaper',
+  badness: {
+    form: 'pagesClamped',
+    rootBonus: 'threePercent',
+    pgtableTerm: 'nrPtes',
+    skipOomSkipAndVfork: false,
+    shmemCounter: false
+  },
+  oomScore: {
+    form: 'scaled',
+    adjPropagation: 'none',
+    writeNeedsMm: true,
+    oomAdjReadCapped: false
+  },
+  select: {
+    scan: 'threads',
+    tieKeepsLeader: true,
+    unkillableChecksMemcgAndMems: true,
+    scaleChosenPoints: true,
+    nodePages: 'spanned'
+  },
+  outOfMemory: {
+    notifierSkipsSysrq: false,
+    nofsCheck: 'gfpNonZero',
+    // 3.x: mem_cgroup_out_of_memory() is a separate path with no __GFP_FS test.
+    nofsMemcgExempt: true,
+    noKillable: 'panicNoKillable',
+    allocatingTaskCpusetCheck: false,
+    exitingCheck: 'pfExiting',
+    sysrqExempt: false
+  },
+  kill: {
+    sacrificeChild: true,
+    sacrificeScoreSigned: true,
+    sharers: 'sharingSameMemoryLine',
+    alreadyExitingLine: false,
+    oomGroup: false,
+    oomGroupKillEvent: false,
+    vmOomKillCounter: false
+  },
+  reaper: {
+    present: false,
+    queuedFlag: false,
+    delayMs: 0,
+    reapsMlocked: false,
+    walk: 'forward',
+    showTaskOnFailure: false
+  },
+  alloc: {
+    watermarks: 'classic',
+    promoWatermark: false,
+    watermarkBoost: false,
+    minFreeKbytesMax: 65536,
+    lowmemReserveRatio: [256, 256, 32, 32, 0],
+    congestionWaitRetry: false,
+    nofailBypassesGates: true,
+    oomLock: 'zonelistBit',
+    pagefaultOom: 'globalOom',
+    memcgCharge: 'deferredToFaultEnd',
+    overcommitGuess: 'heuristic',
+    vmEnoughMemoryMessage: false,
+    lowmemReserveEmptyZero: false,
+    pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE']
+  },
+  format: {
+    header: '3x',
+    cpusetLine: true,
+    tasks: '3x',
+    killed: '3x',
+    summaryLine: false,
+    memcgInfo: 'taskIn',
+    memcgV1Stat: 'v2keys',
+    memcgFailcntFromEvents: false,
+    showMem: showMem3x,
+    swapCacheStats: true,
+    gfpLayout: '3x',
+    gfpNames: 'classic',
+    stack: '3x',
+    markVictimExtended: false
+  }
+}
+
+const v4_19 = variant(v3_10, {
+  name: '4.19',
+  version: '4.19.0',
+  description: 'Linux 4.19 LTS: pgtables_bytes, Tasks state header, sacrifice child, oom_reaper',
+  badness: {
+    rootBonus: 'none',
+    pgtableTerm: 'pgtablesBytes',
+    skipOomSkipAndVfork: true,
+    shmemCounter: true
+  },
+  oomScore: { adjPropagation: 'usersGtThreads', writeNeedsMm: false },
+  select: { scan: 'processes' },
+  outOfMemory: {
+    nofsMemcgExempt: false,
+    noKillable: 'warnThenDeadlock',
+    exitingCheck: 'taskWillFreeMem',
+    sysrqExempt: true
+  },
+  kill: {
+    sharers: 'initPins',
+    sacrificeScoreSigned: false,
+    oomGroup: true,
+    vmOomKillCounter: true
+  },
+  reaper: { present: true, showTaskOnFailure: true },
+  alloc: {
+    watermarks: 'scaleFactor',
+    lowmemReserveRatio: [256, 256, 32, 0, 0],
+    congestionWaitRetry: true,
+    nofailBypassesGates: false,
+    oomLock: 'mutex',
+    memcgCharge: 'synchronous',
+    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_ZERO']
+  },
+  format: {
+    header: '4.15',
+    tasks: '4.19',
+    killed: '4.5',
+    showMem: showMem4_19,
+    gfpLayout: '4.19',
+    stack: '4x'
+  }
+})
+
+const v5_10 = variant(v4_19, {
+  name: '5.10',
+  version: '5.10.0',
+  description: 'Linux 5.10 LTS: signed badness, oom-kill summary line, no sacrifice child',
+  badness: { form: 'pagesSigned' },
+  oomScore: {
+    form: 'signedTwoThirds',
+    adjPropagation: 'multiprocessFlag',
+    oomAdjReadCapped: true
+  },
+  select: {
+    tieKeepsLeader: false,
+    unkillableChecksMemcgAndMems: false,
+    scaleChosenPoints: false,
+    nodePages: 'present'
+  },
+  outOfMemory: { nofsMemcgExempt: true, allocatingTaskCpusetCheck: true },
+  kill: { sacrificeChild: false, alreadyExitingLine: true },
+  reaper: { queuedFlag: true },
+  alloc: { watermarkBoost: true, minFreeKbytesMax: 262144, overcommitGuess: 'totalOnly' },
+  format: {
+    header: '5.0',
+    cpusetLine: false,
+    killed: '5.4',
+    summaryLine: true,
+    memcgInfo: 'v5.3',
+    showMem: showMem5_10,
+    gfpLayout: '5.2',
+    stack: '5x'
+  }
+})
+
+const v6_1 = variant(v5_10, {
+  name: '6.1',
+  version: '6.1.0',
+  description: 'Linux 6.1 LTS: reaper after 2 s and reaps mlocked memory, pagefault OOM retries',
+  outOfMemory: { notifierSkipsSysrq: true },
+  kill: { oomGroupKillEvent: true },
+  reaper: { delayMs: 2000, reapsMlocked: true },
+  alloc: {
+    promoWatermark: true,
+    congestionWaitRetry: false,
+    pagefaultOom: 'retryFault',
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP']
+  },
+  format: { showMem: showMem6_1, swapCacheStats: false, stack: '6x' }
+})
+
+const v6_6 = variant(v6_1, {
+  name: '6.6',
+  version: '6.6.0',
+  description: 'Linux 6.6 LTS: !__GFP_FS rule without the gfp!=0 guard, v1 memcg stat keys',
+  outOfMemory: { nofsCheck: 'always' },
+  alloc: {
+    vmEnoughMemoryMessage: true,
+    lowmemReserveEmptyZero: true,
+    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_COMP', '__GFP_ZERO'],
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
+  },
+  format: { memcgV1Stat: 'v1keys', showMem: showMem6_6, gfpLayout: '6.4' }
+})
+
+const v6_11 = variant(v6_6, {
+  name: '6.11',
+  version: '6.11.0',
+  description: 'Linux 6.11: rss_anon/rss_file/rss_shmem task table (6.8+), extended mark_victim',
+  format: { tasks: '6.8', stack: '6.10', markVictimExtended: true }
+})
+
+const v6_18 = variant(v6_11, {
+  name: '6.18',
+  version: '6.18.0',
+  description: 'Linux 6.18: gfp names in bit order, reverse VMA walk in the reaper',
+  reaper: { walk: 'reverse' },
+  format: { gfpNames: 'bitOrder', memcgFailcntFromEvents: true, showMem: showMem6_18 }
+})
+
+const v2_6_32_rhel6 = variant(v3_10, {
+  name: 'rhel6',
+  version: '2.6.32',
+  description: 'RHEL 6 (2.6.32 with backports): 0..1000 badness, cpu/oom_adj task columns',
+  badness: { form: 'scaled1000', rootBonus: 'minus30' },
+  oomScore: { form: 'badness' },
+  format: { tasks: 'rhel6', header: 'rhel6', killed: 'rhel6' }
+})
+
+const v4_14 = variant(v4_19, {
+  name: '4.14',
+  version: '4.14.0',
+  description: 'Linux 4.14 LTS: nr_ptes+nr_pmds table, 3% root bonus, nodemask in the header',
+  badness: { rootBonus: 'threePercent', pgtableTerm: 'nrPtesPmds' },
+  outOfMemory: { noKillable: 'panicNoKillable' },
+  kill: { oomGroup: false },
+  alloc: { lowmemReserveRatio: [256, 256, 32, 32, 0], memcgCharge: 'deferredToFaultEnd' },
+  format: { header: '4.9', tasks: '4.0', gfpLayout: '4.4' }
+})
+
+const v5_4 = variant(v5_10, {
+  name: '5.4',
+  version: '5.4.0',
+  description: 'Linux 5.4 LTS (stable with backports of the signed badness)',
+  oomScore: { adjPropagation: 'usersGtThreads' }
+})
+
+const v5_15 = variant(v5_10, {
+  name: '5.15',
+  version: '5.15.0',
+  description: 'Linux 5.15 LTS (stable with the 2 s reaper delay and pagefault retry backported)',
+  reaper: { delayMs: 2000 },
+  alloc: { congestionWaitRetry: false, pagefaultOom: 'retryFault' }
+})
+
+/** Every built-in profile by name. */
+export const profiles: Readonly<Record<string, KernelProfile>> = {
+  rhel6: v2_6_32_rhel6,
+  '3.10': v3_10,
+  '4.14': v4_14,
+  '4.19': v4_19,
+  '5.4': v5_4,
+  '5.10': v5_10,
+  '5.15': v5_15,
+  '6.1': v6_1,
+  '6.6': v6_6,
+  '6.11': v6_11,
+  '6.18': v6_18
+}

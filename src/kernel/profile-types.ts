@@ -1,0 +1,260 @@
+/**
+ * @module The shape of a kernel profile: named groups of behaviour flags (badness, oomScore,
+ * select, outOfMemory, kill, reaper, alloc) and output formats, and `variant()` for a distro
+ * kernel with backports. Each flag's comment names the kernel function and the versions it
+ * follows (facts from ../shared/docs/kernel-oom-reference.md).
+ */
+
+/** oom_badness() shape. */
+export interface BadnessRules {
+  /**
+   * 'scaled1000': 2.6.36–3.4, points normalised to 0..1000 and clamped (min 1).
+   * 'pagesClamped': ~3.5–5.8, pages + adj*(totalpages/1000), result <= 0 becomes 1, 0 = ineligible.
+   * 'pagesSigned': >= 5.9 (and 5.4.195+), no clamp, LONG_MIN = ineligible.
+   */
+  form: 'scaled1000' | 'pagesClamped' | 'pagesSigned'
+  /** Root bonus: 'minus30' (2.6.36–3.4), 'threePercent' (3.x–4.18), 'none' (>= 4.19). */
+  rootBonus: 'minus30' | 'threePercent' | 'none'
+  /** Page-table term: 3.x nr_ptes; 4.0–4.14 nr_ptes + nr_pmds; >= 4.15 pgtables_bytes/PAGE_SIZE. */
+  pgtableTerm: 'nrPtes' | 'nrPtesPmds' | 'pgtablesBytes'
+  /** >= 4.9: MMF_OOM_SKIP or in_vfork() make a task ineligible. */
+  skipOomSkipAndVfork: boolean
+  /** MM_SHMEMPAGES exists (>= 4.5); before, shmem pages count as file pages. */
+  shmemCounter: boolean
+}
+
+/** /proc/<pid>/oom_score. */
+export interface OomScoreRules {
+  /**
+   * 'badness': prints the 0..1000 badness (2.6.36–3.4).
+   * 'scaled': badness*1000/totalpages, unsigned (3.5–5.8).
+   * 'signedTwoThirds': (1000 + badness*1000/totalpages) * 2 / 3, signed division (>= 5.9).
+   */
+  form: 'badness' | 'scaled' | 'signedTwoThirds'
+  /** oom_score_adj writes propagate to other processes sharing the mm:
+   * 'none' (3.x), 'usersGtThreads' (4.8–5.9), 'multiprocessFlag' (>= 5.10). */
+  adjPropagation: 'none' | 'usersGtThreads' | 'multiprocessFlag'
+  /** oom_adj_write() / oom_score_adj_write(), <= 4.6: a target whose task->mm is NULL (kernel
+   * thread, leader past exit_mm) is refused with EINVAL; >= 4.7 the check is gone. */
+  writeNeedsMm?: boolean
+  /** oom_adj_read() caps the value at OOM_ADJUST_MAX (>= 5.10); before, oom_score_adj 942..999
+   * reads 16. */
+  oomAdjReadCapped?: boolean
+}
+
+/** select_bad_process() / oom_evaluate_task(). */
+export interface SelectRules {
+  /** 3.x oom_scan_process_thread walked every thread and aborted on an exiting task. */
+  scan: 'threads' | 'processes'
+  /** <= 5.2: on an equal score keep a thread-group leader already chosen. Later: last wins. */
+  tieKeepsLeader: boolean
+  /** <= 5.2: oom_unkillable_task also checks memcg membership and mems intersection;
+   * >= 5.3 uses oom_cpuset_eligible() for non-memcg OOMs instead. */
+  unkillableChecksMemcgAndMems: boolean
+  /** <= 5.2: chosen_points rescaled to 0..1000 after the scan (for the sacrifice-child line). */
+  scaleChosenPoints: boolean
+  /** Per-node page count used for cpuset/mempolicy totalpages: spanned (<= 5.3), present (>= 5.7). */
+  nodePages: 'spanned' | 'present'
+}
+
+/** out_of_memory(). */
+export interface OutOfMemoryRules {
+  /** >= 5.17: a sysrq OOM ignores the notifier chain's "freed" return. */
+  notifierSkipsSysrq: boolean
+  /** The !__GFP_FS rule: 'gfpNonZero' (<= 6.1: gfp 0 passes), 'always' (>= 6.6). */
+  nofsCheck: 'gfpNonZero' | 'always'
+  /** >= 5.4: memcg OOMs are exempt from the !__GFP_FS rule. Also true for 3.x, whose
+   * mem_cgroup_out_of_memory() never ran it; 4.x memcg OOMs go through out_of_memory(). */
+  nofsMemcgExempt: boolean
+  /** No killable task: 'panicNoKillable' (<= 4.18: panic("Out of memory and no killable
+   * processes...")), 'warnThenDeadlock' (>= 4.19: pr_warn then panic("System is deadlocked
+   * on memory")). */
+  noKillable: 'panicNoKillable' | 'warnThenDeadlock'
+  /** oom_kill_allocating_task also requires cpuset eligibility (>= 5.3). */
+  allocatingTaskCpusetCheck: boolean
+  /** How "already exiting" is judged for current (out_of_memory) and for the chosen victim
+   * (oom_kill_process): 'pfExiting' (3.x: fatal signal pending or PF_EXITING for current,
+   * PF_EXITING for the victim; only TIF_MEMDIE is set) or 'taskWillFreeMem' (>= 4.8:
+   * task_will_free_mem(), mark_oom_victim + reaper). */
+  exitingCheck: 'pfExiting' | 'taskWillFreeMem'
+  /** is_sysrq_oom() special cases (4.x+): no panic_on_oom panic and no "no killable processes"
+   * panic for a sysrq OOM, and "OOM request ignored. No task eligible". 3.x: sysrq panics too. */
+  sysrqExempt: boolean
+}
+
+/** oom_kill_process() / __oom_kill_process(). */
+export interface KillRules {
+  /** <= 5.0: "Kill process ... or sacrifice child" and the prefer-children heuristic. */
+  sacrificeChild: boolean
+  /** Format of the sacrifice line's score: 3.x '%d' (signed int), later '%u' (unsigned int). */
+  sacrificeScoreSigned?: boolean
+  /** 3.x: "Kill process %d (%s) sharing same memory" per sharer, skipping adj -1000;
+   * >= 4.15-ish: silent SIGKILL, init pins the mm ("has mm pinned by"). */
+  sharers: 'sharingSameMemoryLine' | 'initPins'
+  /** >= 5.9: "OOM victim %d (%s) is already exiting. Skip killing the task". */
+  alreadyExitingLine: boolean
+  /** >= 4.19: memory.oom.group (cgroup v2). */
+  oomGroup: boolean
+  /** >= 5.17: MEMCG_OOM_GROUP_KILL event. */
+  oomGroupKillEvent: boolean
+  /** >= 4.13: /proc/vmstat oom_kill counter. */
+  vmOomKillCounter: boolean
+}
+
+/** The oom_reaper kthread (>= 4.6). */
+export interface ReaperRules {
+  present: boolean
+  /** >= 5.0: MMF_OOM_REAP_QUEUED guards against double queueing. */
+  queuedFlag: boolean
+  /** >= 5.18 (and backports): queue after OOM_REAPER_DELAY = 2 s. */
+  delayMs: number
+  /** Which VMAs are skipped: <= 6.0 VM_LOCKED|VM_HUGETLB|VM_PFNMAP; >= 6.1 VM_HUGETLB|VM_PFNMAP. */
+  reapsMlocked: boolean
+  /** Walk order: forward (<= 6.13) or reverse over the maple tree (6.18). */
+  walk: 'forward' | 'reverse'
+  /** >= 5.x: sched_show_task and lock dump after "unable to reap". */
+  showTaskOnFailure: boolean
+}
+
+/** Page allocator / reclaim behaviour that the simulator follows. */
+export interface AllocRules {
+  /** Watermarks: 'classic' (<= 4.5: low=min+tmp/4, high=min+tmp/2) or 'scaleFactor' (>= 4.6). */
+  watermarks: 'classic' | 'scaleFactor'
+  /** >= 6.1: WMARK_PROMO = high + delta. */
+  promoWatermark: boolean
+  /** >= 5.0: watermark_boost_factor. */
+  watermarkBoost: boolean
+  /** min_free_kbytes clamp upper bound: 65536 (<= 5.3) or 262144 (>= 5.7). */
+  minFreeKbytesMax: number
+  /** Default lowmem_reserve_ratio for DMA, DMA32, NORMAL, HIGHMEM, MOVABLE. */
+  lowmemReserveRatio: readonly number[]
+  /** should_reclaim_retry's congestion_wait rule (4.x–5.10). */
+  congestionWaitRetry: boolean
+  /** 3.x: __GFP_NOFAIL bypasses the costly/lowmem/THISNODE gates of __alloc_pages_may_oom. */
+  nofailBypassesGates: boolean
+  /** 3.x: zonelist OOM bit instead of the oom_lock mutex. */
+  oomLock: 'zonelistBit' | 'mutex'
+  /** VM_FAULT_OOM handling: 'globalOom' (<= 5.15) or 'retryFault' (>= 5.16: "Huh VM_FAULT_OOM
+   * leaked out to the #PF handler. Retrying PF"). */
+  pagefaultOom: 'globalOom' | 'retryFault'
+  /** memcg charge failure: 'deferredToFaultEnd' (3.12–4.18) or 'synchronous' (>= 4.19). */
+  memcgCharge: 'deferredToFaultEnd' | 'synchronous'
+  /** OVERCOMMIT_GUESS: 'heuristic' (<= 5.0) or 'totalOnly' (>= 5.2). */
+  overcommitGuess: 'heuristic' | 'totalOnly'
+  /** >= 6.6: __vm_enough_memory prints "not enough memory for the allocation". */
+  vmEnoughMemoryMessage: boolean
+  /** setup_per_zone_lowmem_reserve(): an empty upper zone gets reserve 0 (6.x; seen in a 6.11
+   * report) instead of repeating the cumulative value (5.10 reports). Exact version UNCONFIRMED. */
+  lowmemReserveEmptyZero: boolean
+  /** gfp of a page-table page (pte_alloc_one / __pte_alloc_one), as flag names:
+   * x86 PGALLOC_GFP / GFP_PGTABLE_USER; >= 6.6 pagetable_alloc() adds __GFP_COMP. */
+  pgtableGfp: readonly string[]
+  /** gfp of an anonymous fault page: GFP_HIGHUSER_MOVABLE (<= 6.0), folio __GFP_COMP (6.1),
+   * plus __GFP_ZERO from vma_alloc_zeroed_movable_folio (>= 6.6). */
+  anonFaultGfp: readonly string[]
+}
+
+/** Output formats (printk). */
+export interface FormatRules {
+  /** "invoked oom-killer" line: '3x' gfp %x only; '4.5' with %pGg; '4.9' nodemask with two
+   * spaces before order; '4.15' nodemask=%*pbl; '5.0' no nodemask; 'rhel6' 3x plus oom_adj=%d. */
+  header: '3x' | '4.5' | '4.9' | '4.15' | '5.0' | 'rhel6'
+  /** <= 4.20: cpuset_print_current_mems_allowed() line after the header. */
+  cpusetLine: boolean
+  /** dump_tasks layout. */
+  tasks: 'rhel6' | '3x' | '4.0' | '4.15' | '4.19' | '6.8'
+  /** 3.10 prints nr_ptes with %7lu, other 3.x %7ld (same text for non-negative values). */
+  /** Killed line: '3x', '4.5' (+shmem-rss), '5.1' (message prefix), '5.4' (UID, pgtables, adj),
+   * 'rhel6' ("Killed process %d, UID %d, (%s) ..."). */
+  killed: '3x' | '4.5' | '5.1' | '5.4' | 'rhel6'
+  /** >= 5.0: the oom-kill:constraint=... summary line. */
+  summaryLine: boolean
+  /** Memcg block: 'taskIn' (<= 4.20), 'v5.0' (no "Task in" line), 'v5.3' (memory.stat text). */
+  memcgInfo: 'taskIn' | 'v5.0' | 'v5.3'
+  /** Memcg stats text on v1 hierarchies: 'v2keys' (5.3–~6.4) or 'v1keys' (>= 6.6). */
+  memcgV1Stat: 'v2keys' | 'v1keys'
+  /** 6.18: v2 memory:/swap: failcnt come from memory.events max/swap_max. */
+  memcgFailcntFromEvents: boolean
+  /** show_mem() / show_free_areas() line forms. */
+  showMem: ShowMemFormat
+  /** <= 5.17: "Swap cache stats: add ..." line. */
+  swapCacheStats: boolean
+  /** GFP bit layout: '4.5' (4.4–4.9: __GFP_COLD/NOTRACK/OTHER_NODE, GFP_KERNEL 0x24000c0),
+   * '4.4' (~4.10–4.18, GFP_KERNEL 0x14000c0), '4.19' (4.19/5.0), '5.2' (5.2–6.3, ATOMIC 0x200), '6.4'. */
+  gfpLayout: '3x' | '4.5' | '4.4' | '4.19' | '5.2' | '6.4'
+  /** %pGg name table order: 'classic' (<= 6.13) or 'bitOrder' (6.18+). */
+  gfpNames: 'classic' | 'bitOrder'
+  /** Call trace style: '3x' ([<addr>] fn+off/len), '4.x' (fn+off/len), '6.x' (<TASK> markers,
+   * "CPU: n UID: u PID: p Comm:" from 6.10). */
+  stack: '3x' | '4x' | '5x' | '6x' | '6.10'
+  /** mark_victim tracepoint carries comm and memory (>= 6.9/6.10). */
+  markVictimExtended: boolean
+}
+
+/** show_mem() / show_free_areas(): which fields the Mem-Info lines carry. */
+export interface ShowMemFormat {
+  /** 'zoneLru' (3.x show_free_areas(): per-cpu pcp lines, LRU and dirty counters per zone, free
+   * on the slab line, no per-node line, no cma/hwpoisoned lines); 'nodeLru' (node-based LRUs,
+   * 4.8+: a per-node line, free/free_pcp/free_cma last). */
+  layout: 'zoneLru' | 'nodeLru'
+  /** NR_UNSTABLE_NFS "unstable:" in the global and node lines (3.x, 4.19; gone by 5.10). */
+  unstable: boolean
+  /** Where "kernel_stack:" prints: the zone line (4.19) or the node line (5.10+). */
+  kernelStack: 'zone' | 'node'
+  /** Where "pagetables:" prints: the zone line (<= 5.10) or the node line (6.1+). */
+  pagetables: 'zone' | 'node'
+  /** NR_SECONDARY_PAGETABLE (6.1+): "sec_pagetables:" in the global line (with bounce, then a
+   * kernel_misc_reclaimable line) and the node line. */
+  secPagetables: boolean
+  /** The node line's shmem_thp/shmem_pmdmapped/anon_thp print "%s: %lukB" with a space (4.19
+   * to 6.1; seen on 5.10); 6.6+ without. */
+  thpFieldSpace: boolean
+  /** "writeback_tmp:" in the node line (gone in 6.18). */
+  writebackTmp: boolean
+  /** "Balloon:" at the end of the node line (6.18). */
+  balloon: boolean
+  /** "boost:" after free in the zone line (6.1+; real 5.10 reports have none). */
+  zoneBoost: boolean
+  /** "reserved_highatomic:%luKB" in the zone line (5.10+). */
+  reservedHighatomic: boolean
+  /** "free_highatomic:%luKB" and "zspages:" in the zone line (6.18). */
+  freeHighatomic: boolean
+}
+
+export interface KernelProfile {
+  /** Profile name, e.g. '6.11' or 'rhel6-2.6.32'. */
+  readonly name: string
+  /** Version this profile stands for, for display and for uname matching. */
+  readonly version: string
+  readonly description: string
+  badness: BadnessRules
+  oomScore: OomScoreRules
+  select: SelectRules
+  outOfMemory: OutOfMemoryRules
+  kill: KillRules
+  reaper: ReaperRules
+  alloc: AllocRules
+  format: FormatRules
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] }
+
+/** A profile derived from `base` with some flags changed (a distro kernel with backports). */
+export function variant(
+  base: KernelProfile,
+  changes: DeepPartial<Omit<KernelProfile, 'name' | 'version' | 'description'>> & {
+    name: string
+    version?: string
+    description: string
+  }
+): KernelProfile {
+  const out = structuredClone(base) as KernelProfile & Record<string, unknown>
+  for (const [key, value] of Object.entries(changes)) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      Object.assign(out[key] as object, value)
+    } else {
+      ;(out as Record<string, unknown>)[key] = value
+    }
+  }
+  return out
+}
