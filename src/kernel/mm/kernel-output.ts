@@ -4,7 +4,7 @@
  * happened. The mm code appends here; the simulator applies it in one place. Also the
  * machine facts the kernel's printing needs (release, hardware, taint) and its ratelimits.
  */
-import type { Effect, OomControl, PrintkRecord } from '../engine-types.ts'
+import type { Effect, OomControl, PrintkRecord } from '../oom-control.ts'
 import type { RatelimitState } from '../ratelimit.ts'
 
 /** An effect the caller applies after a kernel call. */

@@ -6,7 +6,7 @@
  * for the caller to apply. A panic stops the kernel (KernelPanic).
  */
 import { outOfMemory } from '../oom-kill.ts'
-import type { OomControl, OomOutcome } from '../engine-types.ts'
+import type { OomControl, OomOutcome } from '../oom-control.ts'
 import type { StackInfo } from '../oom-report.ts'
 import type { Memcg, Process } from '../types.ts'
 import { renderWarnAlloc } from '../printk/warn-alloc.ts'
