@@ -2,6 +2,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
+import oomkit, { STRUCTURE } from './eslint-layers.js'
 
 export default tseslint.config(
   {
@@ -12,6 +13,7 @@ export default tseslint.config(
       'artifacts/',
       'bin/',
       'eslint.config.js',
+      'eslint-layers.js',
       'vitest.config.ts'
     ]
   },
@@ -31,6 +33,20 @@ export default tseslint.config(
       ],
       '@typescript-eslint/prefer-nullish-coalescing': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }]
+    }
+  },
+  {
+    // Layers: an allow-list per folder of src/ (eslint-layers.js; docs/ARCHITECTURE.md).
+    // Size: every line counts, blank and comment lines too (what `wc -l` and an editor show).
+    // Functions are measured; module-level tables (object/array literals) are not functions, so
+    // declarative tables need no exemption. A table built inside a function carries a one-line
+    // `// eslint-disable-next-line max-lines-per-function -- table: <reason>`.
+    files: ['src/**/*.ts'],
+    plugins: { oomkit },
+    rules: {
+      'oomkit/layers': STRUCTURE,
+      'max-lines': [STRUCTURE, { max: 450 }],
+      'max-lines-per-function': [STRUCTURE, { max: 80, IIFEs: true }]
     }
   },
   {

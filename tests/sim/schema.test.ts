@@ -4,7 +4,7 @@ import { loadScenario } from '../../src/sim/load.ts'
 import { scenarioJsonSchema } from '../../src/sim/schema.ts'
 
 describe('schema/scenario.schema.json', () => {
-  it('is current (regenerate: npx tsx src/sim/write-schema.ts)', () => {
+  it('is current (regenerate: npx tsx scripts/write-scenario-schema.ts)', () => {
     const onDisk = JSON.parse(readFileSync('schema/scenario.schema.json', 'utf8'))
     expect(onDisk).toEqual(scenarioJsonSchema())
   })
