@@ -1,0 +1,149 @@
+/**
+ * @module Checks 2 and 4 on a guest case, both starting from the snapshot tree the guest sent
+ * back, read the way `oomkit snapshot --root` and `oomkit scores --root` read it
+ * (LiveHostSource + scanHost):
+ *
+ * - check 2: `snapshotScenario` (the case's cgroup subtree, or the whole guest for a global OOM)
+ *   plus the grower touching `stepKb` per step, as many steps as it made in the guest plus the
+ *   one it was killed in, run by `runScenario`: the simulator's victims, in order, are the
+ *   kernel's (the victim named on each Killed line that opens a kill; memory.oom.group members
+ *   follow it).
+ * - check 4: `procOomScore` on `buildOomState` equals the guest's /proc/<pid>/oom_score for every
+ *   process with an mm. The guest runs one CPU and 6.1's rss counters are the same atomics for
+ *   /proc/<pid>/status and oom_badness, so no drift allowance is applied.
+ */
+import { LiveHostSource } from '../../src/adapters/proc/live-host-source.ts'
+import { buildOomState } from '../../src/host/host-state.ts'
+import { scanHost, type HostReading } from '../../src/host/scan.ts'
+import { snapshotScenario } from '../../src/host/snapshot.ts'
+import { procOomScore } from '../../src/kernel/oom-badness.ts'
+import type { KernelProfile } from '../../src/kernel/profiles.ts'
+import { runScenario } from '../../src/sim/index.ts'
+import type { Scenario } from '../../src/sim/schema.ts'
+import type { CheckResult, Disagreement } from '../checks/types.ts'
+import type { GuestRun } from './guest-run.ts'
+
+/** The guest snapshot as a host reading. */
+export function readSnapshot(run: GuestRun): HostReading | null {
+  return run.snapshotDir === null ? null : scanHost(new LiveHostSource(run.snapshotDir))
+}
+
+/** The cgroup subtree a case's OOMs happen in ('/' for global OOMs). */
+function caseScope(run: GuestRun): string {
+  return run.spec.counterCgroup ?? '/'
+}
+
+/** The scenario check 2 runs: the snapshot plus the grower's growth. */
+export function guestScenario(run: GuestRun, reading: HostReading, profile: KernelProfile): Scenario {
+  const s = snapshotScenario(reading, profile, {
+    cgroup: caseScope(run),
+    name: `qemu seed ${run.spec.seed} (${run.spec.label})`
+  })
+  // /proc cannot show that two processes share one mm (CLONE_VM); the harness knows it.
+  for (const [pid, role] of run.roles) {
+    if (role.role !== 'clone-vm') continue
+    const owner = [...run.roles].find(([, r]) => r.hog === role.hog && r.role === 'parent')?.[0]
+    const p = s.processes.find(q => q.pid === pid)
+    if (p === undefined || owner === undefined) continue
+    delete p.rss
+    delete p.totalVm
+    delete p.pgtables
+    p.shareMmWith = owner
+  }
+  const steps = Math.round(run.grownKb / run.spec.stepKb) + (run.growerStopped ? 0 : 1)
+  s.timeline = [
+    {
+      at: 1,
+      do: 'touch',
+      pid: run.growerPid,
+      size: `${run.spec.stepKb}k`,
+      every: 1,
+      count: steps,
+      until: 'killed'
+    }
+  ]
+  return s
+}
+
+const victimLine = (pid: number, comm: Map<number, string>): string => `${pid} (${comm.get(pid) ?? '?'})`
+
+/** Check 2 on a guest case. */
+export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): CheckResult {
+  const kills = run.kills.length
+  const reading = readSnapshot(run)
+  if (reading === null) return { check: 2, total: kills, agreed: 0, disagreements: [], unavailable: 'no snapshot' }
+  const comm = new Map(reading.processes.map(p => [p.pid, p.comm]))
+  const kernel = run.kills.map(k => k.killed.pid)
+  let ours: number[] = []
+  let log: string[] = []
+  try {
+    const result = runScenario(guestScenario(run, reading, profile))
+    ours = result.summary.victims.map(v => v.pid)
+    log = result.log.map(r => r.text)
+  } catch (e) {
+    log = [`runScenario threw: ${(e as Error).message}`]
+  }
+  // A memory.oom.group kill lists the group's other tasks as victims too: compare the kills'
+  // leading victims with the simulator's victims that are not group members of an earlier kill.
+  const groupMembers = new Set(run.kills.flatMap(k => k.groupKilled.map(g => g.pid)))
+  const oursLeading = ours.filter(p => !groupMembers.has(p) || kernel.includes(p))
+  let agreed = 0
+  while (agreed < kills && oursLeading[agreed] === kernel[agreed]) agreed++
+  // Victims beyond the kernel's count a disagreement on the last kill.
+  const extra = agreed === kills && oursLeading.length > kills
+  if (extra) agreed--
+  const disagreements: Disagreement[] = []
+  if (agreed < kills)
+    disagreements.push({
+      check: 2,
+      seed: run.spec.seed,
+      label: run.spec.label,
+      kill: agreed,
+      message: !extra
+          ? `kill ${agreed + 1}: the kernel killed ${victimLine(kernel[agreed]!, comm)}, the simulator ${oursLeading[agreed] === undefined ? 'nothing' : victimLine(oursLeading[agreed]!, comm)}`
+          : `the simulator killed ${oursLeading.length - kills} more task(s) than the kernel`,
+      kernel: [
+        `victims: ${kernel.map(p => victimLine(p, comm)).join(', ')}`,
+        ...run.kills.flatMap(k => [...k.taskRowTexts, k.killedText])
+      ],
+      ours: [
+        `victims: ${ours.map(p => victimLine(p, comm)).join(', ') || '(none)'}`,
+        ...log.filter(l => /invoked oom-killer|^\[\s*\d+\]|oom-kill:|Killed process|Out of memory/.test(l))
+      ]
+    })
+  return { check: 2, total: kills, agreed, disagreements }
+}
+
+/** Check 4 on a guest case: every process with an mm. */
+export function checkGuestOomScore(run: GuestRun, profile: KernelProfile): CheckResult {
+  const reading = readSnapshot(run)
+  if (reading === null) return { check: 4, total: 0, agreed: 0, disagreements: [], unavailable: 'no snapshot' }
+  const state = buildOomState(reading)
+  const disagreements: Disagreement[] = []
+  let total = 0
+  let agreed = 0
+  for (const s of reading.processes) {
+    if (!s.hasMm || s.kthread || s.kernelOomScore === null) continue
+    const p = state.processes.find(q => q.pid === s.pid)
+    if (p === undefined) continue
+    total++
+    const ours = procOomScore(p, state, profile)
+    if (ours === s.kernelOomScore) {
+      agreed++
+      continue
+    }
+    disagreements.push({
+      check: 4,
+      seed: run.spec.seed,
+      label: run.spec.label,
+      kill: null,
+      message: `oom_score of ${s.pid} (${s.comm}): kernel ${s.kernelOomScore}, engine ${ours}`,
+      kernel: [
+        `/proc/${s.pid}/oom_score = ${s.kernelOomScore}`,
+        `status: RssAnon=${s.rssAnonKb}kB RssFile=${s.rssFileKb}kB RssShmem=${s.rssShmemKb}kB VmSwap=${s.vmSwapKb}kB VmPTE=${s.vmPteKb}kB stat rss=${s.mmRssPages ?? '?'} adj=${s.oomScoreAdj} memcg=${s.memcg}`
+      ],
+      ours: [`procOomScore() = ${ours} (profile ${profile.name})`]
+    })
+  }
+  return { check: 4, total, agreed, disagreements }
+}
