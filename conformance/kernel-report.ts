@@ -68,7 +68,8 @@ export interface KernelKill {
 const ROW_6_8 =
   /^\[\s*(\d+)\]\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)\s+(-?\d+) (.*)$/
 /** The < 6.8 layout (rss only): "[%7d] %5d %5d %8lu %8lu %8ld %8lu         %5hd %s". */
-const ROW_PRE_6_8 = /^\[\s*(\d+)\]\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)\s+(-?\d+) (.*)$/
+const ROW_PRE_6_8 =
+  /^\[\s*(\d+)\]\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)\s+(-?\d+) (.*)$/
 const KILLED =
   /^(.*): Killed process (\d+) \((.*)\) total-vm:(\d+)kB, anon-rss:(\d+)kB, file-rss:(\d+)kB, shmem-rss:(\d+)kB, UID:(\d+) pgtables:(\d+)kB oom_score_adj:(-?\d+)$/
 const INVOKED = / invoked oom-killer: /

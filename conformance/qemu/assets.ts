@@ -8,7 +8,15 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync
+} from 'node:fs'
+import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cpioNewc, type CpioEntry } from './cpio.ts'
@@ -19,11 +27,12 @@ export const KERNEL_PACKAGE_VERSION = '6.1.176-1'
 export const KERNEL_ABI = '6.1.0-50-cloud-amd64'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
-const REPO = join(HERE, '..', '..')
 
-/** Where the kernel, hog and initramfs are cached (OOMKIT_QEMU_CACHE overrides). */
+/** Where the kernel, hog and initramfs are cached between runs (outside node_modules, which
+ * `npm ci` wipes): $OOMKIT_QEMU_CACHE, else $XDG_CACHE_HOME/oomkit-qemu, else ~/.cache/oomkit-qemu. */
 export function cacheDir(): string {
-  return process.env.OOMKIT_QEMU_CACHE ?? join(REPO, 'node_modules', '.cache', 'oomkit-qemu')
+  const xdg = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')
+  return process.env.OOMKIT_QEMU_CACHE ?? join(xdg, 'oomkit-qemu')
 }
 
 /** Everything needed to boot the guest. */
@@ -84,9 +93,13 @@ function buildGuestHog(dir: string): string {
   if (existsSync(out)) return out
   const cc = which('cc') ?? which('gcc')
   if (cc === null) throw new Error('no C compiler (cc) for the static guest hog')
-  const r = spawnSync(cc, ['-static', '-O2', '-o', `${out}.tmp`, join(HERE, 'ghog.c'), '-lpthread'], {
-    encoding: 'utf8'
-  })
+  const r = spawnSync(
+    cc,
+    ['-static', '-O2', '-o', `${out}.tmp`, join(HERE, 'ghog.c'), '-lpthread'],
+    {
+      encoding: 'utf8'
+    }
+  )
   if (r.status !== 0) throw new Error(`cc -static ghog.c failed: ${r.stderr.trim().split('\n')[0]}`)
   renameSync(`${out}.tmp`, out)
   return out
@@ -102,9 +115,10 @@ function buildInitrd(dir: string, busybox: string, hog: string): string {
   const out = join(dir, `initrd-${key.slice(0, 12)}.cpio.gz`)
   if (existsSync(out)) return out
   const entries: CpioEntry[] = [
-    ...['bin', 'dev', 'etc', 'lib', 'proc', 'sys', 'tmp'].map(
-      (d): CpioEntry => ({ path: d, kind: 'dir' })
-    ),
+    ...['bin', 'dev', 'etc', 'lib', 'proc', 'sys', 'tmp'].map((d): CpioEntry => ({
+      path: d,
+      kind: 'dir'
+    })),
     { path: 'dev/console', kind: 'chardev', rdev: [5, 1] },
     { path: 'init', kind: 'file', mode: 0o755, data: init },
     { path: 'bin/busybox', kind: 'file', mode: 0o755, data: bb },
@@ -122,7 +136,8 @@ export function prepareAssets(): GuestAssets {
   if (process.platform !== 'linux' || process.arch !== 'x64')
     throw new Error(`needs Linux on x86-64 (this is ${process.platform}/${process.arch})`)
   const qemu = which('qemu-system-x86_64')
-  if (qemu === null) throw new Error('qemu-system-x86_64 not installed (apt-get install qemu-system-x86)')
+  if (qemu === null)
+    throw new Error('qemu-system-x86_64 not installed (apt-get install qemu-system-x86)')
   const busybox = staticBusybox()
   if (busybox === null) throw new Error('no static busybox (apt-get install busybox-static)')
   const dir = cacheDir()

@@ -82,10 +82,18 @@ export function caseScript(c: GuestCase, maxGrowKb: number): string {
       )
     lines.push(`hog ${i} ${h.cgroup} ${args.join(' ')} || { teardown; exit 1; }`)
   })
-  lines.push('settle', 'snap')
+  // panic_on_oom: set before the snapshot (it records the sysctl); the report then has to come
+  // over the console, as the guest dies before dmesg could print it.
   if (c.kind === 'global-panic')
     lines.push('sysctl -q -w vm.panic_on_oom=1', 'echo 8 > /proc/sys/kernel/printk')
-  lines.push(': > /tmp/go', `wait $hogpid_${c.grower}`, 'sleep 0.3', `report ${c.grower}`, 'teardown')
+  lines.push('settle', 'snap')
+  lines.push(
+    ': > /tmp/go',
+    `wait $hogpid_${c.grower}`,
+    'sleep 0.3',
+    `report ${c.grower}`,
+    'teardown'
+  )
   if (v1) lines.push(...FROM_V1)
   return lines.join('\n') + '\n'
 }

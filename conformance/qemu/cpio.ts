@@ -46,7 +46,11 @@ export function cpioNewc(entries: readonly CpioEntry[]): Buffer {
   const parts: Buffer[] = []
   entries.forEach((e, i) => {
     const data =
-      e.data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data)
+      e.data === undefined
+        ? Buffer.alloc(0)
+        : Buffer.isBuffer(e.data)
+          ? e.data
+          : Buffer.from(e.data)
     const type = { dir: S_IFDIR, file: S_IFREG, symlink: S_IFLNK, chardev: S_IFCHR }[e.kind]
     const perm = e.mode ?? (e.kind === 'dir' ? 0o755 : e.kind === 'symlink' ? 0o777 : 0o600)
     const body = e.kind === 'file' || e.kind === 'symlink' ? data : Buffer.alloc(0)

@@ -53,7 +53,13 @@ export const GUEST_HAND_WRITTEN_BASE = 9101
 
 const MiB = 1024
 
-function hog(name: string, privateKb: number, adj: number, cgroup: string, extra: Partial<GuestHog> = {}): GuestHog {
+function hog(
+  name: string,
+  privateKb: number,
+  adj: number,
+  cgroup: string,
+  extra: Partial<GuestHog> = {}
+): GuestHog {
   return {
     name,
     privateKb,
@@ -224,10 +230,10 @@ export const guestHandWritten: readonly Omit<GuestCase, 'seed'>[] = [
     // memory.high below memory.max: the grower is throttled by high reclaim, then reaches max.
     label: 'v2-high-then-max',
     kind: 'v2-high',
-    cgroups: [{ path: '/high', maxKb: 32 * MiB, highKb: 24 * MiB }],
+    cgroups: [{ path: '/high', maxKb: 32 * MiB, highKb: 28 * MiB }],
     hogs: [hog('hA', 10 * MiB, 0, '/high'), hog('hGrow', 512, 0, '/high')],
     grower: 1,
-    stepKb: 1 * MiB,
+    stepKb: 2 * MiB,
     maxKills: 1,
     counterCgroup: '/high'
   },

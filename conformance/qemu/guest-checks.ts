@@ -21,6 +21,7 @@ import type { KernelProfile } from '../../src/kernel/profiles.ts'
 import { runScenario } from '../../src/sim/index.ts'
 import type { Scenario } from '../../src/sim/schema.ts'
 import type { CheckResult, Disagreement } from '../checks/types.ts'
+import { GUEST_MEM_MIB } from './guest.ts'
 import type { GuestRun } from './guest-run.ts'
 
 /** The guest snapshot as a host reading. */
@@ -33,8 +34,40 @@ function caseScope(run: GuestRun): string {
   return run.spec.counterCgroup ?? '/'
 }
 
+/** Free pages at the start of a simulation (the first sample, summed over zones). */
+function simulatedFreeAtStart(s: Scenario, growerPid: number): number | null {
+  const probe: Scenario = {
+    ...s,
+    timeline: [{ at: 1, do: 'touch', pid: growerPid, size: '4k', count: 1 }]
+  }
+  const zones = runScenario(probe).samples.zones
+  if (zones.length === 0 || zones[0]!.free.length === 0) return null
+  return zones.reduce((n, z) => n + z.free[0]!, 0) + 1
+}
+
+/**
+ * A global OOM depends on every page of the machine. The snapshot format describes processes,
+ * slab, kernel stacks and page cache, but not the rest of the guest's kernel memory (the
+ * initramfs files on the tmpfs root, vmalloc, per-CPU areas, ...), and it counts a shared text
+ * mapping once per process. The difference between the simulator's free pages at the start and
+ * the guest's MemFree at the snapshot goes into `machine.kernel.other` (when positive), so the
+ * simulated machine starts as full as the guest was; the amount is reported.
+ */
+export function calibrateFree(s: Scenario, reading: HostReading, growerPid: number): number {
+  const kernelFree = Math.floor((reading.meminfo.MemFree ?? 0) / 4)
+  const simFree = simulatedFreeAtStart(s, growerPid)
+  if (simFree === null) return 0
+  const diff = simFree - kernelFree
+  if (diff > 0) s.machine.kernel = { ...s.machine.kernel, other: diff }
+  return diff
+}
+
 /** The scenario check 2 runs: the snapshot plus the grower's growth. */
-export function guestScenario(run: GuestRun, reading: HostReading, profile: KernelProfile): Scenario {
+export function guestScenario(
+  run: GuestRun,
+  reading: HostReading,
+  profile: KernelProfile
+): Scenario {
   const s = snapshotScenario(reading, profile, {
     cgroup: caseScope(run),
     name: `qemu seed ${run.spec.seed} (${run.spec.label})`
@@ -50,7 +83,15 @@ export function guestScenario(run: GuestRun, reading: HostReading, profile: Kern
     delete p.pgtables
     p.shareMmWith = owner
   }
-  const steps = Math.round(run.grownKb / run.spec.stepKb) + (run.growerStopped ? 0 : 1)
+  // A panicked guest never reported its growth: the simulator grows until it acts (it must
+  // panic at its first OOM, so how far it grew is not compared).
+  const steps = run.panicked
+    ? Math.ceil((GUEST_MEM_MIB * 1024) / run.spec.stepKb)
+    : Math.round(run.grownKb / run.spec.stepKb) + (run.growerStopped ? 0 : 1)
+  if (run.spec.counterCgroup === null) {
+    const pages = calibrateFree(s, reading, run.growerPid)
+    s.description = `${s.description ?? ''} Calibrated: ${pages} pages of kernel memory the snapshot does not describe.`
+  }
   s.timeline = [
     {
       at: 1,
@@ -65,17 +106,19 @@ export function guestScenario(run: GuestRun, reading: HostReading, profile: Kern
   return s
 }
 
-const victimLine = (pid: number, comm: Map<number, string>): string => `${pid} (${comm.get(pid) ?? '?'})`
+const victimLine = (pid: number, comm: Map<number, string>): string =>
+  `${pid} (${comm.get(pid) ?? '?'})`
 
 /** Check 2 on a guest case. */
 export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): CheckResult {
   const kills = run.kills.length
   const reading = readSnapshot(run)
-  if (reading === null) return { check: 2, total: kills, agreed: 0, disagreements: [], unavailable: 'no snapshot' }
+  if (reading === null)
+    return { check: 2, total: kills, agreed: 0, disagreements: [], unavailable: 'no snapshot' }
   const comm = new Map(reading.processes.map(p => [p.pid, p.comm]))
   const kernel = run.kills.map(k => k.killed.pid)
   let ours: number[] = []
-  let log: string[] = []
+  let log: string[]
   try {
     const result = runScenario(guestScenario(run, reading, profile))
     ours = result.summary.victims.map(v => v.pid)
@@ -100,15 +143,17 @@ export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): Chec
       label: run.spec.label,
       kill: agreed,
       message: !extra
-          ? `kill ${agreed + 1}: the kernel killed ${victimLine(kernel[agreed]!, comm)}, the simulator ${oursLeading[agreed] === undefined ? 'nothing' : victimLine(oursLeading[agreed]!, comm)}`
-          : `the simulator killed ${oursLeading.length - kills} more task(s) than the kernel`,
+        ? `kill ${agreed + 1}: the kernel killed ${victimLine(kernel[agreed]!, comm)}, the simulator ${oursLeading[agreed] === undefined ? 'nothing' : victimLine(oursLeading[agreed]!, comm)}`
+        : `the simulator killed ${oursLeading.length - kills} more task(s) than the kernel`,
       kernel: [
         `victims: ${kernel.map(p => victimLine(p, comm)).join(', ')}`,
         ...run.kills.flatMap(k => [...k.taskRowTexts, k.killedText])
       ],
       ours: [
         `victims: ${ours.map(p => victimLine(p, comm)).join(', ') || '(none)'}`,
-        ...log.filter(l => /invoked oom-killer|^\[\s*\d+\]|oom-kill:|Killed process|Out of memory/.test(l))
+        ...log.filter(l =>
+          /invoked oom-killer|^\[\s*\d+\]|oom-kill:|Killed process|Out of memory/.test(l)
+        )
       ]
     })
   return { check: 2, total: kills, agreed, disagreements }
@@ -117,7 +162,8 @@ export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): Chec
 /** Check 4 on a guest case: every process with an mm. */
 export function checkGuestOomScore(run: GuestRun, profile: KernelProfile): CheckResult {
   const reading = readSnapshot(run)
-  if (reading === null) return { check: 4, total: 0, agreed: 0, disagreements: [], unavailable: 'no snapshot' }
+  if (reading === null)
+    return { check: 4, total: 0, agreed: 0, disagreements: [], unavailable: 'no snapshot' }
   const state = buildOomState(reading)
   const disagreements: Disagreement[] = []
   let total = 0

@@ -103,7 +103,8 @@ export function collectRun(spec: GuestCase, release: string, lines: readonly str
   const log: string[] = []
   let vmstat0 = 0
   for (const l of lines) {
-    if (l === '@@snap-begin' || l === '@@dmesg-begin') section = l === '@@snap-begin' ? 'snap' : 'dmesg'
+    if (l === '@@snap-begin' || l === '@@dmesg-begin')
+      section = l === '@@snap-begin' ? 'snap' : 'dmesg'
     else if (l === '@@snap-end') section = 'console'
     else if (l === '@@dmesg-end') section = null
     else if (section === 'snap') b64.push(l)
@@ -121,7 +122,8 @@ export function collectRun(spec: GuestCase, release: string, lines: readonly str
       for (let i = 0; i + 1 < kv.length; i += 2) ev[kv[i]!] = Number(kv[i + 1])
       run.events.set(path!, ev)
     } else if (l.startsWith('@@vmstat0 oom_kill ')) vmstat0 = Number(l.split(' ')[2])
-    else if (l.startsWith('@@vmstat oom_kill ')) run.vmstatOomKill = Number(l.split(' ')[2]) - vmstat0
+    else if (l.startsWith('@@vmstat oom_kill '))
+      run.vmstatOomKill = Number(l.split(' ')[2]) - vmstat0
     else if (l.startsWith('@@error ')) run.errors.push(l.slice(8))
   }
   run.panicked = log.some(l => l.includes('Kernel panic - not syncing'))
@@ -140,7 +142,9 @@ function crossCheckCounters(run: GuestRun): void {
   if (run.spec.counterCgroup !== null && run.spec.kind !== 'v1') {
     const ev = run.events.get(run.spec.counterCgroup)
     if (ev !== undefined && ev.oom_kill !== logged)
-      run.errors.push(`memory.events oom_kill is ${ev.oom_kill}, the log has ${logged} Killed lines`)
+      run.errors.push(
+        `memory.events oom_kill is ${ev.oom_kill}, the log has ${logged} Killed lines`
+      )
     const groups = run.kills.filter(k => k.oomGroupText !== null).length
     if (ev !== undefined && (ev.oom_group_kill ?? 0) !== groups)
       run.errors.push(`memory.events oom_group_kill is ${ev.oom_group_kill}, the log has ${groups}`)

@@ -12,6 +12,7 @@ import { caseScript } from './case-script.ts'
 import { Guest, GUEST_MEM_MIB } from './guest.ts'
 import type { GuestCase } from './guest-cases.ts'
 import { checkGuestOomScore, checkGuestSimulator } from './guest-checks.ts'
+import { checkPanicCase } from './panic-checks.ts'
 import { collectRun, disposeRun, type GuestRun } from './guest-run.ts'
 
 /** One guest case's outcome. */
@@ -43,13 +44,17 @@ const CASE_TIMEOUT_MS = 120_000
 
 /** Did the case pass (no harness error, at least one kill, every check complete)? */
 export function guestCasePassed(o: GuestOutcome): boolean {
-  if (o.run.errors.length > 0 || o.run.kills.length === 0) return false
+  if (o.run.errors.length > 0 || (o.run.kills.length === 0 && !o.run.panicked)) return false
   return Object.values(o.checks).every(
     c => c.unavailable === undefined && c.disagreements.length === 0 && c.agreed === c.total
   )
 }
 
-async function checkRun(run: GuestRun, profile: KernelProfile): Promise<Record<CheckId, CheckResult>> {
+async function checkRun(
+  run: GuestRun,
+  profile: KernelProfile
+): Promise<Record<CheckId, CheckResult>> {
+  if (run.panicked) return { ...checkPanicCase(run, profile), 4: checkGuestOomScore(run, profile) }
   return {
     1: await checkExplain(run, profile),
     2: checkGuestSimulator(run, profile),
@@ -70,8 +75,7 @@ async function runOne(guest: Guest, spec: GuestCase): Promise<GuestRun> {
   if (r.rc === null && !run.panicked) {
     run.errors.push(`the guest died or timed out: ${guest.transcript.slice(-3).join(' | ')}`)
     guest.kill() // the next case boots a fresh guest
-  }
-  else if (r.rc !== null && r.rc !== 0) run.errors.push(`the case script exited ${r.rc}`)
+  } else if (r.rc !== null && r.rc !== 0) run.errors.push(`the case script exited ${r.rc}`)
   if (spec.kind === 'global-panic' && !run.panicked)
     run.errors.push('panic_on_oom is set but the guest did not panic')
   return run
@@ -81,7 +85,14 @@ async function runOne(guest: Guest, spec: GuestCase): Promise<GuestRun> {
 export async function runGuestConformance(opts: GuestRunOptions): Promise<GuestResult> {
   const started = Date.now()
   const log = opts.log ?? (() => {})
-  const result: GuestResult = { reason: null, release: '', profile: null, bootMs: [], outcomes: [], durationMs: 0 }
+  const result: GuestResult = {
+    reason: null,
+    release: '',
+    profile: null,
+    bootMs: [],
+    outcomes: [],
+    durationMs: 0
+  }
   let assets: GuestAssets
   try {
     assets = prepareAssets()
@@ -116,7 +127,7 @@ export async function runGuestConformance(opts: GuestRunOptions): Promise<GuestR
   } catch (e) {
     result.reason = `QEMU: ${(e as Error).message}`
   } finally {
-    await (guest as Guest | null)?.shutdown()
+    await guest?.shutdown()
     process.removeListener('exit', stop)
   }
   result.durationMs = Date.now() - started

@@ -76,7 +76,11 @@ export class Guest {
   }
 
   /** Boot a guest and wait for its `@@ready` line. */
-  static async boot(assets: GuestAssets, memMib = GUEST_MEM_MIB, timeoutMs = 120_000): Promise<Guest> {
+  static async boot(
+    assets: GuestAssets,
+    memMib = GUEST_MEM_MIB,
+    timeoutMs = 120_000
+  ): Promise<Guest> {
     const started = Date.now()
     const g = new Guest(assets, memMib)
     // The firmware's escape sequences may precede the first line.
@@ -93,7 +97,11 @@ export class Guest {
   }
 
   /** Consume lines until one matches (returned) or the timeout/exit (null). */
-  private async until(match: (l: string) => boolean, timeoutMs: number, sink?: string[]): Promise<string | null> {
+  private async until(
+    match: (l: string) => boolean,
+    timeoutMs: number,
+    sink?: string[]
+  ): Promise<string | null> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       while (this.lines.length > 0) {
