@@ -79,11 +79,18 @@ export function guestFailureText(o: GuestOutcome): string[] {
   return out
 }
 
+/** The checks' notes (agreements that needed a stated allowance), one line each. */
+export function guestNotes(r: GuestResult): string[] {
+  return r.outcomes.flatMap(o =>
+    IDS.flatMap(id => (o.checks[id].notes ?? []).map(n => `note (check ${id}): ${n}`))
+  )
+}
+
 /** Everything to print after a run. */
 export function guestReportText(r: GuestResult): string[] {
   if (r.reason !== null && r.outcomes.length === 0)
     return [`conformance (qemu): skipped: ${r.reason}`]
-  const out = r.outcomes.flatMap(guestFailureText)
+  const out = [...r.outcomes.flatMap(guestFailureText), ...guestNotes(r)]
   if (r.reason !== null) out.push(`conformance (qemu): stopped: ${r.reason}`)
   out.push(...guestSummaryLines(r))
   const pass = r.reason === null && r.outcomes.length > 0 && r.outcomes.every(guestCasePassed)

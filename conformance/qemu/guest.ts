@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { GuestAssets } from './assets.ts'
+import { ConsoleLines } from './console-lines.ts'
 
 /** Guest RAM in MiB (global OOM cases scale their hogs to it). */
 export const GUEST_MEM_MIB = 256
@@ -18,53 +19,42 @@ export interface ScriptResult {
   ms: number
 }
 
+/** QEMU's command line: TCG (this host's /dev/kvm cannot run a stock kernel), one CPU, the
+ * serial console on stdio, kernel messages off the console (loglevel=1), exit on panic. */
+export function qemuArgs(assets: GuestAssets, memMib: number): string[] {
+  return [
+    ...['-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', String(memMib)],
+    ...['-nodefaults', '-nographic', '-no-reboot', '-serial', 'stdio', '-monitor', 'none'],
+    ...['-kernel', assets.kernel, '-initrd', assets.initrd],
+    ...['-append', 'console=ttyS0 loglevel=1 panic=-1 printk.devkmsg=on']
+  ]
+}
+
 /** A booted guest. */
 export class Guest {
   private readonly proc: ChildProcess
-  private buf = ''
-  private lines: string[] = []
-  private waiter: (() => void) | null = null
+  private readonly console: ConsoleLines
   private exited = false
   private killed = false
-  /** Every console line since boot (for diagnostics). */
-  readonly transcript: string[] = []
   /** Kernel release and boot time (ms, spawn to `@@ready`). */
   release = ''
   bootMs = 0
 
   private constructor(assets: GuestAssets, memMib: number) {
-    const args = [
-      ...['-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', String(memMib)],
-      ...['-nodefaults', '-nographic', '-no-reboot', '-serial', 'stdio', '-monitor', 'none'],
-      ...['-kernel', assets.kernel, '-initrd', assets.initrd],
-      ...['-append', 'console=ttyS0 loglevel=1 panic=-1 printk.devkmsg=on']
-    ]
-    this.proc = spawn(assets.qemu, args, { stdio: ['pipe', 'pipe', 'pipe'] })
-    this.proc.stdout!.setEncoding('utf8')
-    this.proc.stdout!.on('data', (d: string) => {
-      this.buf += d
-      let i: number
-      while ((i = this.buf.indexOf('\n')) >= 0) {
-        const line = this.buf.slice(0, i).replace(/\r/g, '')
-        this.buf = this.buf.slice(i + 1)
-        this.lines.push(line)
-        this.transcript.push(line)
-      }
-      this.wake()
-    })
+    this.proc = spawn(assets.qemu, qemuArgs(assets, memMib), { stdio: ['pipe', 'pipe', 'pipe'] })
+    this.console = new ConsoleLines(this.proc.stdout!)
     this.proc.stderr!.setEncoding('utf8')
     this.proc.stderr!.on('data', (d: string) => this.transcript.push(`[qemu] ${d.trim()}`))
     this.proc.stdin!.on('error', () => {})
     this.proc.on('exit', () => {
       this.exited = true
-      this.wake()
+      this.console.end()
     })
   }
 
-  private wake(): void {
-    const w = this.waiter
-    this.waiter = null
-    w?.()
+  /** Every console line since boot (for diagnostics). */
+  get transcript(): string[] {
+    return this.console.transcript
   }
 
   get pid(): number | undefined {
@@ -84,7 +74,7 @@ export class Guest {
     const started = Date.now()
     const g = new Guest(assets, memMib)
     // The firmware's escape sequences may precede the first line.
-    const ready = await g.until(l => l.includes('@@ready '), timeoutMs)
+    const ready = await g.console.until(l => l.includes('@@ready '), timeoutMs)
     if (ready === null) {
       g.kill()
       throw new Error(
@@ -96,37 +86,13 @@ export class Guest {
     return g
   }
 
-  /** Consume lines until one matches (returned) or the timeout/exit (null). */
-  private async until(
-    match: (l: string) => boolean,
-    timeoutMs: number,
-    sink?: string[]
-  ): Promise<string | null> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      while (this.lines.length > 0) {
-        const l = this.lines.shift()!
-        if (match(l)) return l
-        sink?.push(l)
-      }
-      if (this.exited || Date.now() > deadline) return null
-      await new Promise<void>(r => {
-        const t = setTimeout(r, Math.max(1, deadline - Date.now()))
-        this.waiter = () => {
-          clearTimeout(t)
-          r()
-        }
-      })
-    }
-  }
-
   /** Run a script in the guest; its output lines come back. */
   async run(name: string, script: string, timeoutMs = 120_000): Promise<ScriptResult> {
     const started = Date.now()
     if (this.exited) return { lines: [], rc: null, ms: 0 }
     this.proc.stdin!.write(`@@run ${name}\n${script.replace(/\n*$/, '\n')}@@end\n`)
     const lines: string[] = []
-    const done = await this.until(l => l.startsWith(`@@done ${name} `), timeoutMs, lines)
+    const done = await this.console.until(l => l.startsWith(`@@done ${name} `), timeoutMs, lines)
     const rc = done === null ? null : Number(done.split(' ').pop())
     return { lines, rc, ms: Date.now() - started }
   }
@@ -135,7 +101,7 @@ export class Guest {
   async shutdown(): Promise<void> {
     if (this.exited) return
     this.proc.stdin!.write('@@off\n')
-    await this.until(() => false, 5000)
+    await this.console.until(() => false, 5000)
     this.kill()
   }
 

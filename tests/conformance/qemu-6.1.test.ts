@@ -15,7 +15,11 @@ import type { CheckId } from '../../conformance/checks/types.ts'
 import { prepareAssets } from '../../conformance/qemu/assets.ts'
 import { defaultGuestCases, generateGuestCase } from '../../conformance/qemu/guest-cases.ts'
 import { runGuestConformance, type GuestResult } from '../../conformance/qemu/guest-runner.ts'
-import { guestFailureText, guestSummaryLines } from '../../conformance/qemu/guest-summary.ts'
+import {
+  guestFailureText,
+  guestNotes,
+  guestSummaryLines
+} from '../../conformance/qemu/guest-summary.ts'
 
 let skipReason: string | null = null
 try {
@@ -52,7 +56,8 @@ describe.skipIf(skipReason !== null)(
     }, 600_000)
 
     afterAll(() => {
-      if (result !== undefined) console.log(guestSummaryLines(result).join('\n'))
+      if (result !== undefined)
+        console.log([...guestNotes(result), ...guestSummaryLines(result)].join('\n'))
     })
 
     const finding = (seed: number, id: CheckId): boolean => `${seed}:${id}` in KNOWN_FINDINGS
