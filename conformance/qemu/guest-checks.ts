@@ -15,10 +15,11 @@
 import { LiveHostSource } from '../../src/adapters/proc/live-host-source.ts'
 import { buildOomState } from '../../src/host/host-state.ts'
 import { scanHost, type HostReading } from '../../src/host/scan.ts'
-import { snapshotScenario } from '../../src/host/snapshot.ts'
+import { scenarioCgroupPath, snapshotScenario } from '../../src/host/snapshot.ts'
 import { procOomScore } from '../../src/kernel/oom-badness.ts'
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
 import { runScenario } from '../../src/sim/index.ts'
+import type { Samples } from '../../src/sim/samples.ts'
 import type { Scenario } from '../../src/sim/schema.ts'
 import type { CheckResult, Disagreement } from '../checks/types.ts'
 import { GUEST_MEM_MIB } from './guest.ts'
@@ -34,15 +35,13 @@ function caseScope(run: GuestRun): string {
   return run.spec.counterCgroup ?? '/'
 }
 
-/** Free pages at the start of a simulation (the first sample, summed over zones). */
-function simulatedFreeAtStart(s: Scenario, growerPid: number): number | null {
+/** The simulator's first samples (one 4 KiB touch by the grower, added back by the callers). */
+function probeStart(s: Scenario, growerPid: number): Samples {
   const probe: Scenario = {
     ...s,
     timeline: [{ at: 1, do: 'touch', pid: growerPid, size: '4k', count: 1 }]
   }
-  const zones = runScenario(probe).samples.zones
-  if (zones.length === 0 || zones[0]!.free.length === 0) return null
-  return zones.reduce((n, z) => n + z.free[0]!, 0) + 1
+  return runScenario(probe).samples
 }
 
 /**
@@ -51,15 +50,72 @@ function simulatedFreeAtStart(s: Scenario, growerPid: number): number | null {
  * initramfs files on the tmpfs root, vmalloc, per-CPU areas, ...), and it counts a shared text
  * mapping once per process. The difference between the simulator's free pages at the start and
  * the guest's MemFree at the snapshot goes into `machine.kernel.other` (when positive), so the
- * simulated machine starts as full as the guest was; the amount is reported.
+ * simulated machine starts as full as the guest was; the amount is returned.
  */
 export function calibrateFree(s: Scenario, reading: HostReading, growerPid: number): number {
-  const kernelFree = Math.floor((reading.meminfo.MemFree ?? 0) / 4)
-  const simFree = simulatedFreeAtStart(s, growerPid)
-  if (simFree === null) return 0
-  const diff = simFree - kernelFree
+  const zones = probeStart(s, growerPid).zones
+  if (zones.length === 0 || zones[0]!.free.length === 0) return 0
+  const simFree = zones.reduce((n, z) => n + z.free[0]!, 0) + 1
+  const diff = simFree - Math.floor((reading.meminfo.MemFree ?? 0) / 4)
   if (diff > 0) s.machine.kernel = { ...s.machine.kernel, other: diff }
   return diff
+}
+
+/**
+ * A memcg OOM depends on the group's charge. memory.current (v2) also counts kernel memory the
+ * snapshot has no field for (kernel stacks, slab, the hogs' page tables beyond VmPTE); as the
+ * host harness does, the difference between the guest's charge and the simulator's at the start
+ * becomes an unmapped tmpfs "filler" file charged to each leaf group. Returns the pages added.
+ */
+export function calibrateMemcgs(s: Scenario, reading: HostReading, growerPid: number): number {
+  const groups = (reading.memcgs?.groups ?? []).filter(g =>
+    (s.cgroups?.groups ?? []).some(d => d.path === scenarioCgroupPath(g.path))
+  )
+  const leaves = groups.filter(g => !groups.some(o => o.path.startsWith(`${g.path}/`)))
+  const series = probeStart(s, growerPid).memcgs
+  let added = 0
+  for (const g of leaves) {
+    const path = scenarioCgroupPath(g.path)
+    const sim = series.find(m => m.path === path)?.usage[0]
+    if (sim === undefined) continue
+    const grower = reading.processes.find(p => p.pid === growerPid)?.memcg === g.path ? 1 : 0
+    const diff = Math.floor(g.usageBytes / 4096) - (sim - grower)
+    if (diff <= 0) continue
+    s.files = [
+      ...(s.files ?? []),
+      { path: `/filler${path}`, size: diff, cached: diff, fs: 'tmpfs', memcg: path }
+    ]
+    added += diff
+  }
+  return added
+}
+
+/**
+ * What /proc cannot show and the harness knows: a CLONE_VM child shares its parent's mm, and a
+ * forked child still shares, copy-on-write, the anonymous pages its parent touched before the
+ * fork (the child never writes them): charged once, counted in both rss.
+ */
+function shareFromRoles(s: Scenario, run: GuestRun): void {
+  const parentOf = (hog: number): number | undefined =>
+    [...run.roles].find(([, r]) => r.hog === hog && r.role === 'parent')?.[0]
+  for (const [pid, role] of run.roles) {
+    const owner = parentOf(role.hog)
+    const p = s.processes.find(q => q.pid === pid)
+    const parent = s.processes.find(q => q.pid === owner)
+    if (p === undefined || owner === undefined || role.role === 'parent') continue
+    if (role.role === 'clone-vm') {
+      delete p.rss
+      delete p.totalVm
+      delete p.pgtables
+      p.shareMmWith = owner
+    } else if (p.rss?.anon !== undefined && parent?.rss?.anon !== undefined) {
+      const shared = Math.min(Number(p.rss.anon), Number(parent.rss.anon))
+      if (shared <= 0) continue
+      p.cowFrom = owner
+      p.sharedAnon = shared
+      p.rss = { ...p.rss, anon: Number(p.rss.anon) - shared }
+    }
+  }
 }
 
 /** The scenario check 2 runs: the snapshot plus the grower's growth. */
@@ -73,26 +129,17 @@ export function guestScenario(
     cgroup: caseScope(run),
     name: `qemu seed ${run.spec.seed} (${run.spec.label})`
   })
-  // /proc cannot show that two processes share one mm (CLONE_VM); the harness knows it.
-  for (const [pid, role] of run.roles) {
-    if (role.role !== 'clone-vm') continue
-    const owner = [...run.roles].find(([, r]) => r.hog === role.hog && r.role === 'parent')?.[0]
-    const p = s.processes.find(q => q.pid === pid)
-    if (p === undefined || owner === undefined) continue
-    delete p.rss
-    delete p.totalVm
-    delete p.pgtables
-    p.shareMmWith = owner
-  }
+  shareFromRoles(s, run)
   // A panicked guest never reported its growth: the simulator grows until it acts (it must
   // panic at its first OOM, so how far it grew is not compared).
   const steps = run.panicked
     ? Math.ceil((GUEST_MEM_MIB * 1024) / run.spec.stepKb)
     : Math.round(run.grownKb / run.spec.stepKb) + (run.growerStopped ? 0 : 1) + extraSteps
-  if (run.spec.counterCgroup === null) {
-    const pages = calibrateFree(s, reading, run.growerPid)
-    s.description = `${s.description ?? ''} Calibrated: ${pages} pages of kernel memory the snapshot does not describe.`
-  }
+  const pages =
+    run.spec.counterCgroup === null
+      ? calibrateFree(s, reading, run.growerPid)
+      : calibrateMemcgs(s, reading, run.growerPid)
+  s.description = `${s.description ?? ''} Calibrated: ${pages} pages the snapshot does not describe.`
   s.timeline = [
     {
       at: 1,
