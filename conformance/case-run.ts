@@ -43,3 +43,6 @@ export interface CaseRun {
   errors: string[]
   durationMs: number
 }
+
+/** What checks 1 and 3 read: the kernel's kills and the case's name (host or QEMU guest case). */
+export type ReportRun = Pick<CaseRun, 'kills'> & { spec: Pick<CaseSpec, 'seed' | 'label'> }

@@ -3,8 +3,9 @@
  * lines the checks compare parsed by a deliberately small, independent parser (the explain
  * parser is one of the things under test, so the harness does not use it to find victims).
  *
- * Only the 6.8+ dump_tasks layout (rss_anon/rss_file/rss_shmem columns) is parsed here; other
- * layouts leave `tasks` null and the printer check reports it.
+ * The 6.8+ dump_tasks layout (rss_anon/rss_file/rss_shmem columns) and the older rss-only one
+ * (the QEMU guest's 6.1) are parsed; other layouts leave `tasks` null and the printer check
+ * reports it.
  */
 import type { KilledInfo } from '../src/kernel/oom-report.ts'
 import type { KmsgRecord } from './kmsg.ts'
@@ -66,15 +67,19 @@ export interface KernelKill {
 
 const ROW_6_8 =
   /^\[\s*(\d+)\]\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)\s+(-?\d+) (.*)$/
+/** The < 6.8 layout (rss only): "[%7d] %5d %5d %8lu %8lu %8ld %8lu         %5hd %s". */
+const ROW_PRE_6_8 =
+  /^\[\s*(\d+)\]\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)\s+(-?\d+) (.*)$/
 const KILLED =
   /^(.*): Killed process (\d+) \((.*)\) total-vm:(\d+)kB, anon-rss:(\d+)kB, file-rss:(\d+)kB, shmem-rss:(\d+)kB, UID:(\d+) pgtables:(\d+)kB oom_score_adj:(-?\d+)$/
 const INVOKED = / invoked oom-killer: /
 const OOM_GROUP = /^Tasks in (.*) are going to be killed due to memory\.oom\.group set$/
 
-/** Parse a 6.8+ dump_tasks row. */
+/** Parse a dump_tasks row: the 6.8+ layout, or the older one without the rss split (there the
+ * row's rss is reported as rssAnon and rssFile/rssShmem are 0: the kernel printed no split). */
 export function parseTaskRow(text: string): KernelTaskRow | null {
   const m = ROW_6_8.exec(text)
-  if (m === null) return null
+  if (m === null) return parsePre68Row(text)
   const n = (i: number): number => Number(m[i])
   return {
     pid: n(1),
@@ -89,6 +94,26 @@ export function parseTaskRow(text: string): KernelTaskRow | null {
     swapEnts: n(10),
     oomScoreAdj: n(11),
     comm: m[12]!
+  }
+}
+
+function parsePre68Row(text: string): KernelTaskRow | null {
+  const m = ROW_PRE_6_8.exec(text)
+  if (m === null) return null
+  const n = (i: number): number => Number(m[i])
+  return {
+    pid: n(1),
+    uid: n(2),
+    tgid: n(3),
+    totalVm: n(4),
+    rss: n(5),
+    rssAnon: n(5),
+    rssFile: 0,
+    rssShmem: 0,
+    pgtablesBytes: n(6),
+    swapEnts: n(7),
+    oomScoreAdj: n(8),
+    comm: m[9]!
   }
 }
 

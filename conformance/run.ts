@@ -1,21 +1,23 @@
 /**
- * @module `npm run conformance [-- --seed N] [-- --cases N] [-- --first S] [-- --fail-fast] [-- --list]
+ * @module `npm run conformance [-- --kernel host|qemu-6.1] [-- --seed N] [-- --cases N] [-- --first S] [-- --fail-fast] [-- --list]
  * [-- --dump DIR]`: run the real-kernel conformance cases and print the summary. `--dump` writes,
  * per case, the kernel's log (`seed-N.kernel.log`) and the scenario check 2 feeds the simulator
  * (`seed-N.scenario.json`, runnable with `oomkit simulate`). Exit 0 when every check agrees on every
  * kill, 1 on a disagreement or harness failure, 2 on bad arguments, 3 when this machine cannot
- * run the suite (not Linux, not root, no memory cgroup).
+ * run the suite (not Linux, not root, no memory cgroup). `--kernel qemu-6.1` runs the QEMU
+ * backend instead (conformance/qemu/run-qemu.ts); the default is this machine's kernel.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { caseForSeed, defaultCases } from './cases.ts'
 import { caseToScenario } from './snapshot-scenario.ts'
 import { runConformance } from './runner.ts'
+import { mainQemu, QEMU_KERNELS } from './qemu/run-qemu.ts'
 import { reportText, runPassed } from './summary.ts'
 
 function usage(msg: string): never {
   process.stderr.write(
-    `conformance: ${msg}\nusage: npm run conformance -- [--seed N] [--cases N] [--first S] [--fail-fast] [--list] [--dump DIR]\n`
+    `conformance: ${msg}\nusage: npm run conformance -- [--kernel host|qemu-6.1] [--seed N] [--cases N] [--first S] [--fail-fast] [--list] [--dump DIR]\n`
   )
   process.exit(2)
 }
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   let failFast = false
   let list = false
   let dump: string | null = null
+  let kernel = 'host'
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a === '--seed') seed = intArg(argv[++i], '--seed')
@@ -41,10 +44,15 @@ async function main(argv: string[]): Promise<number> {
     else if (a === '--first') first = intArg(argv[++i], '--first')
     else if (a === '--fail-fast') failFast = true
     else if (a === '--list') list = true
-    else if (a === '--dump') {
+    else if (a === '--kernel' || a.startsWith('--kernel=')) {
+      kernel = (a === '--kernel' ? argv[++i] : a.slice(9)) ?? usage('--kernel needs a name')
+      if (kernel !== 'host' && !(QEMU_KERNELS as readonly string[]).includes(kernel))
+        usage(`unknown kernel ${kernel} (host, ${QEMU_KERNELS.join(', ')})`)
+    } else if (a === '--dump') {
       dump = argv[++i] ?? usage('--dump needs a directory')
     } else usage(`unknown argument ${a}`)
   }
+  if (kernel !== 'host') return mainQemu({ seed, count, first, failFast, list, dump })
   const cases = seed !== null ? [caseForSeed(seed)] : defaultCases(count, first)
   if (list) {
     for (const c of cases) process.stdout.write(`${JSON.stringify(c)}\n`)

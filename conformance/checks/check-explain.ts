@@ -5,7 +5,7 @@
  * the selection picks that victim.
  */
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
-import type { CaseRun } from '../case-run.ts'
+import type { ReportRun } from '../case-run.ts'
 import type { CheckResult, Disagreement } from './types.ts'
 
 /** The parts of the explain module this check uses (loaded lazily: they may not exist yet). */
@@ -47,7 +47,7 @@ async function loadExplain(): Promise<Explain | string> {
 }
 
 /** Run check 1 on every kill of a case. */
-export async function checkExplain(run: CaseRun, profile: KernelProfile): Promise<CheckResult> {
+export async function checkExplain(run: ReportRun, profile: KernelProfile): Promise<CheckResult> {
   const complete = run.kills.filter(k => k.complete)
   const explain = await loadExplain()
   if (typeof explain === 'string')

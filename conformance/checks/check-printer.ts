@@ -7,7 +7,7 @@
 import type { KilledInfo, OomReportData, TaskRow } from '../../src/kernel/oom-report.ts'
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
 import type { Constraint } from '../../src/kernel/types.ts'
-import type { CaseRun } from '../case-run.ts'
+import type { ReportRun } from '../case-run.ts'
 import type { KernelKill, KernelSummary, KernelTaskRow } from '../kernel-report.ts'
 import type { CheckResult, Disagreement } from './types.ts'
 
@@ -111,7 +111,7 @@ export function sideBySide(kernel: readonly string[], ours: readonly string[]): 
 }
 
 /** Run check 3 on every kill of a case. */
-export async function checkPrinter(run: CaseRun, profile: KernelProfile): Promise<CheckResult> {
+export async function checkPrinter(run: ReportRun, profile: KernelProfile): Promise<CheckResult> {
   const printer = await loadPrinter()
   const kills = run.kills.filter(k => k.complete)
   if (typeof printer === 'string')
