@@ -45,7 +45,7 @@ function startup(): Record<string, number> {
     cmds.help_cli_before = { cmd: node, args: [before, '--help'] }
     cmds.simulate_default_cli_before = { cmd: node, args: [before, 'simulate'] }
   }
-  const s = alternate(cmds, quick ? 5 : 11)
+  const s = alternate(cmds, quick ? 5 : 9)
   const out: Record<string, number> = {}
   for (const [name, samples] of Object.entries(s)) Object.assign(out, figures(name, samples))
   out.help_cli_vs_node = ratio(s.help_cli!, s.node_startup!)
@@ -81,7 +81,7 @@ async function scores(): Promise<Record<string, number>> {
     scores_cli: { cmd: node, args: [oomkit, 'scores'] },
     ps_e: { cmd: 'ps', args: ['-e'] }
   }
-  const rounds = quick ? 3 : 7
+  const rounds = quick ? 3 : 5
   const out: Record<string, number> = {}
   const host = alternate(cmds, rounds)
   for (const [name, samples] of Object.entries(host)) Object.assign(out, figures(name, samples))
