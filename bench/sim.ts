@@ -69,7 +69,7 @@ export async function bench(): Promise<Record<string, number>> {
   if (victims !== 1) throw new Error(`fill_64g: expected one victim, got ${victims}`)
   if (events < ALLOC_EVENTS) throw new Error(`alloc workload made only ${events} allocation events`)
   return {
-    default_scenario_ms: Math.round(defaultMs * 10) / 10,
+    simulate_default_inproc_ms: Math.round(defaultMs * 10) / 10,
     alloc_events_per_s: Math.round(events / (allocMs / 1000)),
     fill_64g_ms: Math.round(fillMs * 10) / 10
   }

@@ -3,7 +3,7 @@
 // `oomkit daemon` runs without V8's optimising compiler (~3 MB less idle RSS; src/daemon/lean-vm.ts).
 // The flag must be set before the CLI loads: loading and parsing already warm V8's compiler up.
 if (process.argv[2] === 'daemon' && !process.argv.includes('--check')) {
-  const { leanVm } = await import('../dist/daemon/lean-vm.js')
+  const { leanVm } = await import('../dist/lean-vm.js')
   leanVm()
 }
 // A reader that closes the pipe early (`oomkit ... | head`) ends the output quietly, as for any
@@ -14,7 +14,7 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error
   })
 }
-const { cli } = await import('../dist/cli/main.js')
+const { cli } = await import('../dist/cli.js')
 
 const code = await cli({
   argv: process.argv.slice(2),

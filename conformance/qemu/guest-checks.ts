@@ -20,7 +20,7 @@ import { procOomScore } from '../../src/kernel/oom-badness.ts'
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
 import { runScenario } from '../../src/sim/index.ts'
 import type { Samples } from '../../src/sim/samples.ts'
-import type { Scenario } from '../../src/sim/schema.ts'
+import { ScenarioSpec, type ScenarioFile as Scenario } from '../../src/sim/schema.ts'
 import type { CheckResult, Disagreement } from '../checks/types.ts'
 import { GUEST_MEM_MIB } from './guest.ts'
 import type { GuestRun } from './guest-run.ts'
@@ -41,7 +41,7 @@ function probeStart(s: Scenario, growerPid: number): Samples {
     ...s,
     timeline: [{ at: 1, do: 'touch', pid: growerPid, size: '4k', count: 1 }]
   }
-  return runScenario(probe).samples
+  return runScenario(ScenarioSpec.parse(probe)).samples
 }
 
 /**
@@ -165,7 +165,7 @@ function simulate(
   extraSteps: number
 ): { ours: number[]; log: string[]; freeNote: string } {
   try {
-    const result = runScenario(guestScenario(run, reading, profile, extraSteps))
+    const result = runScenario(ScenarioSpec.parse(guestScenario(run, reading, profile, extraSteps)))
     const free = result.log.map(r => r.text).find(t => /^ free:\d+ /.test(t))
     return {
       ours: result.summary.victims.map(v => v.pid),

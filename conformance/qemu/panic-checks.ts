@@ -13,6 +13,7 @@ import type { KernelProfile } from '../../src/kernel/profiles.ts'
 import { renderPanicOnOomLine } from '../../src/kernel/printk/kill-lines.ts'
 import { renderTaskTable } from '../../src/kernel/printk/task-table.ts'
 import { runScenario } from '../../src/sim/index.ts'
+import { ScenarioSpec } from '../../src/sim/schema.ts'
 import { taskRowFromKernel } from '../checks/check-printer.ts'
 import type { CheckResult, Disagreement } from '../checks/types.ts'
 import { parseTaskRow } from '../kernel-report.ts'
@@ -81,7 +82,7 @@ export function checkPanicCase(
   let simLines: string[] = []
   const reading = readSnapshot(run)
   if (reading !== null) {
-    const r = runScenario(guestScenario(run, reading, profile))
+    const r = runScenario(ScenarioSpec.parse(guestScenario(run, reading, profile)))
     simLines = [
       `panic: ${r.summary.panic ?? '(none)'}`,
       `victims: ${r.summary.victims.map(v => v.pid).join(', ') || '(none)'}`

@@ -1,0 +1,69 @@
+/**
+ * Builds the shipped CLI: one minified ESM bundle per entry point, split into chunks so that a
+ * command loads only its own code (the lazy `await import()`s in src/cli/commands become chunk
+ * loads; `oomkit --help` loads no yaml, zod or engine). Dependencies are bundled in, except
+ * koffi (a native addon, optional) and uplot (its files are read as assets, src/html/assets.ts).
+ *
+ *   dist/cli.js       export `cli(io)`            (src/cli/main.ts; bin/oomkit.js loads it)
+ *   dist/lean-vm.js   export `leanVm()`           (src/daemon/lean-vm.ts; before the CLI loads)
+ *   dist/chunks/*.js  shared and per-command code
+ *
+ * Type-checking is `npm run typecheck` (tsc); this script only transpiles and bundles.
+ * `node --import tsx scripts/build.ts --meta` also writes dist/meta.json (esbuild's metafile) for inspection.
+ */
+import { rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build, type Metafile } from 'esbuild'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+// CommonJS dependencies (commander, pino, ...) call require() for node builtins; an ESM bundle
+// has no `require`, so each output file gets one made for its own URL.
+const banner =
+  "import{createRequire as __oomkitRequire}from'node:module';const require=__oomkitRequire(import.meta.url);"
+
+/** Bundle the CLI into `outdir` (emptied first); resolves to esbuild's metafile. */
+export async function buildBundle(outdir: string): Promise<Metafile> {
+  rmSync(outdir, { recursive: true, force: true })
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { cli: 'src/cli/main.ts', 'lean-vm': 'src/daemon/lean-vm.ts' },
+    outdir,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    external: ['koffi', 'uplot'],
+    banner: { js: banner },
+    metafile: true,
+    logLevel: 'warning'
+  })
+  return result.metafile
+}
+
+/** The input files an output loads before it runs: itself and its static imports, transitively. */
+export function staticInputs(meta: Metafile, output: string): Set<string> {
+  const seen = new Set<string>()
+  const inputs = new Set<string>()
+  const visit = (out: string): void => {
+    const file = meta.outputs[out]
+    if (seen.has(out) || !file) return
+    seen.add(out)
+    for (const input of Object.keys(file.inputs)) inputs.add(input)
+    for (const imp of file.imports) if (imp.kind === 'import-statement') visit(imp.path)
+  }
+  visit(output)
+  return inputs
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const meta = await buildBundle(join(root, 'dist'))
+  if (process.argv.includes('--meta')) {
+    writeFileSync(join(root, 'dist/meta.json'), JSON.stringify(meta))
+  }
+}
