@@ -12,7 +12,8 @@ import { structurePending } from './strict.ts'
 /** Folders of tests/ that test something other than a folder of src/, with the reason. */
 const EXTRA_TEST_FOLDERS: Record<string, string> = {
   'tests/conformance': 'the real-kernel suite in conformance/',
-  'tests/structure': 'the repository layout itself (these tests)'
+  'tests/structure': 'the repository layout itself (these tests)',
+  'tests/scripts': 'the build and schema scripts in scripts/'
 }
 
 /** Lines as `wc -l` counts them (a last line without a newline counts too). */
