@@ -1,15 +1,15 @@
 /**
  * @module The observer: what the loop does with each sample besides deciding. It exports the
  * metrics, logs stage changes (and notifies at the first warning), follows the victim in flight
- * (gone? memory back?), and warms the process table when an action is near.
+ * (exited, so its memory is back?), and warms the process table when an action is near.
  */
 import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
-import type { DaemonDeps, LoopState } from './loop-state.ts'
+import type { DaemonDeps, InFlightContext, LoopState } from './loop-state.ts'
 import type { DaemonMetrics } from './metrics.ts'
 import type { ProcessTable } from './process-table.ts'
+import type { InFlight } from './policy.ts'
 import type { Readings } from './readings.ts'
-import { rssKb } from './readings.ts'
 import { LEVEL_NAMES } from './triggers.ts'
 import type { Evaluation, Level, TriggerHit } from './triggers.ts'
 import { formatBytes } from './units.ts'
@@ -50,32 +50,35 @@ function exportMetrics(m: DaemonMetrics | null, readings: Readings, ev: Evaluati
   }
 }
 
-/** Follow the victim in flight: has it gone, has its memory come back? */
-export function trackVictim(
-  deps: DaemonDeps,
-  state: LoopState,
-  readings: Readings,
-  ev: Evaluation
-): void {
+/**
+ * Has the victim exited? Its pidfd polls readable once it is a zombie or reaped; without a pidfd,
+ * /proc says so (gone, another process under its pid, or a zombie). A task that has exited has
+ * released its mm (exit_mm() runs before exit_notify()), so its memory is back.
+ */
+function victimExited(deps: DaemonDeps, ctx: InFlightContext, v: InFlight): boolean {
+  if (deps.control.exited?.(ctx.handle) === true) return true
+  const p = deps.source.process(v.pid)
+  return p === null || p.startTime !== v.startTime || p.state === 'Z' || p.state === 'X'
+}
+
+/** Follow the victim in flight: once it has exited its memory is released, and the wait ends. */
+export function trackVictim(deps: DaemonDeps, state: LoopState, readings: Readings): void {
   const ctx = state.inflight
   const v = state.policy.inflight
-  if (!ctx || !v) return
+  if (!ctx || !v || v.exitedAtMs !== null) return
+  if (!victimExited(deps, ctx, v)) return
   const now = readings.timeMs
-  if (v.exitedAtMs === null) {
-    const p = deps.source.process(v.pid)
-    if (p === null || p.startTime !== v.startTime || p.state === 'Z' || p.state === 'X') {
-      v.exitedAtMs = now
-      ctx.exitMs = now - v.firstSignalAtMs
-      deps.metrics?.timeToExit.observe(ctx.exitMs / 1000)
-    }
-  }
-  if (v.exitedAtMs !== null) {
-    const nowKb = scopeKb(v.scope, readings)
-    // System: MemAvailable rises; cgroup: the working set falls.
-    ctx.freedKb = v.scope === 'system' ? nowKb - ctx.baselineKb : ctx.baselineKb - nowKb
-    const expected = rssKb(ctx.victim) * 0.5
-    v.memoryBack = ctx.freedKb >= expected || ev.level < 2
-  }
+  v.exitedAtMs = now
+  v.memoryBack = true
+  ctx.exitMs = now - v.firstSignalAtMs
+  deps.metrics?.timeToExit.observe(ctx.exitMs / 1000)
+}
+
+/** kB the victim's exit gave back to its scope, from a sample taken after it exited. */
+export function freedKbSince(ctx: InFlightContext, scope: string, after: Readings): number {
+  const nowKb = scopeKb(scope, after)
+  // System: MemAvailable rises; cgroup: the working set falls.
+  return scope === 'system' ? nowKb - ctx.baselineKb : ctx.baselineKb - nowKb
 }
 
 function logApproach(logger: Logger, readings: Readings, ev: Evaluation): void {

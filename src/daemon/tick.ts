@@ -74,9 +74,15 @@ export async function tick(ctx: KillContext, observer: Observer): Promise<number
   state.triggers = evaluation.state
   state.lastEvaluation = evaluation
   observer.observe(readings, evaluation)
-  trackVictim(deps, state, readings, evaluation)
-  const decision = decide(state.config, state.policy, evaluation, readings.timeMs)
+  trackVictim(deps, state, readings)
+  let decision = decide(state.config, state.policy, evaluation, readings.timeMs)
   await perform(ctx, observer, decision, evaluation, readings)
+  if (decision.kind === 'finish') {
+    // The victim is gone and its memory back: a stage still reached acts now, not a tick later
+    // (a fast grower refills the headroom within one poll interval).
+    decision = decide(state.config, state.policy, evaluation, readings.timeMs)
+    await perform(ctx, observer, decision, evaluation, readings)
+  }
   deps.heartbeat?.(Date.now())
   const interval = state.inflight
     ? Math.min(VICTIM_POLL_MS, evaluation.intervalMs)
