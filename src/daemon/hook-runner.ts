@@ -35,6 +35,13 @@ export class HookRunner {
     return p
   }
 
+  /** Wait for a hook for at most `ms`. */
+  async wait(hook: Promise<unknown>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([hook, new Promise(r => (timer = setTimeout(r, ms)))])
+    clearTimeout(timer)
+  }
+
   /** Wait for every hook still running. */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.pending])

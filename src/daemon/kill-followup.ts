@@ -62,7 +62,8 @@ export function finish(k: KillContext): void {
   })
   entry.time = ctx.wallTime
   entry.timing = ctx.timing
-  k.deps.journal.write(entry)
+  if (ctx.journalMark) k.deps.journal.complete(ctx.journalMark, entry)
+  else k.deps.journal.write(entry)
   if (freedKb !== null && freedKb > 0) k.deps.metrics?.freed.inc(freedKb * 1024)
   k.deps.logger.info(
     { event: 'victim-gone', pid: victim.pid, comm: victim.comm, exitMs, freedKb },

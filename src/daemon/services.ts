@@ -77,6 +77,16 @@ export async function startServices(
   const { control, protection } = await startControl(config, opts.ffi, logger)
   const source = createHostMemorySource(new LiveHostSource('/'))
   const journal = new Journal(config.journal)
+  const reported = new Set<string>()
+  journal.onError = code => {
+    // Once per errno: a full disk must not flood the log either.
+    if (reported.has(code)) return
+    reported.add(code)
+    logger.error(
+      { event: 'journal-error', errno: code, path: config.journal },
+      `cannot write the kill journal (${code}); kills go on and are logged here`
+    )
+  }
   // prom-client costs ~5 MB of heap: load it only when metrics are on.
   let metrics: DaemonMetrics | null = null
   let server: Server | null = null
@@ -99,6 +109,7 @@ export async function stopServices(s: Services): Promise<void> {
   const { server } = s
   if (server) await new Promise(resolve => server.close(resolve))
   await s.watchdog?.stop()
+  s.journal.close()
   // V8 cannot free locked heap pages at teardown: unlock before returning.
   s.control.unlockMemory()
 }
