@@ -209,7 +209,7 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
     daemon.child.kill('SIGKILL')
     await daemon.exited
     const records = readJournal(journal)
-    expect(records.map(r => r.event)).toEqual(['signal'])
+    expect(records.map(r => String(r.event))).toEqual(['signal'])
     expect(records[0]!.victim.pid).toBe(stubborn.pid)
     expect(records[0]!.id).toBe(`${stubborn.pid}:${records[0]!.ranking[0].startTime}`)
     expect(records[0]!.signals).toEqual([{ signal: 'SIGTERM', atMs: 0 }])
