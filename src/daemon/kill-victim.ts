@@ -34,7 +34,8 @@ export async function chooseAndKill(
     return
   }
   const preKill = ctx.hooks.fire(config.hooks, 'pre-kill', target.hookVictim)
-  if (preKill && config.hooks.preKillWait > 0) await ctx.hooks.wait(preKill, config.hooks.preKillWait)
+  if (preKill && config.hooks.preKillWait > 0)
+    await ctx.hooks.wait(preKill, config.hooks.preKillWait)
   const sent = signalVictim(ctx, target)
   if (!sent) return
   spend()
