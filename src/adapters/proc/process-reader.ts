@@ -1,9 +1,11 @@
 /**
  * @module Reading one process from /proc/<pid>: stat (start time, state, get_mm_rss), status
  * (memory, uid, CapEff), oom_score_adj, and what does not change while a process lives (cmdline,
- * exe, memory cgroup), cached per (pid, start time) and re-read after a while.
+ * exe, memory cgroup), cached per (pid, start time) and re-read after a while. The cache holds
+ * only live pids (every full listing prunes it) and at most STATIC_CACHE_MAX_BYTES (the oldest
+ * entries go first), and a command line is kept to CMDLINE_MAX characters.
  */
-import { readdirSync, readlinkSync } from 'node:fs'
+import { closeSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProcReading } from './memory-source.ts'
 import { parsePasswd } from './parse-proc.ts'
@@ -21,6 +23,46 @@ interface StaticInfo {
 
 /** How long cached cmdline/exe/cgroup stay fresh (a process can be moved between cgroups). */
 const STATIC_TTL_MS = 30_000
+/** A command line is kept (and reported) up to this many characters: any user can start
+ * processes with 100 KB command lines, a thousand a second. */
+export const CMDLINE_MAX = 4096
+/** The cache's cap: its entries' strings and overhead, in bytes (oldest entries go first). */
+export const STATIC_CACHE_MAX_BYTES = 1024 * 1024
+/** What one entry costs besides its strings (the record, the map slot). */
+const ENTRY_OVERHEAD = 160
+
+/** One buffer for every cmdline read: the head of the file only, never the whole of it. */
+const head = Buffer.alloc(CMDLINE_MAX + 1)
+
+/** The first CMDLINE_MAX + 1 bytes of a file, or '' when it cannot be read. */
+function readHead(path: string): string {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return ''
+  }
+  try {
+    let n = 0
+    for (let r = 1; r > 0 && n < head.length; n += r)
+      r = readSync(fd, head, n, head.length - n, null)
+    return head.toString('utf8', 0, n)
+  } catch {
+    return ''
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** A cmdline file's head: NULs as spaces, at most CMDLINE_MAX characters (then "…"). */
+function cmdlineOf(raw: string): string {
+  const text = raw.replace(/\0+$/, '').replace(/\0/g, ' ')
+  return text.length > CMDLINE_MAX ? `${text.slice(0, CMDLINE_MAX - 1)}…` : text
+}
+
+function entryBytes(info: StaticInfo): number {
+  return ENTRY_OVERHEAD + 2 * (info.cmdline.length + info.exe.length + info.memcg.length)
+}
 
 function readExe(dir: string): string {
   try {
@@ -33,9 +75,7 @@ function readExe(dir: string): string {
 function readStatic(dir: string, startTime: number, kthread: boolean, now: number): StaticInfo {
   return {
     startTime,
-    cmdline: kthread
-      ? ''
-      : (readQuiet(join(dir, 'cmdline')) ?? '').replace(/\0+$/, '').replace(/\0/g, ' '),
+    cmdline: kthread ? '' : cmdlineOf(readHead(join(dir, 'cmdline'))),
     exe: kthread ? '' : readExe(dir),
     memcg: parseProcCgroup(readQuiet(join(dir, 'cgroup')) ?? ''),
     readAtMs: now
@@ -55,7 +95,9 @@ export function listProcPids(procRoot: string): number[] {
 /** Reads processes under `procRoot` (and user names from `passwd`), with the static cache. */
 export class ProcessReader {
   private users: Map<number, string> | null = null
+  /** Insertion order is age order: a refreshed entry is re-inserted at the end. */
   private statics = new Map<number, StaticInfo>()
+  private staticBytes = 0
 
   private readonly procRoot: string
   private readonly passwd: string
@@ -79,7 +121,7 @@ export class ProcessReader {
     let info = this.statics.get(pid)
     if (!info || info.startTime !== stat.startTime || now - info.readAtMs > STATIC_TTL_MS) {
       info = readStatic(dir, stat.startTime, kthread, now)
-      this.statics.set(pid, info)
+      this.remember(pid, info)
     }
     this.users ??= parsePasswd(readQuiet(this.passwd) ?? '')
     const adj = withMemory ? readQuiet(join(dir, 'oom_score_adj')) : null
@@ -113,14 +155,35 @@ export class ProcessReader {
       const p = this.read(pid, withMemory)
       if (p) out.push(p)
     }
-    if (!pids) {
-      const next = new Map<number, StaticInfo>()
-      for (const p of out) {
-        const info = this.statics.get(p.pid)
-        if (info) next.set(p.pid, info)
-      }
-      this.statics = next
-    }
+    if (!pids) this.keepOnly(new Set(out.map(p => p.pid)))
     return out
+  }
+
+  /** The cache's size: entries and bytes (for tests and the footprint). */
+  get cacheSize(): { entries: number; bytes: number } {
+    return { entries: this.statics.size, bytes: this.staticBytes }
+  }
+
+  /** Cache an entry, then drop the oldest while over the byte cap. */
+  private remember(pid: number, info: StaticInfo): void {
+    this.forget(pid)
+    this.statics.set(pid, info)
+    this.staticBytes += entryBytes(info)
+    for (const old of this.statics.keys()) {
+      if (this.staticBytes <= STATIC_CACHE_MAX_BYTES) break
+      this.forget(old)
+    }
+  }
+
+  private forget(pid: number): void {
+    const info = this.statics.get(pid)
+    if (!info) return
+    this.staticBytes -= entryBytes(info)
+    this.statics.delete(pid)
+  }
+
+  /** Drop the entries of pids not in `live` (the processes of a full listing). */
+  private keepOnly(live: ReadonlySet<number>): void {
+    for (const pid of [...this.statics.keys()]) if (!live.has(pid)) this.forget(pid)
   }
 }
