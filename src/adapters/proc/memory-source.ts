@@ -50,6 +50,10 @@ export interface ProcReading {
   cmdline: string
   /** readlink /proc/<pid>/exe, '' when unreadable (kernel threads, other users). */
   exe: string
+  /** The file at the path `exe` names (in the daemon's own mount namespace) is the very file the
+   * process runs: same device and inode as /proc/<pid>/exe. A process cannot forge this; it is
+   * false for a deleted or replaced binary and for a path seen in another mount namespace. */
+  exeTrusted?: boolean
   uid: number
   /** User name from /etc/passwd when known. */
   user: string

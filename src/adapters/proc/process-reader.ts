@@ -1,11 +1,11 @@
 /**
  * @module Reading one process from /proc/<pid>: stat (start time, state, get_mm_rss), status
  * (memory, uid, CapEff), oom_score_adj, and what does not change while a process lives (cmdline,
- * exe, memory cgroup), cached per (pid, start time) and re-read after a while. The cache holds
+ * exe, memory cgroup), cached per (pid, start time, executable) and re-read after a while. The cache holds
  * only live pids (every full listing prunes it) and at most STATIC_CACHE_MAX_BYTES (the oldest
  * entries go first), and a command line is kept to CMDLINE_MAX characters.
  */
-import { closeSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs'
+import { closeSync, openSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProcReading } from './memory-source.ts'
 import { parsePasswd } from './parse-proc.ts'
@@ -15,6 +15,10 @@ import { readQuiet } from './read-quiet.ts'
 /** What does not change while a process lives (keyed by pid and start time). */
 interface StaticInfo {
   startTime: number
+  /** "dev:ino" of /proc/<pid>/exe when read: another one means the process has exec'd since. */
+  exeId: string
+  /** The path in `exe` names that same file. */
+  exeTrusted: boolean
   cmdline: string
   exe: string
   memcg: string
@@ -72,11 +76,29 @@ function readExe(dir: string): string {
   }
 }
 
-function readStatic(dir: string, startTime: number, kthread: boolean, now: number): StaticInfo {
+/** "dev:ino" of a file (following links: /proc/<pid>/exe leads to the running binary), or ''. */
+function fileId(path: string): string {
+  try {
+    const st = statSync(path, { bigint: true })
+    return `${st.dev}:${st.ino}`
+  } catch {
+    return ''
+  }
+}
+
+function readStatic(
+  dir: string,
+  stat: { startTime: number; exeId: string },
+  kthread: boolean,
+  now: number
+): StaticInfo {
+  const exe = kthread ? '' : readExe(dir)
   return {
-    startTime,
+    startTime: stat.startTime,
+    exeId: stat.exeId,
+    exeTrusted: exe !== '' && stat.exeId !== '' && fileId(exe) === stat.exeId,
     cmdline: kthread ? '' : cmdlineOf(readHead(join(dir, 'cmdline'))),
-    exe: kthread ? '' : readExe(dir),
+    exe,
     memcg: parseProcCgroup(readQuiet(join(dir, 'cgroup')) ?? ''),
     readAtMs: now
   }
@@ -119,8 +141,15 @@ export class ProcessReader {
     const kthread = (stat.flags & PF_KTHREAD) !== 0
     const now = performance.now()
     let info = this.statics.get(pid)
-    if (!info || info.startTime !== stat.startTime || now - info.readAtMs > STATIC_TTL_MS) {
-      info = readStatic(dir, stat.startTime, kthread, now)
+    // One stat(2) per read: an exec (same pid and start time, another binary) is seen at once.
+    const exeId = kthread ? '' : fileId(join(dir, 'exe'))
+    if (
+      !info ||
+      info.startTime !== stat.startTime ||
+      info.exeId !== exeId ||
+      now - info.readAtMs > STATIC_TTL_MS
+    ) {
+      info = readStatic(dir, { startTime: stat.startTime, exeId }, kthread, now)
       this.remember(pid, info)
     }
     this.users ??= parsePasswd(readQuiet(this.passwd) ?? '')
@@ -131,6 +160,7 @@ export class ProcessReader {
       comm: stat.comm,
       cmdline: info.cmdline,
       exe: info.exe,
+      exeTrusted: info.exeTrusted,
       uid: status.uid,
       user: this.users.get(status.uid) ?? String(status.uid),
       kthread,
