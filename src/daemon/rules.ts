@@ -19,7 +19,8 @@ export const DEFAULT_AVOID = -300
  * reader's root that way, never from a cgroup a container created.
  */
 export function systemUnit(memcg: string): string | null {
-  const m = /^(?:\/\.\.)*\/system\.slice\/([^/]+\.(?:service|scope|socket|mount|swap))(?:\/|$)/.exec(memcg)
+  const m =
+    /^(?:\/\.\.)*\/system\.slice\/([^/]+\.(?:service|scope|socket|mount|swap))(?:\/|$)/.exec(memcg)
   return m ? (m[1] ?? null) : null
 }
 
