@@ -54,7 +54,8 @@ export function pick(ctx: KillContext, ev: Evaluation): Picked | null {
     choose: ctx.state.config.choose,
     profile,
     totalPages: badnessDomainPages(scope, readingsNow, source.vmSwappiness(), profile),
-    selfPid: source.selfPid
+    selfPid: source.selfPid,
+    ownSessions: ctx.hooks.sessions
   })
   const rank = choice.victim
   if (rank) return { scope, hit, nowMs, scanMs, candidates, readingsNow, choice, rank }

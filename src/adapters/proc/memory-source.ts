@@ -46,6 +46,8 @@ export interface CgroupReading {
 export interface ProcReading {
   pid: number
   ppid: number
+  /** Session id (stat field 6): a hook leads its own, and its children stay in it. */
+  session?: number
   comm: string
   cmdline: string
   /** readlink /proc/<pid>/exe, '' when unreadable (kernel threads, other users). */

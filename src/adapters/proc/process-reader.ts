@@ -104,6 +104,12 @@ function readStatic(
   }
 }
 
+/** Session id: the 4th field after the comm's closing parenthesis (state ppid pgrp session). */
+function sessionOf(statText: string): number {
+  const n = Number(statText.slice(statText.lastIndexOf(')') + 2).split(' ', 4)[3])
+  return Number.isFinite(n) ? n : 0
+}
+
 /** Numeric entries of a /proc directory. */
 export function listProcPids(procRoot: string): number[] {
   const out: number[] = []
@@ -157,6 +163,7 @@ export class ProcessReader {
     return {
       pid,
       ppid: stat.ppid,
+      session: sessionOf(statText),
       comm: stat.comm,
       cmdline: info.cmdline,
       exe: info.exe,
