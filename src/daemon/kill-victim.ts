@@ -34,8 +34,11 @@ export async function chooseAndKill(
     return
   }
   const preKill = ctx.hooks.fire(config.hooks, 'pre-kill', target.hookVictim)
-  if (preKill && config.hooks.preKillWait > 0)
+  if (preKill && config.hooks.preKillWait > 0) {
+    // Our own wait, announced to the watchdog as a heartbeat at its end: not a stall.
+    ctx.deps.heartbeat?.(Date.now() + config.hooks.preKillWait)
     await ctx.hooks.wait(preKill, config.hooks.preKillWait)
+  }
   const sent = signalVictim(ctx, target)
   if (!sent) return
   spend()
