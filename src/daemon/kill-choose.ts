@@ -74,7 +74,7 @@ export function confirm(ctx: KillContext, picked: Picked, wanted: Signal): Targe
   const recheck = evaluateTriggers(ctx.state.config, ctx.state.triggers, picked.readingsNow)
   if (recheck.level < 2) {
     ctx.deps.logger.info(
-      { event: 'recovered', level: LEVEL_NAMES[recheck.level] },
+      { event: 'recovered', stage: LEVEL_NAMES[recheck.level] },
       'memory recovered before acting; no kill'
     )
     return null

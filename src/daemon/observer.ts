@@ -86,7 +86,7 @@ function logApproach(logger: Logger, readings: Readings, ev: Evaluation): void {
   logger.debug(
     {
       event: 'sample',
-      level: ev.level,
+      stage: LEVEL_NAMES[ev.level],
       etaMs: Math.round(ev.etaMs),
       intervalMs: ev.intervalMs,
       availKb: readings.meminfo.memAvailableKb
@@ -99,6 +99,7 @@ export class Observer {
   private readonly deps: DaemonDeps
   private readonly table: ProcessTable
   private lastLevel: Level = 0
+  private meminfoBlind = false
 
   constructor(deps: DaemonDeps, table: ProcessTable) {
     this.deps = deps
@@ -106,10 +107,27 @@ export class Observer {
   }
 
   /** Metrics, stage-change log lines, and a debug line when a threshold is near. */
-  observe(readings: Readings, ev: Evaluation): void {
+  observe(readings: Readings, ev: Evaluation, memoryTrigger = true): void {
+    if (memoryTrigger) this.checkMeminfo(readings)
     exportMetrics(this.deps.metrics, readings, ev)
     this.logStage(ev)
     if (ev.etaMs < WARM_HORIZON_MS) logApproach(this.deps.logger, readings, ev)
+  }
+
+  /**
+   * /proc/meminfo unreadable (or without MemTotal) reads as zeros, which would turn the system
+   * trigger off without a word: say so loudly, once, and again when it is readable.
+   */
+  private checkMeminfo(readings: Readings): void {
+    const blind = readings.meminfo.memTotalKb === 0
+    if (blind === this.meminfoBlind) return
+    this.meminfoBlind = blind
+    if (blind)
+      this.deps.logger.error(
+        { event: 'meminfo-unreadable' },
+        'cannot read /proc/meminfo (or it has no MemTotal): the MemAvailable and SwapFree triggers cannot see anything'
+      )
+    else this.deps.logger.info({ event: 'meminfo-readable' }, '/proc/meminfo is readable again')
   }
 
   /** Log (and at the first warning, notify) a change of stage. */

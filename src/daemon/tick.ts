@@ -73,7 +73,7 @@ export async function tick(ctx: KillContext, observer: Observer): Promise<number
   const evaluation = evaluateTriggers(state.config, state.triggers, readings)
   state.triggers = evaluation.state
   state.lastEvaluation = evaluation
-  observer.observe(readings, evaluation)
+  observer.observe(readings, evaluation, state.config.memory.enabled)
   trackVictim(deps, state, readings)
   let decision = decide(state.config, state.policy, evaluation, readings.timeMs)
   await perform(ctx, observer, decision, evaluation, readings)

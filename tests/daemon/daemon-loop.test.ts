@@ -198,6 +198,27 @@ describe('daemon loop on a scripted host', () => {
   })
 })
 
+describe('log lines', () => {
+  it("say loudly when /proc/meminfo cannot be read, and never repeat pino's `level` key", async () => {
+    const { host, logs, run } = setup(MEM)
+    host.procs.set(90, proc({ pid: 90, comm: 'hog', rssAnonKb: 900_000 }))
+    host.availKb = 0.08 * 8 * GiB_KB
+    await run(50)
+    const blind = setup(MEM)
+    const source = blind.host.source()
+    source.meminfo = () => meminfo(0, { memTotalKb: 0 })
+    ;(blind.daemon as unknown as { deps: { source: MemorySource } }).deps.source = source
+    await blind.run(500)
+    const errors = blind.logs.filter(l => l.includes('meminfo-unreadable'))
+    expect(errors).toHaveLength(1)
+    expect(JSON.parse(errors[0]!)).toMatchObject({ level: 50 })
+    for (const line of [...logs, ...blind.logs]) {
+      const top = line.replace(/"hits":\[[^\]]*\]/, '')
+      expect(top.match(/"level":/g), line).toHaveLength(1)
+    }
+  })
+})
+
 describe('a journal on a full disk', () => {
   it.skipIf(process.getuid?.() !== 0)('loses no kill and skips no hook', async () => {
     const disk = fullDisk()!
