@@ -82,7 +82,11 @@ describe.skipIf(reason !== null)('daemon RSS under process churn', () => {
         process.stderr.write(
           `daemon RSS: idle ${(idleKb / 1024).toFixed(1)} MiB, peak under churn ${(peakKb / 1024).toFixed(1)} MiB (${SECONDS} s at ${RATE}/s)\n`
         )
-        expect(daemon.stderr()).not.toContain('tick failed')
+        const failures = daemon
+          .stderr()
+          .split('\n')
+          .filter(l => l.includes('tick failed'))
+        expect(failures.slice(0, 3)).toEqual([])
         expect(peakKb - idleKb).toBeLessThanOrEqual(10 * 1024)
       } finally {
         await daemon.stop()
