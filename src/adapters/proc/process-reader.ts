@@ -123,9 +123,7 @@ export function listProcPids(procRoot: string): number[] {
 /** Reads processes under `procRoot` (and user names from `passwd`), with the static cache. */
 export class ProcessReader {
   private users: Map<number, string> | null = null
-  /** Insertion order is age order: a refreshed entry is re-inserted at the end. */
-  private statics = new Map<number, StaticInfo>()
-  private staticBytes = 0
+  private readonly statics = new StaticCache()
 
   private readonly procRoot: string
   private readonly passwd: string
@@ -156,7 +154,7 @@ export class ProcessReader {
       now - info.readAtMs > STATIC_TTL_MS
     ) {
       info = readStatic(dir, { startTime: stat.startTime, exeId }, kthread, now)
-      this.remember(pid, info)
+      this.statics.remember(pid, info)
     }
     this.users ??= parsePasswd(readQuiet(this.passwd) ?? '')
     const adj = withMemory ? readQuiet(join(dir, 'oom_score_adj')) : null
@@ -192,35 +190,50 @@ export class ProcessReader {
       const p = this.read(pid, withMemory)
       if (p) out.push(p)
     }
-    if (!pids) this.keepOnly(new Set(out.map(p => p.pid)))
+    if (!pids) this.statics.keepOnly(new Set(out.map(p => p.pid)))
     return out
   }
 
   /** The cache's size: entries and bytes (for tests and the footprint). */
   get cacheSize(): { entries: number; bytes: number } {
-    return { entries: this.statics.size, bytes: this.staticBytes }
+    return this.statics.size
+  }
+}
+
+/** The static cache: insertion order is age order (a refreshed entry is re-inserted at the end);
+ * at most STATIC_CACHE_MAX_BYTES, the oldest entries going first. */
+class StaticCache {
+  private readonly map = new Map<number, StaticInfo>()
+  private bytes = 0
+
+  get(pid: number): StaticInfo | undefined {
+    return this.map.get(pid)
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.map.size, bytes: this.bytes }
   }
 
   /** Cache an entry, then drop the oldest while over the byte cap. */
-  private remember(pid: number, info: StaticInfo): void {
+  remember(pid: number, info: StaticInfo): void {
     this.forget(pid)
-    this.statics.set(pid, info)
-    this.staticBytes += entryBytes(info)
-    for (const old of this.statics.keys()) {
-      if (this.staticBytes <= STATIC_CACHE_MAX_BYTES) break
+    this.map.set(pid, info)
+    this.bytes += entryBytes(info)
+    for (const old of this.map.keys()) {
+      if (this.bytes <= STATIC_CACHE_MAX_BYTES) break
       this.forget(old)
     }
   }
 
-  private forget(pid: number): void {
-    const info = this.statics.get(pid)
+  forget(pid: number): void {
+    const info = this.map.get(pid)
     if (!info) return
-    this.staticBytes -= entryBytes(info)
-    this.statics.delete(pid)
+    this.bytes -= entryBytes(info)
+    this.map.delete(pid)
   }
 
   /** Drop the entries of pids not in `live` (the processes of a full listing). */
-  private keepOnly(live: ReadonlySet<number>): void {
-    for (const pid of [...this.statics.keys()]) if (!live.has(pid)) this.forget(pid)
+  keepOnly(live: ReadonlySet<number>): void {
+    for (const pid of [...this.map.keys()]) if (!live.has(pid)) this.forget(pid)
   }
 }
