@@ -154,7 +154,7 @@ export class ProcessReader {
       now - info.readAtMs > STATIC_TTL_MS
     ) {
       info = readStatic(dir, { startTime: stat.startTime, exeId }, kthread, now)
-      this.statics.remember(pid, info)
+      this.statics.remember(pid, info, stat.startTime)
     }
     this.users ??= parsePasswd(readQuiet(this.passwd) ?? '')
     const adj = withMemory ? readQuiet(join(dir, 'oom_score_adj')) : null
@@ -205,6 +205,9 @@ export class ProcessReader {
 class StaticCache {
   private readonly map = new Map<number, StaticInfo>()
   private bytes = 0
+  /** Start times of pids read once: an entry is kept from the second reading on, so a process
+   * that lives for one scan (churn) leaves nothing behind to be promoted and collected later. */
+  private readonly seenOnce = new Map<number, number>()
 
   get(pid: number): StaticInfo | undefined {
     return this.map.get(pid)
@@ -214,8 +217,14 @@ class StaticCache {
     return { entries: this.map.size, bytes: this.bytes }
   }
 
-  /** Cache an entry, then drop the oldest while over the byte cap. */
-  remember(pid: number, info: StaticInfo): void {
+  /** Cache an entry (from its second reading on), then drop the oldest while over the byte cap. */
+  remember(pid: number, info: StaticInfo, startTime: number): void {
+    if (this.seenOnce.get(pid) !== startTime && !this.map.has(pid)) {
+      if (this.seenOnce.size >= 16_384) this.seenOnce.clear()
+      this.seenOnce.set(pid, startTime)
+      return
+    }
+    this.seenOnce.delete(pid)
     this.forget(pid)
     this.map.set(pid, info)
     this.bytes += entryBytes(info)
@@ -235,5 +244,6 @@ class StaticCache {
   /** Drop the entries of pids not in `live` (the processes of a full listing). */
   keepOnly(live: ReadonlySet<number>): void {
     for (const pid of [...this.map.keys()]) if (!live.has(pid)) this.forget(pid)
+    for (const pid of [...this.seenOnce.keys()]) if (!live.has(pid)) this.seenOnce.delete(pid)
   }
 }

