@@ -4,7 +4,7 @@
  */
 import type { DaemonConfig } from './config-schema.ts'
 import type { MemorySource } from './readings.ts'
-import { ruleLabel, unmatchedRules } from './rules.ts'
+import { forgeableProtection, ruleLabel, unmatchedRules } from './rules.ts'
 import { formatThreshold } from './units.ts'
 import { psiTriggerProblem } from '../adapters/pidfd/psi-trigger.ts'
 import type { Threshold } from './units.ts'
@@ -71,6 +71,10 @@ export function checkConfig(
   )
   if (config.journal) lines.push(`journal: ${config.journal}`)
   if (config.metrics.enabled) lines.push(`metrics: http://${config.metrics.listen}/metrics`)
+  for (const r of config.choose.rules.filter(forgeableProtection))
+    warnings.push(
+      `rule "${ruleLabel(r)}" matches only what a process chooses itself (name, command line): advisory; use exePath, cgroup, unit or user`
+    )
   if (source && config.choose.rules.length > 0) {
     for (const r of unmatchedRules(config.choose.rules, source.processes()))
       warnings.push(`rule "${ruleLabel(r)}" matches no running process`)

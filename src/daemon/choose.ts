@@ -68,6 +68,8 @@ export interface ChooseInput {
    * (system) or mem_cgroup_get_max(), the memcg limit plus its swap allowance (cgroup trigger). */
   totalPages: number
   selfPid: number
+  /** Sessions of the daemon's hooks (each hook leads its own): their processes are never victims. */
+  ownSessions?: ReadonlySet<number>
 }
 
 const KB_PER_PAGE = PAGE_SIZE / 1024
@@ -105,9 +107,33 @@ function engineBadness(p: ProcReading, totalPages: number, profile: KernelProfil
   return oomBadness(proc, state, totalPages, profile)
 }
 
+/**
+ * The daemon's own processes among the candidates: itself, its descendants at any depth (a
+ * hook's grandchild too), and whatever runs in a hook's session.
+ */
+export function ownProcesses(input: ChooseInput): Set<number> {
+  const parent = new Map(input.candidates.map(p => [p.pid, p.ppid]))
+  const own = new Set<number>()
+  for (const p of input.candidates) {
+    if (p.session !== undefined && input.ownSessions?.has(p.session)) own.add(p.pid)
+    let pid = p.pid
+    for (let depth = 0; depth < 64 && pid > 1; depth++) {
+      if (pid === input.selfPid) {
+        own.add(p.pid)
+        break
+      }
+      const up = parent.get(pid) ?? (pid === p.pid ? p.ppid : undefined)
+      if (up === undefined) break
+      pid = up
+    }
+  }
+  return own
+}
+
 /** Rank candidates best-victim-first; excluded rows last, in pid order. */
 export function rankCandidates(input: ChooseInput): RankedCandidate[] {
   const { choose, totalPages, profile } = input
+  const own = ownProcesses(input)
   const perMille = Math.trunc(totalPages / 1000)
   const rows: RankedCandidate[] = input.candidates.map(p => {
     const badness = engineBadness(p, totalPages, profile)
@@ -118,8 +144,8 @@ export function rankCandidates(input: ChooseInput): RankedCandidate[] {
       before && before.startTime === p.startTime ? (input.nowMs - before.timeMs) / 1000 : 0
     const growth = before && dtS > 0 ? (rss - before.rssKb) / dtS : 0
     let excluded: Exclusion | null = null
-    // Never the daemon itself, nor its own helpers (hook commands, loader services).
-    if (p.pid === input.selfPid || p.ppid === input.selfPid) excluded = 'self'
+    // Never the daemon itself, nor its own helpers (hooks and all they start).
+    if (p.pid === input.selfPid || p.ppid === input.selfPid || own.has(p.pid)) excluded = 'self'
     else if (p.pid === 1) excluded = 'init'
     else if (p.kthread) excluded = 'kthread'
     else if (p.oomScoreAdj === OOM_SCORE_ADJ_MIN) excluded = 'adj-min'

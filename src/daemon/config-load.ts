@@ -1,8 +1,11 @@
 /**
- * @module Loading the YAML config: parse with positions (yaml's LineCounter), validate with zod,
- * and turn the first problem into a `file:line:col: message` UserError.
+ * @module Loading the YAML config: refuse a file others could have written (as sshd does) or an
+ * empty one, parse with positions (yaml's LineCounter), validate with zod, and turn the first
+ * problem into a `file:line:col: message` UserError.
  */
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import type { Stats } from 'node:fs'
+import { dirname } from 'node:path'
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml'
 import { UserError } from '../errors.ts'
 import { configSchema } from './config-schema.ts'
@@ -61,16 +64,64 @@ export function parseConfig(text: string, file: string): DaemonConfig {
   })
 }
 
-/** Read and validate a config file (UserError when missing or invalid). */
+/**
+ * Refuse a file others could have written, as sshd does: the daemon runs it as root (hooks are
+ * shell commands). It must be owned by root or by the user running the daemon, and neither group-
+ * nor other-writable; so must its directory, unless that is sticky (/tmp).
+ */
+export function checkConfigTrust(file: string, st: Stats, dir: Stats, euid: number): void {
+  const owners = new Set([0, euid])
+  if (!owners.has(st.uid))
+    throw new UserError(
+      `owned by uid ${st.uid}, not root: refusing it (it could run commands as root)`,
+      {
+        where: file
+      }
+    )
+  if ((st.mode & 0o022) !== 0)
+    throw new UserError(
+      `writable by group or others (mode ${(st.mode & 0o777).toString(8)}): refusing it; chmod go-w`,
+      { where: file }
+    )
+  const sticky = (dir.mode & 0o1000) !== 0
+  if (!owners.has(dir.uid) || ((dir.mode & 0o022) !== 0 && !sticky))
+    throw new UserError(
+      `its directory can be written by others (owner uid ${dir.uid}, mode ${(dir.mode & 0o7777).toString(8)}): refusing it`,
+      { where: file }
+    )
+}
+
+/** Text with nothing but blank lines and comments: a truncated or emptied file. */
+function isEmptyConfig(text: string): boolean {
+  return text.split('\n').every(line => /^\s*(#.*)?$/.test(line))
+}
+
+/** Read and validate a config file (UserError when missing, untrusted, empty or invalid). */
 export function loadConfigFile(file: string): DaemonConfig {
   let text: string
+  let fd: number
   try {
-    text = readFileSync(file, 'utf8')
+    fd = openSync(file, 'r')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new UserError(code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? 'error'}`, {
       where: file
     })
   }
+  try {
+    checkConfigTrust(file, fstatSync(fd), statSync(dirname(realpathSync(file))), geteuid())
+    text = readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
+  // An empty file would silently mean "all defaults" (and drop every cgroup watch on SIGHUP).
+  if (isEmptyConfig(text))
+    throw new UserError('the file is empty (truncated?): refusing to fall back to defaults', {
+      where: file
+    })
   return parseConfig(text, file)
+}
+
+function geteuid(): number {
+  return process.geteuid?.() ?? 0
 }

@@ -64,10 +64,18 @@ const psiTrigger = z.strictObject({
 })
 
 const rule = z.strictObject({
+  /** Advisory: any process can choose its name (prctl) and command line (exec -a). */
   name: regex.optional(),
   cmdline: regex.optional(),
   exe: regex.optional(),
+  /** An absolute path: matches a process running that very file (device and inode). */
+  exePath: z
+    .string()
+    .refine(v => v.startsWith('/'), { message: 'expected an absolute path' })
+    .optional(),
   cgroup: regex.optional(),
+  /** A system unit (under /system.slice), e.g. "^sshd\\.service$". */
+  unit: regex.optional(),
   user: z.union([z.string(), z.number()]).optional(),
   action: z.enum(['prefer', 'avoid', 'ignore']),
   /** In oom_score_adj units (per mille of the domain); default +300 prefer, -300 avoid. */

@@ -32,7 +32,7 @@ export class Daemon {
     const state = initialLoopState(config)
     const table = new ProcessTable()
     const clock = deps.clock ?? (() => performance.now())
-    const hooks = new HookRunner(deps.logger, deps.env)
+    const hooks = new HookRunner(deps.logger)
     this.ctx = { deps, state, table, hooks, clock, sample: () => this.sample() }
     this.observer = new Observer(deps, table)
   }

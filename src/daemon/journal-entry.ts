@@ -57,7 +57,7 @@ export function journalEntry(ctx: EntryContext, f: EntryFields): JournalEntry {
   const ev = f.evaluation
   const exitMs = f.exitMs ?? null
   const freedKb = f.freedKb ?? null
-  return {
+  const entry: JournalEntry = {
     time: new Date().toISOString(),
     event: f.event,
     reason: f.reason,
@@ -73,4 +73,5 @@ export function journalEntry(ctx: EntryContext, f: EntryFields): JournalEntry {
     memoryFreedKb: freedKb === null ? null : Math.round(freedKb),
     ranking: f.choice?.ranking ?? []
   }
+  return f.victim ? { id: `${f.victim.pid}:${f.victim.startTime}`, ...entry } : entry
 }

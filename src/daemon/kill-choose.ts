@@ -54,7 +54,8 @@ export function pick(ctx: KillContext, ev: Evaluation): Picked | null {
     choose: ctx.state.config.choose,
     profile,
     totalPages: badnessDomainPages(scope, readingsNow, source.vmSwappiness(), profile),
-    selfPid: source.selfPid
+    selfPid: source.selfPid,
+    ownSessions: ctx.hooks.sessions
   })
   const rank = choice.victim
   if (rank) return { scope, hit, nowMs, scanMs, candidates, readingsNow, choice, rank }
@@ -73,7 +74,7 @@ export function confirm(ctx: KillContext, picked: Picked, wanted: Signal): Targe
   const recheck = evaluateTriggers(ctx.state.config, ctx.state.triggers, picked.readingsNow)
   if (recheck.level < 2) {
     ctx.deps.logger.info(
-      { event: 'recovered', level: LEVEL_NAMES[recheck.level] },
+      { event: 'recovered', stage: LEVEL_NAMES[recheck.level] },
       'memory recovered before acting; no kill'
     )
     return null

@@ -6,6 +6,7 @@
 import { entryFor, reap } from './kill-context.ts'
 import type { KillContext } from './kill-context.ts'
 import { reasonOf } from './journal-entry.ts'
+import { freedKbSince } from './observer.ts'
 import { rssKb } from './readings.ts'
 import type { Readings } from './readings.ts'
 import type { Evaluation } from './triggers.ts'
@@ -39,11 +40,13 @@ export function escalate(
 /** The victim is gone and its memory is back (or the wait expired): journal it. */
 export function finish(k: KillContext): void {
   const ctx = k.state.inflight
+  const v = k.state.policy.inflight
   k.state.policy.inflight = null
   k.state.inflight = null
   k.state.lastWaitLog = ''
   if (!ctx) return
   k.deps.control.close(ctx.handle)
+  if (v) ctx.freedKb = freedKbSince(ctx, v.scope, k.sample())
   const { victim, freedKb, exitMs } = ctx
   const entry = entryFor(k, {
     event: 'kill',
@@ -59,7 +62,8 @@ export function finish(k: KillContext): void {
   })
   entry.time = ctx.wallTime
   entry.timing = ctx.timing
-  k.deps.journal.write(entry)
+  if (ctx.journalMark) k.deps.journal.complete(ctx.journalMark, entry)
+  else k.deps.journal.write(entry)
   if (freedKb !== null && freedKb > 0) k.deps.metrics?.freed.inc(freedKb * 1024)
   k.deps.logger.info(
     { event: 'victim-gone', pid: victim.pid, comm: victim.comm, exitMs, freedKb },

@@ -1,7 +1,7 @@
 /**
  * @module Killing the chosen victim: journal a dry run, or run the pre-kill hook, open a pidfd,
- * check it still names the process we ranked, signal it, reap it after SIGKILL, announce it and
- * hand it to the policy as the victim in flight.
+ * check it still names the process we ranked, signal it, reap it after SIGKILL, announce it,
+ * journal the `signal` record and hand it to the policy as the victim in flight.
  */
 import type { ProcessHandle } from '../adapters/pidfd/process-control.ts'
 import { confirm, pick } from './kill-choose.ts'
@@ -24,17 +24,24 @@ export async function chooseAndKill(
   const target = confirm(ctx, picked, signal)
   if (!target) return
   const { policy, config } = ctx.state
-  policy.killTimes.push(target.nowMs)
-  policy.lastKill = { memcg: target.choice.cgroup ?? target.victim.memcg, atMs: target.nowMs }
+  const spend = (): void => {
+    policy.killTimes.push(target.nowMs)
+    policy.lastKill = { memcg: target.choice.cgroup ?? target.victim.memcg, atMs: target.nowMs }
+  }
   if (config.kill.dryRun) {
+    spend()
     dryRun(ctx, target)
     return
   }
   const preKill = ctx.hooks.fire(config.hooks, 'pre-kill', target.hookVictim)
-  if (preKill && config.hooks.preKillWait > 0)
-    await Promise.race([preKill, new Promise(r => setTimeout(r, config.hooks.preKillWait))])
+  if (preKill && config.hooks.preKillWait > 0) {
+    // Our own wait, announced to the watchdog as a heartbeat at its end: not a stall.
+    ctx.deps.heartbeat?.(Date.now() + config.hooks.preKillWait)
+    await ctx.hooks.wait(preKill, config.hooks.preKillWait)
+  }
   const sent = signalVictim(ctx, target)
   if (!sent) return
+  spend()
   const mrelease = target.signal === 'SIGKILL' ? reap(ctx, sent.handle) : 'not-attempted'
   announce(ctx, target)
   track(ctx, target, sent.handle, sent.atMs, mrelease)
@@ -75,26 +82,38 @@ function dryRun(ctx: KillContext, t: Target): void {
   ctx.state.dryRunHoldUntil = t.nowMs + ctx.state.config.kill.waitMemory
 }
 
+/** The victim left by itself before the signal: nothing was killed, nothing failed. */
+function exitedByItself(ctx: KillContext, t: Target): null {
+  const { victim } = t
+  ctx.deps.logger.info(
+    { event: 'victim-exited', pid: victim.pid, comm: victim.comm },
+    `${victim.comm} (pid ${victim.pid}) exited by itself before the signal; nothing to kill`
+  )
+  return null
+}
+
 /** Open a pidfd, check it is still the process we ranked, signal it. Null when that failed. */
 function signalVictim(ctx: KillContext, t: Target): { handle: ProcessHandle; atMs: number } | null {
   const { control, source } = ctx.deps
   const { victim, reason } = t
   const opened = control.open(victim.pid)
   if (!opened.ok) {
+    if (opened.errno === 'ESRCH') return exitedByItself(ctx, t)
     failed(ctx, opened.errno, opened.message, victim, reason)
     return null
   }
-  // The pidfd pins the process: if its start time still matches, it is the one we ranked.
+  // The pidfd pins the process: if its start time still matches, it is the one we ranked (a
+  // zombie has already exited: signalling it would journal a kill that did not happen).
   const same = source.process(victim.pid)
-  if (!same || same.startTime !== victim.startTime) {
+  if (!same || same.startTime !== victim.startTime || same.state === 'Z' || same.state === 'X') {
     control.close(opened.handle)
-    failed(ctx, 'ESRCH', 'victim exited or pid was reused before the signal', victim, reason)
-    return null
+    return exitedByItself(ctx, t)
   }
   const atMs = ctx.clock()
   const sent = control.signal(opened.handle, t.signal)
   if (!sent.ok) {
     control.close(opened.handle)
+    if (sent.errno === 'ESRCH') return exitedByItself(ctx, t)
     failed(ctx, sent.errno, sent.message, victim, reason)
     return null
   }
@@ -164,4 +183,24 @@ function track(
       candidates: t.candidates.length
     }
   }
+  journalSignal(ctx)
+}
+
+/** The `signal` record, written now: if the daemon dies before the kill is judged, it remains. */
+function journalSignal(ctx: KillContext): void {
+  const f = ctx.state.inflight
+  if (!f) return
+  const entry = entryFor(ctx, {
+    event: 'signal',
+    reason: f.reason,
+    evaluation: f.evaluation,
+    choice: f.choice,
+    victim: f.victim,
+    ranked: f.ranked,
+    signals: f.signals,
+    mrelease: f.mrelease
+  })
+  entry.time = f.wallTime
+  entry.timing = f.timing
+  f.journalMark = ctx.deps.journal.begin(entry)
 }

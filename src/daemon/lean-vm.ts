@@ -12,6 +12,14 @@ import { setFlagsFromString } from 'node:v8'
 /** The V8 flags `oomkit daemon` sets for itself. */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--no-opt']
 
+/**
+ * What the packaged units put in NODE_OPTIONS: V8 sizes its young generation at start-up only
+ * (setting it at run time does nothing), and under process churn (a scan reading hundreds of
+ * short-lived processes every 500 ms) the default lets it grow to 32 MiB of RSS; capped at 1 MiB
+ * semi-spaces the daemon stays within a few MiB of idle (docs/daemon.md, "Footprint").
+ */
+export const DAEMON_NODE_OPTIONS = '--max-semi-space-size=1'
+
 /** Apply DAEMON_V8_FLAGS; call before the daemon's own modules load and run. */
 export function leanVm(): void {
   for (const flag of DAEMON_V8_FLAGS) setFlagsFromString(flag)

@@ -8,7 +8,7 @@ import type { ProcessControl, ProcessHandle } from '../adapters/pidfd/process-co
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { Choice, RankedCandidate } from './choose.ts'
 import type { DaemonConfig } from './config-schema.ts'
-import type { Journal, JournalEntry } from './journal.ts'
+import type { Journal, JournalEntry, JournalMark } from './journal.ts'
 import type { DaemonMetrics } from './metrics.ts'
 import type { Notifier } from './notify.ts'
 import { initialPolicyState } from './policy.ts'
@@ -49,6 +49,8 @@ export interface InFlightContext {
   freedKb: number | null
   exitMs: number | null
   timing: NonNullable<JournalEntry['timing']>
+  /** The `signal` record the `kill` record will complete. */
+  journalMark?: JournalMark
 }
 
 /** The mutable state of one daemon. */

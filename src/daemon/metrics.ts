@@ -4,9 +4,8 @@
  */
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
-import { isIP } from 'node:net'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { UserError } from '../errors.ts'
+import { checkListen } from './listen.ts'
 
 /** The daemon's metric set, on its own registry. */
 export class DaemonMetrics {
@@ -87,17 +86,7 @@ export class DaemonMetrics {
   })
 }
 
-/** "127.0.0.1:9464" / "[::1]:9464" / "9464" -> host and port. */
-export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen) ?? /^()()(\d+)$/.exec(listen)
-  if (!m) throw new UserError(`metrics.listen: expected host:port, got "${listen}"`)
-  return { host: m[1] || m[2] || '127.0.0.1', port: Number(m[3]) }
-}
-
-function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true
-  return isIP(host) === 4 && host.startsWith('127.')
-}
+export { parseListen } from './listen.ts'
 
 /** Start the HTTP endpoint; resolves once listening. */
 export async function serveMetrics(
@@ -105,11 +94,7 @@ export async function serveMetrics(
   listen: string,
   allowNonLoopback: boolean
 ): Promise<Server> {
-  const { host, port } = parseListen(listen)
-  if (!allowNonLoopback && !isLoopback(host))
-    throw new UserError(
-      `metrics.listen: ${host} is not a loopback address (set metrics.allowNonLoopback to bind it)`
-    )
+  const { host, port } = checkListen(listen, allowNonLoopback)
   const server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url === '/')) {
       metrics.registry

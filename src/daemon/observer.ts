@@ -1,15 +1,15 @@
 /**
  * @module The observer: what the loop does with each sample besides deciding. It exports the
  * metrics, logs stage changes (and notifies at the first warning), follows the victim in flight
- * (gone? memory back?), and warms the process table when an action is near.
+ * (exited, so its memory is back?), and warms the process table when an action is near.
  */
 import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
-import type { DaemonDeps, LoopState } from './loop-state.ts'
+import type { DaemonDeps, InFlightContext, LoopState } from './loop-state.ts'
 import type { DaemonMetrics } from './metrics.ts'
 import type { ProcessTable } from './process-table.ts'
+import type { InFlight } from './policy.ts'
 import type { Readings } from './readings.ts'
-import { rssKb } from './readings.ts'
 import { LEVEL_NAMES } from './triggers.ts'
 import type { Evaluation, Level, TriggerHit } from './triggers.ts'
 import { formatBytes } from './units.ts'
@@ -50,32 +50,35 @@ function exportMetrics(m: DaemonMetrics | null, readings: Readings, ev: Evaluati
   }
 }
 
-/** Follow the victim in flight: has it gone, has its memory come back? */
-export function trackVictim(
-  deps: DaemonDeps,
-  state: LoopState,
-  readings: Readings,
-  ev: Evaluation
-): void {
+/**
+ * Has the victim exited? Its pidfd polls readable once it is a zombie or reaped; without a pidfd,
+ * /proc says so (gone, another process under its pid, or a zombie). A task that has exited has
+ * released its mm (exit_mm() runs before exit_notify()), so its memory is back.
+ */
+function victimExited(deps: DaemonDeps, ctx: InFlightContext, v: InFlight): boolean {
+  if (deps.control.exited?.(ctx.handle) === true) return true
+  const p = deps.source.process(v.pid)
+  return p === null || p.startTime !== v.startTime || p.state === 'Z' || p.state === 'X'
+}
+
+/** Follow the victim in flight: once it has exited its memory is released, and the wait ends. */
+export function trackVictim(deps: DaemonDeps, state: LoopState, readings: Readings): void {
   const ctx = state.inflight
   const v = state.policy.inflight
-  if (!ctx || !v) return
+  if (!ctx || !v || v.exitedAtMs !== null) return
+  if (!victimExited(deps, ctx, v)) return
   const now = readings.timeMs
-  if (v.exitedAtMs === null) {
-    const p = deps.source.process(v.pid)
-    if (p === null || p.startTime !== v.startTime || p.state === 'Z' || p.state === 'X') {
-      v.exitedAtMs = now
-      ctx.exitMs = now - v.firstSignalAtMs
-      deps.metrics?.timeToExit.observe(ctx.exitMs / 1000)
-    }
-  }
-  if (v.exitedAtMs !== null) {
-    const nowKb = scopeKb(v.scope, readings)
-    // System: MemAvailable rises; cgroup: the working set falls.
-    ctx.freedKb = v.scope === 'system' ? nowKb - ctx.baselineKb : ctx.baselineKb - nowKb
-    const expected = rssKb(ctx.victim) * 0.5
-    v.memoryBack = ctx.freedKb >= expected || ev.level < 2
-  }
+  v.exitedAtMs = now
+  v.memoryBack = true
+  ctx.exitMs = now - v.firstSignalAtMs
+  deps.metrics?.timeToExit.observe(ctx.exitMs / 1000)
+}
+
+/** kB the victim's exit gave back to its scope, from a sample taken after it exited. */
+export function freedKbSince(ctx: InFlightContext, scope: string, after: Readings): number {
+  const nowKb = scopeKb(scope, after)
+  // System: MemAvailable rises; cgroup: the working set falls.
+  return scope === 'system' ? nowKb - ctx.baselineKb : ctx.baselineKb - nowKb
 }
 
 function logApproach(logger: Logger, readings: Readings, ev: Evaluation): void {
@@ -83,7 +86,7 @@ function logApproach(logger: Logger, readings: Readings, ev: Evaluation): void {
   logger.debug(
     {
       event: 'sample',
-      level: ev.level,
+      stage: LEVEL_NAMES[ev.level],
       etaMs: Math.round(ev.etaMs),
       intervalMs: ev.intervalMs,
       availKb: readings.meminfo.memAvailableKb
@@ -96,6 +99,7 @@ export class Observer {
   private readonly deps: DaemonDeps
   private readonly table: ProcessTable
   private lastLevel: Level = 0
+  private meminfoBlind = false
 
   constructor(deps: DaemonDeps, table: ProcessTable) {
     this.deps = deps
@@ -103,10 +107,27 @@ export class Observer {
   }
 
   /** Metrics, stage-change log lines, and a debug line when a threshold is near. */
-  observe(readings: Readings, ev: Evaluation): void {
+  observe(readings: Readings, ev: Evaluation, memoryTrigger = true): void {
+    if (memoryTrigger) this.checkMeminfo(readings)
     exportMetrics(this.deps.metrics, readings, ev)
     this.logStage(ev)
     if (ev.etaMs < WARM_HORIZON_MS) logApproach(this.deps.logger, readings, ev)
+  }
+
+  /**
+   * /proc/meminfo unreadable (or without MemTotal) reads as zeros, which would turn the system
+   * trigger off without a word: say so loudly, once, and again when it is readable.
+   */
+  private checkMeminfo(readings: Readings): void {
+    const blind = readings.meminfo.memTotalKb === 0
+    if (blind === this.meminfoBlind) return
+    this.meminfoBlind = blind
+    if (blind)
+      this.deps.logger.error(
+        { event: 'meminfo-unreadable' },
+        'cannot read /proc/meminfo (or it has no MemTotal): the MemAvailable and SwapFree triggers cannot see anything'
+      )
+    else this.deps.logger.info({ event: 'meminfo-readable' }, '/proc/meminfo is readable again')
   }
 
   /** Log (and at the first warning, notify) a change of stage. */

@@ -47,6 +47,24 @@ export interface RunOptions {
   until?: Promise<unknown>
 }
 
+/**
+ * A watched cgroup that does not exist is a warning, not an error: it may be created later (a
+ * unit started after the daemon), and the daemon watches it from the moment it appears. Said at
+ * start and at each reload, so a typo does not go unnoticed.
+ */
+export function warnMissingCgroups(
+  config: DaemonConfig,
+  s: Pick<Services, 'source'>,
+  logger: Logger
+): void {
+  for (const c of config.cgroups)
+    if (s.source.cgroup(c.path) === null)
+      logger.warn(
+        { event: 'cgroup-missing', cgroup: c.path },
+        `watched cgroup ${c.path} does not exist (or has no memory controller); watching for it`
+      )
+}
+
 /** SIGHUP reloads (keeping the running config when the new one is bad), SIGTERM/SIGINT stop.
  * Returns the function that removes the handlers. */
 function handleSignals(opts: RunOptions, daemon: Daemon, s: Services, logger: Logger): () => void {
@@ -58,6 +76,7 @@ function handleSignals(opts: RunOptions, daemon: Daemon, s: Services, logger: Lo
     try {
       const config = opts.reload()
       daemon.reload(config)
+      warnMissingCgroups(config, s, logger)
       s.watchdog?.update(watchdogConfig(config, s.memTotalKb))
     } catch (error) {
       const line = error instanceof UserError ? error.line() : String(error)
@@ -116,6 +135,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
   const unhandle = handleSignals(opts, daemon, s, logger)
   // Announced only now: a SIGHUP or SIGTERM sent on seeing this line finds its handler.
   announceStart(config, profile, s, logger)
+  warnMissingCgroups(config, s, logger)
   void opts.until?.then(() => daemon.stop())
   try {
     await daemon.run()

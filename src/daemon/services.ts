@@ -3,6 +3,7 @@
  * process-control backend with self-protection, the live MemorySource, the journal, the metrics
  * endpoint, the notifier and the watchdog.
  */
+import { existsSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { Logger } from 'pino'
 import { createHostMemorySource } from '../adapters/proc/host-memory-source.ts'
@@ -21,6 +22,8 @@ import { thresholdBytes } from './units.ts'
 import { startWatchdog } from './watchdog.ts'
 import type { Watchdog, WatchdogConfig } from './watchdog.ts'
 
+const SYSRQ = '/proc/sysrq-trigger'
+
 export interface Services {
   control: ProcessControl
   protection: Protection
@@ -33,15 +36,32 @@ export interface Services {
   memTotalKb: number
 }
 
+/** The watchdog acts only where a trigger is on: the system's kill stage when the MemAvailable
+ * trigger is enabled, and each watched cgroup's kill stage. */
 export function watchdogConfig(config: DaemonConfig, memTotalKb: number): WatchdogConfig {
-  const kill = config.memory.available.kill ?? config.memory.available.term
+  const kill = config.memory.enabled ? config.memory.available.kill : undefined
+  const cgroups = []
+  for (const c of config.cgroups)
+    if (c.available.kill) cgroups.push({ path: c.path, kill: c.available.kill })
   return {
     timeoutMs: config.selfProtect.watchdog.timeout,
     action: config.selfProtect.watchdog.action,
     killBelowBytes: kill ? thresholdBytes(kill, memTotalKb * 1024) : 0,
+    cgroups,
     meminfo: '/proc/meminfo',
-    sysrq: '/proc/sysrq-trigger'
+    sysrq: SYSRQ
   }
+}
+
+/** Say at start-up what the watchdog's fallback can do here. */
+function checkWatchdogFallback(config: DaemonConfig, logger: Logger): void {
+  const wd = config.selfProtect.watchdog
+  if (wd.action !== 'sysrq-f' || !config.memory.enabled) return
+  if (!existsSync(SYSRQ))
+    logger.warn(
+      { event: 'watchdog', sysrq: SYSRQ },
+      `watchdog: ${SYSRQ} does not exist: a stall under system pressure will only be logged (watched cgroups still get cgroup.kill or their largest process killed)`
+    )
 }
 
 /** Load the backend, name and protect ourselves, warning about what is not in effect. */
@@ -77,6 +97,16 @@ export async function startServices(
   const { control, protection } = await startControl(config, opts.ffi, logger)
   const source = createHostMemorySource(new LiveHostSource('/'))
   const journal = new Journal(config.journal)
+  const reported = new Set<string>()
+  journal.onError = code => {
+    // Once per errno: a full disk must not flood the log either.
+    if (reported.has(code)) return
+    reported.add(code)
+    logger.error(
+      { event: 'journal-error', errno: code, path: config.journal },
+      `cannot write the kill journal (${code}); kills go on and are logged here`
+    )
+  }
   // prom-client costs ~5 MB of heap: load it only when metrics are on.
   let metrics: DaemonMetrics | null = null
   let server: Server | null = null
@@ -90,7 +120,10 @@ export async function startServices(
   let watchdog: Watchdog | null = null
   if (config.selfProtect.watchdog.enabled) {
     watchdog = startWatchdog(watchdogConfig(config, memTotalKb))
-    watchdog.onFire(info => logger.error({ event: 'watchdog', ...info }, 'watchdog fired'))
+    watchdog.onFire(info =>
+      logger.error({ event: 'watchdog', ...info }, `watchdog fired in ${info.scope}: ${info.acted}`)
+    )
+    checkWatchdogFallback(config, logger)
   }
   return { control, protection, source, journal, metrics, server, notifier, watchdog, memTotalKb }
 }
@@ -99,6 +132,7 @@ export async function stopServices(s: Services): Promise<void> {
   const { server } = s
   if (server) await new Promise(resolve => server.close(resolve))
   await s.watchdog?.stop()
+  s.journal.close()
   // V8 cannot free locked heap pages at teardown: unlock before returning.
   s.control.unlockMemory()
 }

@@ -73,10 +73,16 @@ export async function tick(ctx: KillContext, observer: Observer): Promise<number
   const evaluation = evaluateTriggers(state.config, state.triggers, readings)
   state.triggers = evaluation.state
   state.lastEvaluation = evaluation
-  observer.observe(readings, evaluation)
-  trackVictim(deps, state, readings, evaluation)
-  const decision = decide(state.config, state.policy, evaluation, readings.timeMs)
+  observer.observe(readings, evaluation, state.config.memory.enabled)
+  trackVictim(deps, state, readings)
+  let decision = decide(state.config, state.policy, evaluation, readings.timeMs)
   await perform(ctx, observer, decision, evaluation, readings)
+  if (decision.kind === 'finish') {
+    // The victim is gone and its memory back: a stage still reached acts now, not a tick later
+    // (a fast grower refills the headroom within one poll interval).
+    decision = decide(state.config, state.policy, evaluation, readings.timeMs)
+    await perform(ctx, observer, decision, evaluation, readings)
+  }
   deps.heartbeat?.(Date.now())
   const interval = state.inflight
     ? Math.min(VICTIM_POLL_MS, evaluation.intervalMs)

@@ -1,47 +1,32 @@
 /**
  * @module The watchdog: a worker thread that watches the main loop's heartbeat. If the loop has
- * not beaten for `timeoutMs` AND MemAvailable is below the kill stage, it falls back to the
- * kernel's OOM killer by writing "f" to /proc/sysrq-trigger (or only logs, with action 'log').
- * The worker reads /proc/meminfo itself and writes to fd 2 directly, so it works while the main
- * thread is stuck.
+ * not beaten for `timeoutMs` and a watched scope is past its kill stage, it acts in that scope
+ * (watchdog-worker.ts: cgroup.kill or the cgroup's largest process; sysrq-f for the system
+ * trigger), or only logs with action 'log'. The loop announces its own waits by beating into the
+ * future, so they are never taken for a stall.
  */
 import { Worker } from 'node:worker_threads'
-
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads')
-const fs = require('node:fs')
-const beat = new Float64Array(workerData.heartbeat)
-let cfg = workerData.config
-parentPort.on('message', m => { cfg = m })
-let lastFire = 0
-const timer = setInterval(() => {
-  const now = Date.now()
-  const stale = now - beat[0]
-  if (beat[0] === 0 || stale < cfg.timeoutMs) return
-  let availKb = Infinity
-  try {
-    const m = /MemAvailable:\\s+(\\d+)/.exec(fs.readFileSync(cfg.meminfo, 'utf8'))
-    if (m) availKb = Number(m[1])
-  } catch {}
-  if (availKb * 1024 > cfg.killBelowBytes) return
-  if (now - lastFire < cfg.timeoutMs) return
-  lastFire = now
-  const line = JSON.stringify({ level: 50, time: now, msg: 'watchdog: main loop stalled ' + stale + ' ms with MemAvailable ' + availKb + ' kB below the kill stage', action: cfg.action }) + '\\n'
-  try { fs.writeSync(2, line) } catch {}
-  if (cfg.action === 'sysrq-f') {
-    try { fs.writeFileSync(cfg.sysrq, 'f') } catch (e) { try { fs.writeSync(2, JSON.stringify({ level: 50, time: Date.now(), msg: 'watchdog: sysrq-f failed: ' + e.code }) + '\\n') } catch {} }
-  }
-  parentPort.postMessage({ fired: now, stale, availKb })
-}, Math.min(1000, workerData.config.timeoutMs / 2))
-`
+import type { Threshold } from './units.ts'
+import { WATCHDOG_WORKER_SOURCE } from './watchdog-worker.ts'
 
 /** Watchdog settings (the kill threshold in bytes is recomputed on reload). */
 export interface WatchdogConfig {
   timeoutMs: number
   action: 'sysrq-f' | 'log'
+  /** MemAvailable kill stage in bytes; 0 when the system trigger is off. */
   killBelowBytes: number
+  /** Watched cgroups and their kill stage (percent of the limit, or bytes of headroom). */
+  cgroups?: { path: string; kill: Threshold }[]
   meminfo: string
   sysrq: string
+}
+
+/** What the worker did. */
+export interface WatchdogFire {
+  stale: number
+  scope: string
+  acted: string
+  availKb: number | null
 }
 
 /** A running watchdog. */
@@ -49,7 +34,7 @@ export interface Watchdog {
   beat(nowWallMs: number): void
   update(config: WatchdogConfig): void
   stop(): Promise<void>
-  onFire(cb: (info: { stale: number; availKb: number }) => void): void
+  onFire(cb: (info: WatchdogFire) => void): void
 }
 
 /** Start the watchdog worker (unref'd: it never keeps the process alive). */
@@ -57,7 +42,7 @@ export function startWatchdog(config: WatchdogConfig): Watchdog {
   const shared = new SharedArrayBuffer(8)
   const beat = new Float64Array(shared)
   beat[0] = Date.now()
-  const worker = new Worker(WORKER_SOURCE, {
+  const worker = new Worker(WATCHDOG_WORKER_SOURCE, {
     eval: true,
     workerData: { heartbeat: shared, config },
     resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 }
@@ -74,7 +59,7 @@ export function startWatchdog(config: WatchdogConfig): Watchdog {
       await worker.terminate()
     },
     onFire(cb) {
-      worker.on('message', (m: { stale: number; availKb: number }) => cb(m))
+      worker.on('message', (m: WatchdogFire) => cb(m))
     }
   }
 }

@@ -6,9 +6,13 @@
  * tests/daemon/config.test.ts through runCli).
  */
 import { Command, CommanderError } from 'commander'
+import { leanVm } from '../../src/daemon/lean-vm.ts'
 import { registerDaemon } from '../../src/cli/commands/daemon.ts'
 import { EXIT, UserError } from '../../src/errors.ts'
 import type { CliIO } from '../../src/cli/io.ts'
+
+// As bin/oomkit.js does: the daemon's own V8 settings before it runs.
+if (process.argv[2] === 'daemon' && !process.argv.includes('--check')) leanVm()
 
 const io: CliIO = {
   argv: process.argv.slice(2),

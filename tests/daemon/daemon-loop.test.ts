@@ -2,6 +2,9 @@
  * The daemon loop in-process on a scripted host: a fake MemorySource and a fake ProcessControl
  * that records signals. Checks the sequence a user would see in the journal and the signals sent.
  */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import type { ControlFeatures, ProcessControl } from '../../src/adapters/pidfd/process-control.ts'
@@ -11,6 +14,7 @@ import type { MemorySource } from '../../src/adapters/proc/memory-source.ts'
 import type { ProcReading } from '../../src/daemon/readings.ts'
 import { profiles } from '../../src/kernel/profiles.ts'
 import { GiB_KB, config, meminfo, proc } from './fixtures.ts'
+import { fullDisk } from './full-disk.ts'
 
 class Host {
   now = 0
@@ -73,9 +77,8 @@ class Host {
   }
 }
 
-function setup(raw: unknown) {
+function setup(raw: unknown, journal = new Journal(null, 100)) {
   const host = new Host()
-  const journal = new Journal(null, 100)
   const logs: string[] = []
   const daemon = new Daemon(config(raw), {
     source: host.source(),
@@ -192,6 +195,59 @@ describe('daemon loop on a scripted host', () => {
     await run(1)
     expect(host.signals).toEqual([])
     expect(journal.entries).toEqual([])
+  })
+})
+
+describe('log lines', () => {
+  it("say loudly when /proc/meminfo cannot be read, and never repeat pino's `level` key", async () => {
+    const { host, logs, run } = setup(MEM)
+    host.procs.set(90, proc({ pid: 90, comm: 'hog', rssAnonKb: 900_000 }))
+    host.availKb = 0.08 * 8 * GiB_KB
+    await run(50)
+    const blind = setup(MEM)
+    const source = blind.host.source()
+    source.meminfo = () => meminfo(0, { memTotalKb: 0 })
+    ;(blind.daemon as unknown as { deps: { source: MemorySource } }).deps.source = source
+    await blind.run(500)
+    const errors = blind.logs.filter(l => l.includes('meminfo-unreadable'))
+    expect(errors).toHaveLength(1)
+    expect(JSON.parse(errors[0]!)).toMatchObject({ level: 50 })
+    for (const line of [...logs, ...blind.logs]) {
+      const top = line.replace(/"hits":\[[^\]]*\]/, '')
+      expect(top.match(/"level":/g), line).toHaveLength(1)
+    }
+  })
+})
+
+describe('a journal on a full disk', () => {
+  it.skipIf(process.getuid?.() !== 0)('loses no kill and skips no hook', async () => {
+    const disk = fullDisk()!
+    const hookOut = join(mkdtempSync(join(tmpdir(), 'oomkit-hook-')), 'post.env')
+    const journal = new Journal(join(disk.dir, 'kills.jsonl'), 100)
+    try {
+      disk.fill()
+      const errors: string[] = []
+      journal.onError = code => errors.push(code)
+      const { host, run } = setup(
+        { ...MEM, hooks: { postKill: `echo "$OOMKIT_PID" > ${hookOut}` } },
+        journal
+      )
+      host.procs.set(
+        80,
+        proc({ pid: 80, comm: 'hog', rssAnonKb: 900_000, cmdline: 'x'.repeat(9000) })
+      )
+      host.procs.set(81, proc({ pid: 81, comm: 'next', rssAnonKb: 800_000 }))
+      host.availKb = 0.01 * 8 * GiB_KB
+      await run(300)
+      // Both kills happened (pressure stayed: each frees less than the stage needs).
+      expect(host.signals.map(s => s.pid)).toEqual([80, 81])
+      expect(errors[0]).toBe('ENOSPC')
+      await new Promise(r => setTimeout(r, 300))
+      expect(readFileSync(hookOut, 'utf8').trim()).toMatch(/^8[01]$/)
+    } finally {
+      journal.close()
+      disk.remove()
+    }
   })
 })
 

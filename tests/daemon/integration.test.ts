@@ -181,6 +181,40 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
     expect(kernelLogSince(marker).filter(l => l.includes(`oom_memcg=/${name}`))).toEqual([])
   })
 
+  it('a daemon SIGKILLed between the signal and the judgment leaves the `signal` record', async () => {
+    const name = `oomkit-it-${process.pid}-crash`
+    const dir = makeCgroup(name, 256 * MiB)
+    cgroups.push(dir)
+    const journal = join(work, 'crash.jsonl')
+    const config = join(work, 'crash.yaml')
+    // A long grace: the stubborn victim ignores SIGTERM, so the kill stays unjudged.
+    writeFileSync(
+      config,
+      [
+        'memory: { enabled: false }',
+        'cgroups:',
+        `  - { path: ${dir}, available: { term: 40%, kill: 1% } }`,
+        'kill: { grace: 60s }',
+        `journal: ${journal}`
+      ].join('\n') + '\n'
+    )
+    daemon = await startDaemon(['-c', config])
+    const stubborn = await startHog(hogPath, dir, ['8', '40', '180'], { ignoreTerm: true })
+    hogs.push(stubborn)
+    const sent = await waitFor(
+      () => (daemon!.stderr().includes('sent SIGTERM') ? true : undefined),
+      30_000
+    )
+    expect(sent, daemon.stderr()).toBe(true)
+    daemon.child.kill('SIGKILL')
+    await daemon.exited
+    const records = readJournal(journal)
+    expect(records.map(r => String(r.event))).toEqual(['signal'])
+    expect(records[0]!.victim.pid).toBe(stubborn.pid)
+    expect(records[0]!.id).toBe(`${stubborn.pid}:${records[0]!.ranking[0].startTime}`)
+    expect(records[0]!.signals).toEqual([{ signal: 'SIGTERM', atMs: 0 }])
+  })
+
   it('--dry-run kills nothing and journals "would-kill"', async () => {
     const name = `oomkit-it-${process.pid}-dry`
     const dir = makeCgroup(name, 256 * MiB)

@@ -2,7 +2,13 @@ import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { DaemonMetrics, parseListen, serveMetrics } from '../../src/daemon/metrics.ts'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startWatchdog } from '../../src/daemon/watchdog.ts'
+import { watchdogConfig } from '../../src/daemon/services.ts'
+import { config } from './fixtures.ts'
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -89,5 +95,85 @@ describe('watchdog', () => {
     await new Promise(r => setTimeout(r, 100))
     expect(fired).toEqual([])
     await wd.stop()
+  })
+
+  const stall = (ms: number): void => {
+    const end = Date.now() + ms
+    while (Date.now() < end) {
+      /* busy */
+    }
+  }
+  const settle = (ms: number): Promise<void> => new Promise(r => setTimeout(r, ms))
+
+  it("does not take the loop's own announced wait (the pre-kill hook) for a stall", async () => {
+    const wd = startWatchdog({
+      timeoutMs: 300,
+      action: 'log',
+      killBelowBytes: Number.MAX_SAFE_INTEGER,
+      meminfo: '/proc/meminfo',
+      sysrq: '/dev/null'
+    })
+    const fired: unknown[] = []
+    wd.onFire(info => fired.push(info))
+    wd.beat(Date.now() + 1500)
+    stall(1000)
+    await settle(100)
+    expect(fired).toEqual([])
+    await wd.stop()
+  })
+
+  it('acts in a watched cgroup past its kill stage: cgroup.kill, else its largest process', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'oomkit-wd-'))
+    const v2 = join(root, 'v2')
+    const v1 = join(root, 'v1')
+    mkdirSync(v2)
+    mkdirSync(v1)
+    // v2: 95 MiB used of 100 MiB, kill stage 10 %: past it; cgroup.kill exists.
+    writeFileSync(join(v2, 'memory.current'), String(95 * 2 ** 20))
+    writeFileSync(join(v2, 'memory.max'), String(100 * 2 ** 20))
+    writeFileSync(join(v2, 'memory.stat'), 'inactive_file 0\n')
+    writeFileSync(join(v2, 'cgroup.kill'), '')
+    // v1: no cgroup.kill; its largest process is a real sleep(1).
+    const victim = spawn('sleep', ['30'], { stdio: 'ignore' })
+    const victimExit = new Promise(r => victim.once('exit', (_c, sig) => r(sig)))
+    const small = spawn('sleep', ['31'], { stdio: 'ignore' })
+    writeFileSync(join(v1, 'memory.usage_in_bytes'), String(99 * 2 ** 20))
+    writeFileSync(join(v1, 'memory.limit_in_bytes'), String(100 * 2 ** 20))
+    writeFileSync(join(v1, 'memory.stat'), 'total_inactive_file 0\n')
+    writeFileSync(join(v1, 'cgroup.procs'), `${victim.pid}\n${process.pid}\n`)
+    const wd = startWatchdog({
+      timeoutMs: 300,
+      action: 'sysrq-f',
+      killBelowBytes: 0,
+      cgroups: [
+        { path: v2, kill: { kind: 'percent', value: 10 } },
+        { path: v1, kill: { kind: 'bytes', value: 5 * 2 ** 20 } }
+      ],
+      meminfo: '/proc/meminfo',
+      sysrq: join(root, 'no-sysrq')
+    })
+    const fired: { scope: string; acted: string }[] = []
+    wd.onFire(info => fired.push(info))
+    wd.beat(Date.now())
+    stall(1000)
+    await settle(200)
+    await wd.stop()
+    small.kill('SIGKILL')
+    // Once per timeout while the stall lasts: the first round acted on both.
+    expect(fired.slice(0, 2).map(f => f.scope)).toEqual([v2, v1])
+    expect(fired[0]!.acted).toBe('cgroup.kill')
+    expect(readFileSync(join(v2, 'cgroup.kill'), 'utf8')).toBe('1')
+    expect(fired[1]!.acted).toBe(`SIGKILL pid ${victim.pid}`)
+    expect(await victimExit).toBe('SIGKILL')
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('with the system trigger off, system memory never makes it act', () => {
+    const off = watchdogConfig(config({ memory: { enabled: false } }), 8 * 2 ** 20)
+    expect(off.killBelowBytes).toBe(0)
+    const on = watchdogConfig(config({}), 8 * 2 ** 20)
+    expect(on.killBelowBytes).toBe(0.05 * 8 * 2 ** 30)
+    const cg = watchdogConfig(config({ cgroups: [{ path: '/x', available: { kill: '8%' } }] }), 1)
+    expect(cg.cgroups).toEqual([{ path: '/x', kill: { kind: 'percent', value: 8 } }])
   })
 })

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/daemon/config-load.ts'
 import { repoRoot } from './cgroup-lab.ts'
+import { DAEMON_NODE_OPTIONS } from '../../src/daemon/lean-vm.ts'
 
 const read = (p: string): string => readFileSync(join(repoRoot, p), 'utf8')
 
@@ -29,6 +30,7 @@ describe('packaging', () => {
     ])
       expect(unit).toContain(key)
     expect(unit).toMatch(/SystemCallFilter=.*process_mrelease/)
+    expect(unit).toContain(`Environment=NODE_OPTIONS=${DAEMON_NODE_OPTIONS}`)
   })
 
   it('the packaged default config is valid', () => {

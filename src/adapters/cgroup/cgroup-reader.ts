@@ -13,20 +13,57 @@ function limitOrNull(dir: string, file: string): number | null {
   return text === null ? null : parseLimit(text)
 }
 
-function readV1(path: string, usage: string): CgroupReading {
-  const stat = parseKeyValues(readQuiet(join(path, 'memory.stat')) ?? '')
-  const oom = parseKeyValues(readQuiet(join(path, 'memory.oom_control')) ?? '')
+/** What changes only when an operator changes it (limits, swappiness) and the OOM-kill count,
+ * re-read at most once a second: polled every 100 ms, a small cgroup's reads are the daemon's
+ * idle CPU. Bounded: one entry per watched path. */
+const SLOW_TTL_MS = 1000
+interface SlowV1 {
+  atMs: number
+  limitBytes: number | null
+  swapLimitBytes: number | null
+  swappiness: number | null
+  oomKills: number
+}
+const slowV1 = new Map<string, SlowV1>()
+
+function readSlowV1(path: string): SlowV1 {
+  const now = performance.now()
+  const cached = slowV1.get(path)
+  if (cached && now - cached.atMs < SLOW_TTL_MS) return cached
+  const oom = readQuiet(join(path, 'memory.oom_control')) ?? ''
   const swappiness = readQuiet(join(path, 'memory.swappiness'))
+  const slow: SlowV1 = {
+    atMs: now,
+    limitBytes: parseLimit(readQuiet(join(path, 'memory.limit_in_bytes')) ?? 'max'),
+    swapLimitBytes: limitOrNull(path, 'memory.memsw.limit_in_bytes'),
+    swappiness: swappiness === null ? null : Number.parseInt(swappiness, 10),
+    oomKills: Number(/^oom_kill (\d+)/m.exec(oom)?.[1] ?? 0)
+  }
+  if (slowV1.size > 64) slowV1.clear()
+  slowV1.set(path, slow)
+  return slow
+}
+
+/** One key of a memory.stat text, without building a map of all of them. */
+function statValue(text: string, key: string): number | null {
+  const at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `)
+  if (at < 0) return null
+  const from = at === 0 ? key.length + 1 : at + key.length + 2
+  const end = text.indexOf('\n', from)
+  return Number(text.slice(from, end < 0 ? undefined : end))
+}
+
+function readV1(path: string, usage: string): CgroupReading {
+  const stat = readQuiet(join(path, 'memory.stat')) ?? ''
+  const { atMs: _at, ...slow } = readSlowV1(path)
   return {
     path,
     version: 1,
     usageBytes: Number(usage),
-    inactiveFileBytes: stat.get('total_inactive_file') ?? stat.get('inactive_file') ?? 0,
-    limitBytes: parseLimit(readQuiet(join(path, 'memory.limit_in_bytes')) ?? 'max'),
-    swapLimitBytes: limitOrNull(path, 'memory.memsw.limit_in_bytes'),
-    swappiness: swappiness === null ? null : Number.parseInt(swappiness, 10),
+    inactiveFileBytes:
+      statValue(stat, 'total_inactive_file') ?? statValue(stat, 'inactive_file') ?? 0,
+    ...slow,
     psi: null,
-    oomKills: oom.get('oom_kill') ?? 0,
     canKill: false
   }
 }

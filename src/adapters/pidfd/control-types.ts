@@ -39,6 +39,9 @@ export interface ProcessControl {
   signal(handle: ProcessHandle, signal: KillSignal): OpResult
   /** process_mrelease: free the dying victim's memory now. */
   mrelease(handle: ProcessHandle): OpResult
+  /** Has the process exited (its pidfd polls readable: it is a zombie or reaped, so its mm is
+   * gone)? null when the backend cannot tell (no pidfd): the caller reads /proc instead. */
+  exited?(handle: ProcessHandle): boolean | null
   /** Close the pidfd. */
   close(handle: ProcessHandle): void
   /** Write "1" to `<dir>/cgroup.kill` (v2, >= 5.14): SIGKILL every process of the cgroup.

@@ -50,6 +50,7 @@ export function createFallbackControl(why: string): ProcessControl {
       errno: 'ENOSYS',
       message: 'process_mrelease needs the koffi backend'
     }),
+    exited: () => null,
     close: () => undefined,
     killCgroup: writeCgroupKill,
     lockMemory: () => ({ ok: false, errno: 'ENOSYS', message: 'mlockall needs the koffi backend' }),

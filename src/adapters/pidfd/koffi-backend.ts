@@ -90,6 +90,21 @@ function mrelease(libc: Libc, features: ControlFeatures, handle: ProcessHandle):
   return fail(errno, `process_mrelease(${handle.pid})`)
 }
 
+/** POLLIN on a pidfd: the process has exited (zombie or reaped). */
+const POLLIN = 0x001
+const pollfd = Buffer.alloc(8)
+
+/** poll(pidfd, POLLIN, 0): true once the process has exited; null without a pidfd. */
+function pidfdExited(libc: Libc, handle: ProcessHandle): boolean | null {
+  if (handle.fd < 0) return null
+  pollfd.writeInt32LE(handle.fd, 0)
+  pollfd.writeInt16LE(POLLIN, 4)
+  pollfd.writeInt16LE(0, 6)
+  const r = Number(libc.poll(pollfd, 1, 0))
+  if (r < 0) return null
+  return r > 0 && (pollfd.readInt16LE(6) & POLLIN) !== 0
+}
+
 /**
  * Not mlockall(): V8 discards freed heap pages with madvise() and changes code-space
  * protections, and aborts when either fails on locked memory. Instead lock every file-backed
@@ -132,6 +147,7 @@ export async function createKoffiControl(): Promise<ProcessControl | null> {
     },
     signal: (handle, signal) => sendSignal(libc, handle, signal),
     mrelease: handle => mrelease(libc, features, handle),
+    exited: handle => pidfdExited(libc, handle),
     close(handle: ProcessHandle): void {
       if (handle.fd < 0) return
       try {

@@ -1,6 +1,6 @@
 /**
  * @module Loading koffi (an optional dependency, imported lazily) and binding the libc functions
- * the koffi backend calls: syscall(2), mlock2, munlockall, prctl.
+ * the koffi backend calls: syscall(2), mlock2, munlockall, prctl, poll.
  */
 
 /** The part of koffi we use. */
@@ -15,6 +15,8 @@ export interface Libc {
   mlock2: (addr: bigint, len: bigint, flags: number) => unknown
   munlockall: () => unknown
   prctl: (option: number, arg2: string, a3: number, a4: number, a5: number) => unknown
+  /** poll(2) on a raw `struct pollfd` buffer (8 bytes each). */
+  poll: (fds: Buffer, nfds: number, timeout: number) => unknown
   errno: () => number
 }
 
@@ -36,6 +38,7 @@ export async function loadLibc(): Promise<Libc | null> {
       prctl: libc.func(
         'int prctl(int option, const char *arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'
       ),
+      poll: libc.func('int poll(void *fds, unsigned long nfds, int timeout)'),
       errno: () => koffi.errno()
     }
   } catch {

@@ -18,7 +18,10 @@ export function createHostMemorySource(
 ): MemorySource {
   const own = createLiveSource(procRoot, cgroupRoot)
 
-  const fromHost = (base: ProcReading | null): ProcReading | null => {
+  const fromHost = (
+    base: ProcReading | null,
+    users: ReadonlyMap<number, string> = host.users()
+  ): ProcReading | null => {
     if (!base) return null
     const status = host.procStatus(base.pid)
     if (!status.ok) return status.why === 'gone' ? null : base
@@ -27,7 +30,7 @@ export function createHostMemorySource(
     return {
       ...base,
       uid: s.uid,
-      user: host.users().get(s.uid) ?? String(s.uid),
+      user: users.get(s.uid) ?? String(s.uid),
       kthread: status.value.kthread ?? base.kthread,
       oomScoreAdj: adj.ok ? adj.value : base.oomScoreAdj,
       capSysAdmin: hasSysAdmin(s.capEff),
@@ -53,8 +56,11 @@ export function createHostMemorySource(
     cgroup: path => own.cgroup(path),
     processes(pids?: readonly number[]): ProcReading[] {
       const out: ProcReading[] = []
-      for (const base of own.processes(pids ?? host.listPids(), false)) {
-        const p = fromHost(base)
+      // /etc/passwd once per scan, not once per process.
+      const users = host.users()
+      // Without a pid list the live reader lists /proc itself, and prunes its cache to what lives.
+      for (const base of own.processes(pids, false)) {
+        const p = fromHost(base, users)
         if (p) out.push(p)
       }
       return out

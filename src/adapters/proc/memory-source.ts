@@ -46,10 +46,16 @@ export interface CgroupReading {
 export interface ProcReading {
   pid: number
   ppid: number
+  /** Session id (stat field 6): a hook leads its own, and its children stay in it. */
+  session?: number
   comm: string
   cmdline: string
   /** readlink /proc/<pid>/exe, '' when unreadable (kernel threads, other users). */
   exe: string
+  /** The file at the path `exe` names (in the daemon's own mount namespace) is the very file the
+   * process runs: same device and inode as /proc/<pid>/exe. A process cannot forge this; it is
+   * false for a deleted or replaced binary and for a path seen in another mount namespace. */
+  exeTrusted?: boolean
   uid: number
   /** User name from /etc/passwd when known. */
   user: string

@@ -39,11 +39,23 @@ export const registerDaemon: Register = (program, io, state) => {
     .action(async (opts: Options) => {
       // Only the daemon's own code loads (not the other commands'), and zod + yaml only when
       // there is a config file: idle RSS matters here (docs/daemon.md, "Footprint").
-      const { applyFlags } = await import('../../daemon/overrides.ts')
+      const [{ applyFlags }, { validateConfig }, { createLiveSource }] = await Promise.all([
+        import('../../daemon/overrides.ts'),
+        import('../../daemon/config-validate.ts'),
+        import('../../adapters/proc/live-memory-source.ts')
+      ])
       const file = opts.config ? resolve(io.cwd, opts.config) : null
       const configLoad = file ? await import('../../daemon/config-load.ts') : null
-      const load = (): DaemonConfig =>
-        applyFlags(file && configLoad ? configLoad.loadConfigFile(file) : null, opts)
+      // The start, each SIGHUP and --check validate alike: --check passing means a start works.
+      const load = (): DaemonConfig => {
+        const config = applyFlags(file && configLoad ? configLoad.loadConfigFile(file) : null, opts)
+        const m = createLiveSource().meminfo()
+        validateConfig(config, {
+          memTotalKb: m.memTotalKb || null,
+          swapTotalKb: m.swapTotalKb || null
+        })
+        return config
+      }
       const config = load()
       const { resolveProfile, runDaemon } = await import('../../daemon/run.ts')
       if (opts.check) {
