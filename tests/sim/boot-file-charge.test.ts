@@ -31,4 +31,14 @@ describe('boot: file pages of a mapping with no file named are charged to the me
     expect(stat.length).toBeGreaterThan(0)
     for (const t of stat) expect(Number(t.split(' ')[1])).toBeGreaterThanOrEqual(0)
   })
+
+  it('mapped file pages of live tasks stay resident through reclaim (rss_file printed)', () => {
+    const tl =
+      'timeline:\n  - { at: 10ms, do: touch, pid: 801, size: 1M, every: 1ms, until: killed }\n'
+    const r = runScenario(parseScenario(JOB(tl), 'x'))
+    const rows = r.log.map(l => l.text).filter(t => /^\[ +80[01]\]/.test(t))
+    // rss_file column (pages): 4 MiB of the server, 2 MiB of the grower.
+    expect(rows.map(t => t.trim().split(/\s+/)[7])).toEqual(['1024', '512'])
+    expect(r.log.some(l => l.text.includes('file-rss:2048kB'))).toBe(true)
+  })
 })
