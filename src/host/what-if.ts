@@ -48,28 +48,32 @@ function pidOf(flag: string, s: ScenarioFile, text: string): number {
 /** Pages touched per step of a growth action (64 MiB). */
 export const GROW_STEP_PAGES = 16384
 
+/** The step of a growth: "@STEP" after the size (e.g. `oom@1M`), else 64 MiB. */
+function growStep(arg: string, text: string | undefined): number {
+  if (text === undefined) return GROW_STEP_PAGES
+  const pages = parseUserSize(text)
+  if (pages === 0) throw new WhatIfError(`--grow ${arg}: the step must be more than 0`)
+  return pages
+}
+
 /**
- * --grow PID=+SIZE (or PID=oom): the process touches SIZE more anonymous memory in 64 MiB steps
- * every 10 ms from t=1s, stopping early if it is killed. `oom` grows without bound until killed.
+ * --grow PID=+SIZE (or PID=oom), optionally @STEP: the process touches SIZE more anonymous memory
+ * in STEP-sized steps (64 MiB unless given) every 10 ms from t=1s, stopping early if it is
+ * killed. `oom` grows without bound until killed. Several growers with small steps interleave.
  */
 export function applyGrow(s: ScenarioFile, arg: string): void {
-  const [p, size] = splitAssignment('--grow', arg)
+  const [p, value] = splitAssignment('--grow', arg)
   const pid = pidOf('--grow', s, p)
+  const [size = '', stepText] = value.split('@')
+  const stepPages = growStep(arg, stepText)
   const timeline = (s.timeline ??= [])
   if (size === 'oom' || size === 'until-killed') {
-    timeline.push({
-      at: '1s',
-      do: 'touch',
-      pid,
-      size: GROW_STEP_PAGES,
-      every: '10ms',
-      until: 'killed'
-    })
+    timeline.push({ at: '1s', do: 'touch', pid, size: stepPages, every: '10ms', until: 'killed' })
     return
   }
   const pages = parseUserSize(size)
   if (pages === 0) throw new WhatIfError(`--grow ${arg}: the size must be more than 0`)
-  const count = Math.ceil(pages / GROW_STEP_PAGES)
+  const count = Math.ceil(pages / stepPages)
   const step = Math.ceil(pages / count)
   timeline.push({ at: '1s', do: 'touch', pid, size: step, every: '10ms', until: 'killed', count })
 }

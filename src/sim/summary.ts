@@ -115,3 +115,17 @@ export function buildSummary(sim: Sim): RunSummary {
     }
   }
 }
+
+/**
+ * One line for a run that ended without invoking the OOM killer (nor panicking), saying how it
+ * ended; null when there was an OOM. The CLI prints it on stderr.
+ */
+export function noOomNote(s: RunSummary): string | null {
+  if (s.oomInvocations > 0 || s.panic !== null) return null
+  const why: string[] = []
+  if (s.enomem.length > 0) why.push(`${s.enomem.length} ENOMEM from the overcommit check`)
+  if (s.allocFailures.length > 0) why.push(`${s.allocFailures.length} allocation failures`)
+  if (s.stuck.length > 0) why.push(`${s.stuck.length} tasks stuck`)
+  const end = `ended at ${(s.endNs / 1e9).toFixed(3)}s`
+  return `no OOM under profile ${s.profile}: ${[end, ...why].join(', ')}`
+}

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseScenario, runScenario } from '../../src/sim/index.ts'
+import { noOomNote, parseScenario, runScenario } from '../../src/sim/index.ts'
 import { profileNames } from '../../src/kernel/profiles.ts'
 
 const files = readdirSync('examples').filter(f => /\.(yaml|json)$/.test(f))
@@ -9,9 +9,13 @@ describe('--profile works on every example', () => {
   for (const f of files) {
     it(f, () => {
       const s = parseScenario(readFileSync(`examples/${f}`, 'utf8'), f)
+      const ownOom = noOomNote(runScenario(s).summary) === null
       for (const p of profileNames) {
         const r = runScenario(s, { profile: p })
         expect(r.summary.profile).toBe(p)
+        // An example that reaches the OOM killer (or a panic) on its own profile does on every
+        // profile; one that does not is told so (`oomkit simulate` prints the note on stderr).
+        expect({ p, oom: noOomNote(r.summary) === null }).toEqual({ p, oom: ownOom })
         for (const l of r.log) expect(l.text).not.toMatch(/undefined|NaN|\[object/)
         // Every victim got a "Killed process" line (or the report was rate limited).
         for (const v of r.summary.victims) {

@@ -13,6 +13,7 @@ import {
   checkExpect,
   DEFAULT_SCENARIO_NAME,
   DEFAULT_SCENARIO_YAML,
+  noOomNote,
   parseScenario,
   runScenario,
   ScenarioError,
@@ -100,6 +101,8 @@ export async function simulate(
   const result = run(scenario, io, opts)
   await writeFiles(result, io, opts)
   const mismatches = checkExpect(scenario, result)
+  const note = noOomNote(result.summary)
+  if (note !== null) io.stderr.write(`oomkit: ${note}\n`)
   if (opts.json === true) {
     io.stdout.write(
       JSON.stringify({ ...result.summary, expectMismatches: mismatches }, null, 2) + '\n'

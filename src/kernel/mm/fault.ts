@@ -146,6 +146,15 @@ function tablesFor(
   return r.status !== 'ok' ? r : null
 }
 
+/**
+ * The mask a new anonymous page is charged with: GFP_KERNEL, not the page allocation's mask
+ * (do_anonymous_page() and wp_page_copy() charge with GFP_KERNEL from 2.6.32 to 6.18), so a
+ * memcg OOM reached from an anonymous fault prints gfp_mask=...(GFP_KERNEL).
+ */
+function anonChargeGfp(w: World): ReturnType<typeof decodeGfp> {
+  return decodeGfp(gfpFromNames(['GFP_KERNEL'], w.profile), w.profile)
+}
+
 /** mem_cgroup_charge() of `got` new anonymous pages: how many were charged, and the status. */
 function chargeAnon(
   w: World,
@@ -177,7 +186,7 @@ export function faultAnon(
   hooks: FaultHooks
 ): FaultResult {
   const anonGfp = gfpFromNames(w.profile.alloc.anonFaultGfp, w.profile)
-  const g = decodeGfp(anonGfp, w.profile)
+  const charge = anonChargeGfp(w)
   let done = 0
   let touched = vmaTouched.get(vma) ?? 0
   const limit = Math.min(pages, vma.pages - touched)
@@ -211,7 +220,7 @@ export function faultAnon(
     const got = r.got
     const rest = got - committed
     // mem_cgroup_charge() after the folio is allocated and before it is mapped.
-    const { charged, status: chargeStatus } = chargeAnon(w, p, got, g, hooks)
+    const { charged, status: chargeStatus } = chargeAnon(w, p, got, charge, hooks)
     // Map what was charged; free what was not (the uncommitted pages first).
     const keepRest = Math.max(0, Math.min(rest, charged - committed))
     const drop = proportional(r.placed, rest - keepRest)
@@ -254,7 +263,7 @@ export function cowWrite(
   hooks: FaultHooks
 ): FaultResult {
   const anonGfp = gfpFromNames(w.profile.alloc.anonFaultGfp, w.profile)
-  const g = decodeGfp(anonGfp, w.profile)
+  const charge = anonChargeGfp(w)
   const total = cowCopiesNeeded(w, mm.id, pages)
   let copied = 0
   while (copied < total) {
@@ -270,7 +279,7 @@ export function cowWrite(
     let charged = r.got
     let chargeStatus: FaultStatus = 'ok'
     if (r.got > 0) {
-      const c = tryCharge(w, p.memcg, r.got, { ...g, order: 0 }, hooks, {
+      const c = tryCharge(w, p.memcg, r.got, { ...charge, order: 0 }, hooks, {
         inUserFault: true,
         oomVictim: p.oomVictimMmId !== null
       })

@@ -9,12 +9,12 @@ import type { Mm, Process, Vma } from '../types.ts'
 import { PAGE_SIZE } from '../types.ts'
 import { makeVma } from '../state-builders.ts'
 import { vmaTouched } from './fault.ts'
-import { vmEnoughMemory } from './overcommit.ts'
+import { vmEnoughMemory, type VmEnoughInput } from './overcommit.ts'
 import { emit, outOf, printk, type World } from './world.ts'
 
-/** Account `pages` more of private writable mapping for `p` (mm total_vm `totalVm`). */
-export function accountMapping(w: World, p: Process, totalVm: number, pages: number): boolean {
-  const ok = vmEnoughMemory(w.mem, w.profile, {
+/** What __vm_enough_memory() reads for `pages` more of `p`'s mapping, from the world. */
+function enoughInput(w: World, p: Process, totalVm: number, pages: number): VmEnoughInput {
+  return {
     pages,
     capSysAdmin: p.capSysAdmin,
     totalVm,
@@ -23,7 +23,39 @@ export function accountMapping(w: World, p: Process, totalVm: number, pages: num
       w.zones.reduce((s, z) => s + z.stats.slabReclaimable, 0),
     freePages: w.zones.reduce((s, z) => s + z.free, 0),
     totalReservePages: w.zones.reduce((s, z) => s + z.wmarkHigh + Math.max(...z.lowmemReserve), 0)
-  })
+  }
+}
+
+/**
+ * How many of `steps` successive heap growths of `step` pages each pass the overcommit check,
+ * when each step's faults take `freedPerStep` free pages before the next brk()/mmap() asks:
+ * the kernel checks every mmap on its own (security_vm_enough_memory_mm() per call), never a
+ * batch. `room` pages already mapped need no accounting. Leaves Committed_AS as it was.
+ */
+export function heapStepsAllowed(
+  w: World,
+  p: Process,
+  mm: Mm,
+  g: { step: number; steps: number; room: number; freedPerStep: number }
+): number {
+  const base = enoughInput(w, p, mm.totalVm, 0)
+  let committed = 0
+  let k = 0
+  for (; k < g.steps; k++) {
+    const need = Math.max(0, (k + 1) * g.step - g.room) - Math.max(0, k * g.step - g.room)
+    if (need === 0) continue
+    const x = { ...base, pages: need, totalVm: mm.totalVm + committed }
+    x.freePages = Math.max(0, base.freePages - k * g.freedPerStep)
+    if (!vmEnoughMemory(w.mem, w.profile, x)) break
+    committed += need
+  }
+  w.mem.committedAs -= committed
+  return k
+}
+
+/** Account `pages` more of private writable mapping for `p` (mm total_vm `totalVm`). */
+export function accountMapping(w: World, p: Process, totalVm: number, pages: number): boolean {
+  const ok = vmEnoughMemory(w.mem, w.profile, enoughInput(w, p, totalVm, pages))
   if (ok) {
     emit(w, 'overcommit.commit', { pid: p.pid, pages, committedAs: w.mem.committedAs })
     return true

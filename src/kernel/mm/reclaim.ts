@@ -113,6 +113,21 @@ export function uncharge(w: World, path: string, pages: number): void {
   }
 }
 
+/**
+ * Pages of `f` mapped by an mm a live task uses. Those are referenced (the task runs its text
+ * and libraries): shrink_folio_list() -> folio_check_references() activates a referenced mapped
+ * folio instead of freeing it (split LRU since 2.6.28; with MGLRU, 6.1+, the page-table walk
+ * promotes it), so reclaim keeps them resident and the task's rss_file stays as it was.
+ */
+function referencedMapped(w: World, f: CachedFile): number {
+  let most = 0
+  for (const [mmId, mapped] of f.mappedBy) {
+    if (mapped <= most) continue
+    if (w.oom.processes.some(p => p.mmId === mmId && !p.sigkillPending)) most = mapped
+  }
+  return most
+}
+
 /** Drop clean, unmapped-first page cache of disk files. Returns pages freed. */
 function reclaimFile(w: World, rc: ReclaimControl, want: number): number {
   let freed = 0
@@ -129,7 +144,8 @@ function reclaimFile(w: World, rc: ReclaimControl, want: number): number {
       let maxMapped = 0
       for (const v of f.mappedBy.values()) maxMapped = Math.max(maxMapped, v)
       const clean = f.cached - f.dirty - f.writeback
-      const avail = pass === 'unmapped' ? Math.max(0, clean - maxMapped) : clean
+      const keep = pass === 'unmapped' ? maxMapped : referencedMapped(w, f)
+      const avail = Math.max(0, clean - keep)
       const inZones = sum(masked(f.zones, rc.zones))
       const take = Math.min(want - freed, avail, inZones)
       if (take <= 0) continue

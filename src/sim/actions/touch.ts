@@ -3,11 +3,11 @@
  * mapping is full, or writes pages shared copy-on-write since a fork. A repeating touch merges
  * the iterations in which nothing can happen (no watermark, limit or queue event in reach).
  */
-import type { Process } from '../../kernel/types.ts'
+import type { Mm, Process, Vma } from '../../kernel/types.ts'
 import { cowWrite, faultAnon, vmaTouched } from '../../kernel/mm/fault.ts'
 import { decodeGfp, gfpFromNames, gfpZone } from '../../kernel/mm/gfp-bits.ts'
 import { chargeMargin, extraOf } from '../../kernel/mm/memcg-charge.ts'
-import { growHeap } from '../../kernel/mm/mmap.ts'
+import { growHeap, heapStepsAllowed } from '../../kernel/mm/mmap.ts'
 import { durationToNs, sizeToPages } from '../load.ts'
 import type { ActionSpecT } from '../schema.ts'
 import type { Sim } from '../sim-state.ts'
@@ -65,16 +65,41 @@ function mergeableIterations(
   return Math.max(1, Math.min(maxIters, byTime, byMem))
 }
 
+/**
+ * brk() / malloc's next mmap for `iters` writes of `step` pages (or one of `want`): each write
+ * maps what it lacks on its own, so every growth passes its own overcommit check.
+ */
+function growHeapSteps(
+  w: Sim['w'],
+  p: Process,
+  mm: Mm,
+  g: { picked: Vma | undefined; step: number; iters: number; want: number }
+): Vma | null {
+  if (g.iters === 1) return growHeap(w, p, mm, g.picked, g.want)
+  let vma: Vma | null | undefined = g.picked
+  for (let k = 1; k <= g.iters && vma !== null; k++) vma = growHeap(w, p, mm, vma, k * g.step)
+  return vma ?? null
+}
+
 export const touch: ActionHandler<'touch'> = (sim, a, call) => {
   const w = sim.w
   const p = proc(sim, a.pid)
   if (p === undefined || dead(sim, p)) return DONE
   const mm = p.mmId === null ? undefined : w.oom.mms.get(p.mmId)
   const step = sizeToPages(a.size)
+  const picked = a.cow === true ? undefined : pickVma(sim, p, a.vma, true)
+  // Without a named mapping the heap grows (brk / malloc's next mmap) so the whole size is
+  // touched; ENOMEM from brk/mmap ends the program's growth loop.
+  const growsHeap = a.cow !== true && (a.vma === undefined || picked === undefined)
   let iters = 1
   if (call.resumeRemaining === null && a.every !== undefined) {
     const everyNs = durationToNs(a.every)
     iters = mergeableIterations(sim, a, p, { iter: call.iter, step, everyNs })
+    if (growsHeap && iters > 1 && mm !== undefined) {
+      const room = picked === undefined ? 0 : picked.pages - (vmaTouched.get(picked) ?? picked.anon)
+      const freedPerStep = step + Math.ceil(step / 512)
+      iters = Math.max(1, heapStepsAllowed(w, p, mm, { step, steps: iters, room, freedPerStep }))
+    }
     if (iters > 1) sim.nowNs += (iters - 1) * everyNs
     w.nowNs = sim.nowNs
   }
@@ -85,12 +110,8 @@ export const touch: ActionHandler<'touch'> = (sim, a, call) => {
     const r = cowWrite(w, p, mm, want, hooks(sim, p))
     return { out: afterFault(sim, p, r, want), iters }
   }
-  const picked = pickVma(sim, p, a.vma, true)
-  // Without a named mapping the heap grows (brk / malloc's next mmap) so the whole size is
-  // touched; ENOMEM from brk/mmap ends the program's growth loop.
-  const vma =
-    a.vma === undefined || picked === undefined ? growHeap(w, p, mm, picked, want) : picked
-  if (vma === null) {
+  const vma = growsHeap ? growHeapSteps(w, p, mm, { picked, step, iters, want }) : picked
+  if (vma === null || vma === undefined) {
     sim.stopped.add(call.index)
     return DONE
   }

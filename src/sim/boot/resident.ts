@@ -55,7 +55,11 @@ function residentOfFile(
   if (node !== undefined) node.counters.mapped += mapped
 }
 
-/** No file given: the pages are the mapping's own page cache (unevictable ramfs-like text). */
+/**
+ * No file given: the pages are the mapping's own page cache (program text, libraries, a shmem
+ * segment), charged to the task's memcg as the kernel charges page cache when it is read in
+ * (mem_cgroup_charge() from filemap_add_folio() / shmem_add_to_page_cache()).
+ */
 function residentOwnCache(
   w: World,
   p: Process,
@@ -93,6 +97,10 @@ function residentOwnCache(
   }
   w.files.set(own.path, own)
   countMapped(mm, vma, shmem, pages)
+  const u = usageOf(w, p.memcg)
+  if (shmem) u.shmem += pages
+  else u.file += pages
+  chargeUp(w, p.memcg, pages)
 }
 
 /** Make `pages` of a new mapping resident at boot. */

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { applyGrow, GROW_STEP_PAGES, WhatIfError } from '../../src/host/what-if.ts'
+import { loadScenario, runScenario } from '../../src/sim/index.ts'
+import type { ScenarioFile } from '../../src/sim/index.ts'
+
+function base(): ScenarioFile {
+  return {
+    name: 'two growers',
+    profile: '6.18',
+    machine: { memory: '1G' },
+    cgroups: { version: 2, groups: [{ path: '/job', 'memory.max': '64M' }] },
+    processes: [
+      { pid: 1, comm: 'init', ppid: 0, rss: { anon: '1M' } },
+      { pid: 10, comm: 'a', memcg: '/job', rss: { anon: '1M' } },
+      { pid: 11, comm: 'b', memcg: '/job', rss: { anon: '1M' } }
+    ]
+  }
+}
+
+describe('--grow PID=SIZE@STEP', () => {
+  it('takes a step size; 64 MiB without one', () => {
+    const s = base()
+    applyGrow(s, '10=oom@1M')
+    applyGrow(s, '11=oom')
+    applyGrow(s, '11=+4M@1M')
+    expect(s.timeline?.map(t => (t as { size: number }).size)).toEqual([256, GROW_STEP_PAGES, 256])
+    expect((s.timeline?.[2] as { count?: number }).count).toBe(4)
+    expect(() => applyGrow(base(), '10=oom@0')).toThrow(WhatIfError)
+  })
+
+  it('two growers with 1 MiB steps interleave: both have grown when the memcg OOMs', () => {
+    const s = base()
+    applyGrow(s, '10=oom@1M')
+    applyGrow(s, '11=oom@1M')
+    const r = runScenario(loadScenario(s, 'x'))
+    const row = (pid: number): string =>
+      r.log.map(l => l.text).find(t => new RegExp(`^\\[ +${pid}\\]`).test(t)) ?? ''
+    const rss = (pid: number): number => Number(row(pid).trim().split(/\s+/)[4])
+    // Each holds about half of the 64 MiB (16384 pages) when the first OOM comes.
+    expect(rss(10)).toBeGreaterThan(6000)
+    expect(rss(11)).toBeGreaterThan(6000)
+  })
+})
