@@ -7,6 +7,7 @@ import type { WatchInput } from '../../host/watch-screen.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import { useColor } from '../io.ts'
+import { profileOption } from '../profile-option.ts'
 import type { Register } from '../register.ts'
 
 interface ScoresOptions {
@@ -83,6 +84,7 @@ export const registerScores: Register = (program, io, state) => {
       if (!Number.isFinite(interval) || interval <= 0) {
         throw new UserError(`--interval ${o.interval}: expected a positive number of seconds`)
       }
+      if (o.profile !== undefined) o.profile = profileOption(o.profile, io.stderr).name
       const h = await loadHost()
       const { renderScoresTable } = await import('../../host/render-scores.ts')
       const { scoresJson } = await import('../../host/scores-json.ts')
