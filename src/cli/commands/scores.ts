@@ -10,6 +10,9 @@ import { useColor } from '../io.ts'
 import { profileOption } from '../profile-option.ts'
 import type { Register } from '../register.ts'
 
+/** The version of the `scores --json` document (schema/scores.schema.json). */
+export const SCORES_JSON_VERSION = 1
+
 interface ScoresOptions {
   json?: boolean
   watch?: boolean
@@ -115,7 +118,13 @@ export const registerScores: Register = (program, io, state) => {
       }
       const ranking = rankOnce(io, o, h)
       if (o.json) {
-        io.stdout.write(JSON.stringify(scoresJson(ranking), null, 2) + '\n')
+        io.stdout.write(
+          JSON.stringify(
+            { version: SCORES_JSON_VERSION, ...(scoresJson(ranking) as object) },
+            null,
+            2
+          ) + '\n'
+        )
       } else {
         const lines = renderScoresTable(ranking, {
           color: useColor(io),
