@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { runCli } from '../helpers.ts'
 
 function schemaOf(name: string): z.ZodType {
-  return z.fromJSONSchema(JSON.parse(readFileSync(join('schema', name), 'utf8')))
+  return z.fromJSONSchema(JSON.parse(readFileSync(join('schema', name), 'utf8')) as object)
 }
 
 function problems(schema: z.ZodType, text: string): string[] {
