@@ -6,7 +6,9 @@ import { z } from 'zod'
 import { runCli } from '../helpers.ts'
 
 function schemaOf(name: string): z.ZodType {
-  return z.fromJSONSchema(JSON.parse(readFileSync(join('schema', name), 'utf8')) as object)
+  return z.fromJSONSchema(
+    JSON.parse(readFileSync(join('schema', name), 'utf8')) as Parameters<typeof z.fromJSONSchema>[0]
+  )
 }
 
 function problems(schema: z.ZodType, text: string): string[] {
