@@ -123,7 +123,11 @@ export async function simulate(
   const profile = opts.profile === undefined ? undefined : profileOption(opts.profile, io.stderr)
   const scenario = await loadScenario(file, io, opts)
   const result = run(scenario, io, opts, profile)
-  if (io.stderr.isTTY === true)
+  if (opts.profile === undefined && scenario.profile !== result.summary.profile)
+    io.stderr.write(
+      `oomkit: kernel release ${scenario.profile} uses profile ${result.summary.profile}\n`
+    )
+  else if (io.stderr.isTTY === true)
     io.stderr.write(`oomkit: kernel profile ${result.summary.profile}\n`)
   await writeFiles(result, io, opts)
   const mismatches = checkExpect(scenario, result)
