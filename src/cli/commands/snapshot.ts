@@ -54,7 +54,7 @@ export const registerSnapshot: Register = (program, io, state) => {
     .action(async (o: SnapshotOptions) => {
       // The host scanner, scenario writer and yaml load only when this command runs.
       const [
-        { stringify },
+        yamlModule,
         { LiveHostSource },
         { chooseProfile },
         { scanHost },
@@ -68,6 +68,8 @@ export const registerSnapshot: Register = (program, io, state) => {
         import('../../host/snapshot.ts'),
         import('../../host/what-if.ts')
       ])
+      // In the bundle, yaml (CommonJS) arrives as the default export of its chunk.
+      const { stringify } = yamlModule.default
       const root = o.root === undefined ? '/' : resolve(io.cwd, o.root)
       if (!existsSync(resolve(root, 'proc'))) {
         throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
