@@ -85,7 +85,7 @@ export async function cli(io: CliIO): Promise<number> {
       return EXIT.usage
     }
     if (error instanceof UserError) {
-      io.stderr.write(error.line() + '\n')
+      io.stderr.write(error.lines().join('\n') + '\n')
       return error.exitCode
     }
     const output = outputError(error)

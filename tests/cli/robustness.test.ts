@@ -107,3 +107,29 @@ describe('simulate reads stdin and says which profile it used', () => {
     for (const l of r.stdout.trimEnd().split('\n')) expect(l).toMatch(/^\[ *\d+\.\d{6}\] /)
   })
 })
+
+describe('scenario mistakes come all at once', () => {
+  it('reports every schema mistake, one per line, up to 20', async () => {
+    const file = join(dir, 'many.yaml')
+    const bad = Array.from(
+      { length: 25 },
+      (_, i) => `  - { pid: ${100 + i}, comm: p, oom_score_adj: 5000 }`
+    )
+    writeFileSync(
+      file,
+      ['name: many', 'profile: "6.1"', 'machine: { memory: 1G }', 'processes:', ...bad, ''].join(
+        '\n'
+      )
+    )
+    const r = await runCli(['simulate', file])
+    expect(r.code).toBe(2)
+    const lines = r.stderr.trimEnd().split('\n')
+    expect(lines).toHaveLength(20)
+    expect(lines[0]).toBe(
+      `oomkit: ${file}:5:41: processes[0].oom_score_adj: 5000 is too large (maximum 1000)`
+    )
+    expect(lines[19]).toBe(
+      `oomkit: ${file}:24:41: processes[19].oom_score_adj: 5000 is too large (maximum 1000)`
+    )
+  })
+})

@@ -54,7 +54,7 @@ function parse(text: string, name: string): Scenario {
   try {
     return parseScenario(text, name)
   } catch (e) {
-    if (e instanceof ScenarioError) throw new UserError(e.message, { where: e.where })
+    if (e instanceof ScenarioError) throw new UserError(e.message, { where: e.where, more: e.more })
     // yaml throws ReferenceError for alias abuse ("Excessive alias count ...") and RangeError
     // for nesting too deep for the stack.
     if (e instanceof ReferenceError || e instanceof RangeError)
