@@ -399,3 +399,19 @@ const other: BadInput[] = [
 ]
 
 export const BAD_INPUTS: readonly BadInput[] = [...simulate, ...explain, ...host, ...other]
+
+/** Files this user may not read or write (as root these read fine, so they run only as a user). */
+export const PERMISSION_CASES: readonly BadInput[] = [
+  {
+    argv: ['simulate', '$D/secret.yaml'],
+    files: { 'secret.yaml': 'name: t\n' },
+    code: 2,
+    line: "oomkit: cannot read scenario '$D/secret.yaml' (permission denied)"
+  },
+  {
+    argv: ['explain', '$D/secret.yaml'],
+    files: { 'secret.yaml': 'x\n' },
+    code: 2,
+    line: 'oomkit: $D/secret.yaml: permission denied'
+  }
+]

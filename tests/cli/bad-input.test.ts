@@ -2,12 +2,13 @@
  * The bad-input table (bad-input-cases.ts): each mistake gets one line on stderr, exactly as
  * listed, the listed exit code, nothing on stdout, no stack trace and no file left behind.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers.ts'
-import { BAD_INPUTS } from './bad-input-cases.ts'
+import { BAD_INPUTS, PERMISSION_CASES } from './bad-input-cases.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'oomkit-bad-input-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -40,4 +41,33 @@ describe('bad input: one line, the right exit code, no stack trace, no partial f
       expect(readdirSync(D).sort()).toEqual(before)
     }
   )
+})
+
+/** As root, run the real binary as nobody, so that a mode-000 file cannot be read. */
+const canDropPrivileges =
+  process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0
+
+describe.runIf(canDropPrivileges)('permission errors read the same in every command', () => {
+  it.each(PERMISSION_CASES.map(c => [c.argv.join(' '), c] as const))('oomkit %s', (_argv, c) => {
+    const D = mkdtempSync(join(tmpdir(), 'oomkit-perm-'))
+    try {
+      chmodSync(D, 0o755)
+      for (const [name, text] of Object.entries(c.files ?? {})) {
+        writeFileSync(join(D, name), text)
+        chmodSync(join(D, name), 0)
+      }
+      const argv = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath]
+      const r = spawnSync(
+        'setpriv',
+        [...argv, 'bin/oomkit.js', ...c.argv.map(a => a.replaceAll('$D', D))],
+        {
+          encoding: 'utf8'
+        }
+      )
+      expect(r.stderr.replaceAll(D, '$D')).toBe(c.line + '\n')
+      expect(r.status).toBe(c.code)
+    } finally {
+      rmSync(D, { recursive: true, force: true })
+    }
+  })
 })

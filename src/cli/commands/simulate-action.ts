@@ -37,6 +37,12 @@ export interface SimulateOpts {
   html?: string
 }
 
+/** A file error's code, with the wording every command uses for permissions. */
+function errorCode(e: unknown): string {
+  const code = (e as { code?: string }).code ?? 'error'
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code
+}
+
 /** The scenario's text and the name errors point at: a file, stdin for "-", or the default. */
 async function scenarioText(file: string | undefined, io: CliIO): Promise<[string, string]> {
   if (file === undefined) return [DEFAULT_SCENARIO_YAML, DEFAULT_SCENARIO_NAME]
@@ -44,8 +50,7 @@ async function scenarioText(file: string | undefined, io: CliIO): Promise<[strin
   try {
     return [readFileSync(resolve(io.cwd, file), 'utf8'), file]
   } catch (e) {
-    const code = (e as { code?: string }).code ?? 'error'
-    throw new UserError(`cannot read scenario '${file}' (${code})`)
+    throw new UserError(`cannot read scenario '${file}' (${errorCode(e)})`)
   }
 }
 
@@ -102,9 +107,7 @@ async function writeFiles(result: RunResult, io: CliIO, opts: SimulateOpts): Pro
     try {
       writeFileAtomicSync(resolve(io.cwd, opts.trace), traceToJsonLines(result.trace))
     } catch (e) {
-      throw new UserError(
-        `cannot write trace '${opts.trace}' (${(e as { code?: string }).code ?? 'error'})`
-      )
+      throw new UserError(`cannot write trace '${opts.trace}' (${errorCode(e)})`)
     }
   }
   if (opts.html !== undefined) {
