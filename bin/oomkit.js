@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
 // The only file that touches the real process: it binds stdio and argv and sets the exit code.
 // `oomkit daemon` runs without V8's optimising compiler (~3 MB less idle RSS; src/daemon/lean-vm.ts).
 // The flag must be set before the CLI loads: loading and parsing already warm V8's compiler up.
@@ -8,11 +10,30 @@ if (process.argv[2] === 'daemon' && !process.argv.includes('--check')) {
 }
 // A reader that closes the pipe early (`oomkit ... | head`) ends the output quietly, as for any
 // Unix tool, rather than in an EPIPE stack trace.
+// Any other failed write (a full disk: ENOSPC) is one line on stderr and exit 1.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', error => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-    throw error
+    if (stream === process.stdout)
+      process.stderr.write(`oomkit: cannot write the output: ${error.code ?? error.message}\n`)
+    process.exit(1)
   })
+}
+// Started with stdout closed (`>&-`), Node puts /dev/null, opened read-write, on descriptor 1;
+// a shell's `>/dev/null` opens it write-only. Output would be lost without a word: refuse.
+if (stdoutWasClosed() && !['daemon', 'snapshot', '--help', '-h'].includes(process.argv[2] ?? '')) {
+  process.stderr.write('oomkit: stdout is closed; nothing could be printed (redirect it instead)\n')
+  process.exit(1)
+}
+function stdoutWasClosed() {
+  try {
+    const { readFileSync, readlinkSync } = require('node:fs')
+    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false
+    const flags = /flags:\s*(\d+)/.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1]
+    return flags !== undefined && (parseInt(flags, 8) & 3) === 2
+  } catch {
+    return false
+  }
 }
 const { cli } = await import('../dist/cli.js')
 

@@ -3,6 +3,7 @@
  * adapters, calls the engine and prints. `cli(io)` resolves to the exit code.
  */
 import { Command, CommanderError } from 'commander'
+import { describeFsError } from '../adapters/file/atomic-write.ts'
 import { EXIT, UserError } from '../errors.ts'
 import type { CliIO } from './io.ts'
 import type { Register, RunState } from './register.ts'
@@ -48,6 +49,23 @@ Conventions:
   return program
 }
 
+/**
+ * Commander's message as one line: "error: unknown command 'simulat'\n(Did you mean simulate?)"
+ * becomes "unknown command 'simulat' (did you mean simulate?)".
+ */
+export function commanderLine(message: string): string {
+  const [first = message, ...rest] = message.replace(/^error: /, '').split('\n')
+  const hint = rest.map(l => l.trim()).find(l => /^\(Did you mean/.test(l))
+  return hint === undefined ? first : `${first} ${hint.replace('(Did you mean', '(did you mean')}`
+}
+
+/** A failed write to stdout (a full disk, a closed descriptor) as a one-line failure. */
+function outputError(error: unknown): UserError | undefined {
+  const e = error as NodeJS.ErrnoException
+  if (!(error instanceof Error) || e.syscall !== 'write' || e.code === undefined) return undefined
+  return new UserError(`cannot write the output: ${describeFsError(e)}`, { exitCode: EXIT.failure })
+}
+
 /** Run the CLI with injected I/O; resolves to the process exit code. */
 export async function cli(io: CliIO): Promise<number> {
   const state: RunState = { exitCode: EXIT.ok }
@@ -63,13 +81,17 @@ export async function cli(io: CliIO): Promise<number> {
         error.code === 'commander.help'
       )
         return EXIT.ok
-      const message = error.message.replace(/^error: /, '').split('\n')[0] ?? error.message
-      io.stderr.write(`oomkit: ${message}\n`)
+      io.stderr.write(`oomkit: ${commanderLine(error.message)}\n`)
       return EXIT.usage
     }
     if (error instanceof UserError) {
-      io.stderr.write(error.line() + '\n')
+      io.stderr.write(error.lines().join('\n') + '\n')
       return error.exitCode
+    }
+    const output = outputError(error)
+    if (output !== undefined) {
+      io.stderr.write(output.line() + '\n')
+      return output.exitCode
     }
     throw error
   }

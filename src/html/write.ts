@@ -2,8 +2,7 @@
  * @module Writing an HTML page to disk: load the chart library, render, write the file. The only
  * I/O of the HTML area besides assets.ts; file errors become one-line user errors.
  */
-import { writeFileSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { writeFileAtomicSync } from '../adapters/file/atomic-write.ts'
 import { UserError } from '../errors.ts'
 import type { ExplainModel } from '../explain/explain-model.ts'
 import type { OomEvent } from '../explain/oom-event.ts'
@@ -26,16 +25,22 @@ function writeError(file: string, error: unknown): UserError {
         ? 'cannot write the HTML report: permission denied'
         : code === 'EISDIR'
           ? 'cannot write the HTML report: is a directory'
-          : `cannot write the HTML report: ${(error as Error).message}`
+          : code === 'ENOSPC'
+            ? 'cannot write the HTML report: no space left on device'
+            : `cannot write the HTML report: ${(error as Error).message}`
   return new UserError(why, { where: file })
 }
 
-/** Write `html` to `file`, turning file-system errors into a UserError naming the file. */
-export async function writeHtmlFile(file: string, html: string): Promise<void> {
+/**
+ * Write `html` to `file` (temporary file and rename: a failed write leaves the old page in
+ * place), turning file-system errors into a UserError naming the file.
+ */
+export function writeHtmlFile(file: string, html: string): Promise<void> {
   try {
-    await writeFile(file, html, 'utf8')
+    writeFileAtomicSync(file, html)
+    return Promise.resolve()
   } catch (error) {
-    throw writeError(file, error)
+    return Promise.reject(writeError(file, error))
   }
 }
 
@@ -80,7 +85,7 @@ export function writeSimulationHtmlFileSync(
     loadAssetsSync()
   )
   try {
-    writeFileSync(file, html, 'utf8')
+    writeFileAtomicSync(file, html)
   } catch (error) {
     throw writeError(file, error)
   }

@@ -67,3 +67,32 @@ export function findProfile(nameOrRelease: string): KernelProfile | undefined {
     (/^\d+\.\d+/.test(nameOrRelease) ? profileForRelease(nameOrRelease) : undefined)
   )
 }
+
+/** What a name given by a user resolves to: a profile, and whether it was a nearest match. */
+export type ProfileLookup =
+  | { readonly profile: KernelProfile; readonly exact: boolean }
+  | { readonly profile: undefined; readonly reason: string }
+
+/** The newest built-in profile's major version: releases above it are not guessed at. */
+function newestMajor(): number {
+  return Math.max(...Object.values(profiles).map(p => versionKey(p.version)[0] ?? 0))
+}
+
+/**
+ * A profile named by a user (`--profile`): a built-in name, or a release that falls inside the
+ * table's range (2.6.x, or from the oldest profile to the newest major version), mapped to the
+ * nearest profile at or below it. Anything else is unknown, with the reason why.
+ */
+export function lookupProfile(nameOrRelease: string): ProfileLookup {
+  const named = profiles[nameOrRelease]
+  if (named !== undefined) return { profile: named, exact: true }
+  if (!/^\d+\.\d+(?:[.-].*)?$/.test(nameOrRelease))
+    return { profile: undefined, reason: 'not a profile name or a kernel release' }
+  const key = versionKey(nameOrRelease)
+  const oldestKey = versionKey(oldest.version)
+  if (!/^2\.6\./.test(nameOrRelease) && compareVersions(key, oldestKey) < 0)
+    return { profile: undefined, reason: `older than the oldest profile (${oldest.name})` }
+  if ((key[0] ?? 0) > newestMajor())
+    return { profile: undefined, reason: 'newer than any known kernel' }
+  return { profile: profileForRelease(nameOrRelease), exact: false }
+}

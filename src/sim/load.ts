@@ -15,20 +15,33 @@ export { durationToNs, sizeToPages } from './size.ts'
 /** A mistake in a scenario file, with its position. */
 export class ScenarioError extends Error {
   readonly where: string
-  constructor(message: string, where: string) {
+  /** Further mistakes found in the same pass (up to MAX_REPORTED in all), after this one. */
+  readonly more: readonly { message: string; where: string }[]
+  constructor(
+    message: string,
+    where: string,
+    more: readonly { message: string; where: string }[] = []
+  ) {
     super(message)
     this.name = 'ScenarioError'
     this.where = where
+    this.more = more
   }
 }
+
+/** At most this many schema mistakes are reported at once. */
+export const MAX_REPORTED = 20
 
 /** Validate plain data and check its references; `at(path)` says where a mistake is. */
 function validate(input: object, at: (path: Path, key?: string) => string): Scenario {
   const r = ScenarioSpec.safeParse(input)
   if (!r.success) {
-    const issue = r.error.issues[0]
-    const m = issue !== undefined ? messageFor(issue, input) : { message: 'invalid', path: [] }
-    throw new ScenarioError(m.message, at(m.path, 'key' in m ? m.key : undefined))
+    const found = r.error.issues.slice(0, MAX_REPORTED).map(issue => {
+      const m = messageFor(issue, input)
+      return { message: m.message, where: at(m.path, 'key' in m ? m.key : undefined) }
+    })
+    const [first = { message: 'invalid', where: at([]) }, ...more] = found
+    throw new ScenarioError(first.message, first.where, more)
   }
   const shown = (path: Path): string => String(valueAt(input, path))
   checkReferences(r.data, (msg, path) => new ScenarioError(msg, at(path)), shown)

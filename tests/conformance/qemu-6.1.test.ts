@@ -20,10 +20,11 @@ import {
   guestNotes,
   guestSummaryLines
 } from '../../conformance/qemu/guest-summary.ts'
+import { SKIP_REAL_KERNEL, SKIP_REAL_KERNEL_REASON } from '../real-kernel-skip.ts'
 
-let skipReason: string | null = null
+let skipReason: string | null = SKIP_REAL_KERNEL ? SKIP_REAL_KERNEL_REASON : null
 try {
-  prepareAssets()
+  if (skipReason === null) prepareAssets()
 } catch (e) {
   skipReason = (e as Error).message
 }

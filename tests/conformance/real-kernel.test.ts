@@ -10,10 +10,13 @@ import { staleCgroups } from '../../conformance/cgroup.ts'
 import { defaultCases } from '../../conformance/cases.ts'
 import type { CheckId } from '../../conformance/checks/types.ts'
 import { probeEnvironment } from '../../conformance/environment.ts'
+import { SKIP_REAL_KERNEL, SKIP_REAL_KERNEL_REASON } from '../real-kernel-skip.ts'
 import { runConformance, type ConformanceResult } from '../../conformance/runner.ts'
 import { caseFailureText, summaryLine } from '../../conformance/summary.ts'
 
-const env = probeEnvironment()
+const env = SKIP_REAL_KERNEL
+  ? { ok: false as const, reason: SKIP_REAL_KERNEL_REASON }
+  : probeEnvironment()
 if (!env.ok) console.log(`conformance: skipped on this machine: ${env.reason}`)
 
 const COUNT = Number(process.env.OOMKIT_CONFORMANCE_CASES ?? 30)

@@ -23,8 +23,9 @@ import {
 import type { DaemonChild, Hog } from './cgroup-lab.ts'
 import { loadProcessControl } from '../../src/adapters/pidfd/process-control.ts'
 import { holdKernelLockPerTest } from '../kernel-lock.ts'
+import { SKIP_REAL_KERNEL, SKIP_REAL_KERNEL_REASON } from '../real-kernel-skip.ts'
 
-const reason = labUnavailable()
+const reason = SKIP_REAL_KERNEL ? SKIP_REAL_KERNEL_REASON : labUnavailable()
 if (reason) process.stderr.write(`tests/daemon/integration: skipped (${reason})\n`)
 
 const MiB = 1024 * 1024

@@ -122,10 +122,13 @@ describe('oomkit scores', () => {
       env: {},
       cwd: process.cwd()
     })
-    await new Promise(r => setTimeout(r, 50))
+    const frames = () => writes.filter(w => w.startsWith('\x1b[H'))
+    // Wait for the first frame however long loading the scanner takes on a busy machine (a
+    // fixed 50 ms sleep failed there); the 60 s interval means no timer frame comes meanwhile.
+    for (const started = Date.now(); frames().length === 0 && Date.now() - started < 20_000;)
+      await new Promise(r => setTimeout(r, 10))
     expect(writes[0]).toBe('\x1b[?1049h\x1b[?25l')
     expect(stdin.raw).toBe(true)
-    const frames = () => writes.filter(w => w.startsWith('\x1b[H'))
     expect(frames().length).toBe(1)
     expect(frames()[0]).toContain('2300')
     tty.columns = 60

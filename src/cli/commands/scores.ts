@@ -7,7 +7,11 @@ import type { WatchInput } from '../../host/watch-screen.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import { useColor } from '../io.ts'
+import { profileOption } from '../profile-option.ts'
 import type { Register } from '../register.ts'
+
+/** The version of the `scores --json` document (schema/scores.schema.json). */
+export const SCORES_JSON_VERSION = 1
 
 interface ScoresOptions {
   json?: boolean
@@ -83,6 +87,7 @@ export const registerScores: Register = (program, io, state) => {
       if (!Number.isFinite(interval) || interval <= 0) {
         throw new UserError(`--interval ${o.interval}: expected a positive number of seconds`)
       }
+      if (o.profile !== undefined) o.profile = profileOption(o.profile, io.stderr).name
       const h = await loadHost()
       const { renderScoresTable } = await import('../../host/render-scores.ts')
       const { scoresJson } = await import('../../host/scores-json.ts')
@@ -113,7 +118,13 @@ export const registerScores: Register = (program, io, state) => {
       }
       const ranking = rankOnce(io, o, h)
       if (o.json) {
-        io.stdout.write(JSON.stringify(scoresJson(ranking), null, 2) + '\n')
+        io.stdout.write(
+          JSON.stringify(
+            { version: SCORES_JSON_VERSION, ...(scoresJson(ranking) as object) },
+            null,
+            2
+          ) + '\n'
+        )
       } else {
         const lines = renderScoresTable(ranking, {
           color: useColor(io),

@@ -4,10 +4,11 @@
  * the JSON summary, and fail with --check when the expect: block does not match. Loaded only
  * when the command runs.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { writeFileAtomicSync } from '../../adapters/file/atomic-write.ts'
 import { EXIT, UserError } from '../../errors.ts'
-import { findProfile } from '../../kernel/profiles.ts'
+import type { KernelProfile } from '../../kernel/profiles.ts'
 import { formatDmesgTimestamp } from '../../kernel/printk/timestamp.ts'
 import {
   checkExpect,
@@ -21,7 +22,12 @@ import {
 } from '../../sim/index.ts'
 import type { RunOptions, RunResult, Scenario } from '../../sim/index.ts'
 import type { CliIO } from '../io.ts'
+import { profileOption } from '../profile-option.ts'
 import type { RunState } from '../register.ts'
+import { readStdinText } from '../read-stdin.ts'
+
+/** The version of the `simulate --json` document (schema/simulate.schema.json). */
+export const SIMULATE_JSON_VERSION = 1
 
 export interface SimulateOpts {
   trace?: string
@@ -32,35 +38,58 @@ export interface SimulateOpts {
   html?: string
 }
 
-/** The scenario named on the command line (or the built-in default), parsed and checked. */
-function loadScenario(file: string | undefined, io: CliIO, opts: SimulateOpts): Scenario {
-  let text = DEFAULT_SCENARIO_YAML
-  let name = DEFAULT_SCENARIO_NAME
-  if (file !== undefined) {
-    name = file
-    try {
-      text = readFileSync(resolve(io.cwd, file), 'utf8')
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? 'error'
-      throw new UserError(`cannot read scenario '${file}' (${code})`)
-    }
+/** A file error's code, with the wording every command uses for permissions. */
+function errorCode(e: unknown): string {
+  const code = (e as { code?: string }).code ?? 'error'
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code
+}
+
+/** The scenario's text and the name errors point at: a file, stdin for "-", or the default. */
+async function scenarioText(file: string | undefined, io: CliIO): Promise<[string, string]> {
+  if (file === undefined) return [DEFAULT_SCENARIO_YAML, DEFAULT_SCENARIO_NAME]
+  if (file === '-') return [await readStdinText(io), '<stdin>']
+  try {
+    return [readFileSync(resolve(io.cwd, file), 'utf8'), file]
+  } catch (e) {
+    throw new UserError(`cannot read scenario '${file}' (${errorCode(e)})`)
   }
-  if (opts.profile !== undefined && findProfile(opts.profile) === undefined)
-    throw new UserError(`unknown kernel profile '${opts.profile}' (--profile)`)
-  if (opts.seed !== undefined && !/^-?\d+$/.test(opts.seed))
-    throw new UserError(`--seed expects an integer, got '${opts.seed}'`)
+}
+
+/** Parse and check the scenario; YAML the parser refuses (an alias bomb) is one line too. */
+function parse(text: string, name: string): Scenario {
   try {
     return parseScenario(text, name)
   } catch (e) {
-    if (e instanceof ScenarioError) throw new UserError(e.message, { where: e.where })
+    if (e instanceof ScenarioError) throw new UserError(e.message, { where: e.where, more: e.more })
+    // yaml throws ReferenceError for alias abuse ("Excessive alias count ...") and RangeError
+    // for nesting too deep for the stack.
+    if (e instanceof ReferenceError || e instanceof RangeError)
+      throw new UserError(`not a usable scenario: ${e.message}`, { where: name })
     throw e
   }
 }
 
+/** The scenario named on the command line (or the built-in default), parsed and checked. */
+async function loadScenario(
+  file: string | undefined,
+  io: CliIO,
+  opts: SimulateOpts
+): Promise<Scenario> {
+  if (opts.seed !== undefined && !/^-?\d+$/.test(opts.seed))
+    throw new UserError(`--seed expects an integer, got '${opts.seed}'`)
+  const [text, name] = await scenarioText(file, io)
+  return parse(text, name)
+}
+
 /** Run the scenario, showing progress on a terminal's stderr. */
-function run(scenario: Scenario, io: CliIO, opts: SimulateOpts): RunResult {
+function run(
+  scenario: Scenario,
+  io: CliIO,
+  opts: SimulateOpts,
+  profile: KernelProfile | undefined
+): RunResult {
   const runOpts: RunOptions = {}
-  if (opts.profile !== undefined) runOpts.profile = opts.profile
+  if (profile !== undefined) runOpts.profile = profile
   if (opts.seed !== undefined) runOpts.seed = Number(opts.seed)
   if (io.stderr.isTTY === true) {
     runOpts.onProgress = ({ nowNs, endNs, steps }) =>
@@ -77,11 +106,9 @@ function run(scenario: Scenario, io: CliIO, opts: SimulateOpts): RunResult {
 async function writeFiles(result: RunResult, io: CliIO, opts: SimulateOpts): Promise<void> {
   if (opts.trace !== undefined) {
     try {
-      writeFileSync(resolve(io.cwd, opts.trace), traceToJsonLines(result.trace))
+      writeFileAtomicSync(resolve(io.cwd, opts.trace), traceToJsonLines(result.trace))
     } catch (e) {
-      throw new UserError(
-        `cannot write trace '${opts.trace}' (${(e as { code?: string }).code ?? 'error'})`
-      )
+      throw new UserError(`cannot write trace '${opts.trace}' (${errorCode(e)})`)
     }
   }
   if (opts.html !== undefined) {
@@ -97,15 +124,26 @@ export async function simulate(
   io: CliIO,
   state: RunState
 ): Promise<void> {
-  const scenario = loadScenario(file, io, opts)
-  const result = run(scenario, io, opts)
+  const profile = opts.profile === undefined ? undefined : profileOption(opts.profile, io.stderr)
+  const scenario = await loadScenario(file, io, opts)
+  const result = run(scenario, io, opts, profile)
+  if (opts.profile === undefined && scenario.profile !== result.summary.profile)
+    io.stderr.write(
+      `oomkit: kernel release ${scenario.profile} uses profile ${result.summary.profile}\n`
+    )
+  else if (io.stderr.isTTY === true)
+    io.stderr.write(`oomkit: kernel profile ${result.summary.profile}\n`)
   await writeFiles(result, io, opts)
   const mismatches = checkExpect(scenario, result)
   const note = noOomNote(result.summary)
   if (note !== null) io.stderr.write(`oomkit: ${note}\n`)
   if (opts.json === true) {
     io.stdout.write(
-      JSON.stringify({ ...result.summary, expectMismatches: mismatches }, null, 2) + '\n'
+      JSON.stringify(
+        { version: SIMULATE_JSON_VERSION, ...result.summary, expectMismatches: mismatches },
+        null,
+        2
+      ) + '\n'
     )
   } else {
     let out = ''

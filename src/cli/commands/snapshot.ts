@@ -1,8 +1,11 @@
 /** @module `oomkit snapshot`: this host as a scenario for `oomkit simulate`, with what-if edits. */
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { profileNames } from '../../kernel/profiles.ts'
+import { describeFsError, writeFileAtomicSync } from '../../adapters/file/atomic-write.ts'
+import { profileOption } from '../profile-option.ts'
 import { EXIT, UserError } from '../../errors.ts'
+import type { CliIO } from '../io.ts'
 import type { Register } from '../register.ts'
 
 interface SnapshotOptions {
@@ -13,6 +16,19 @@ interface SnapshotOptions {
   grow: string[]
   setAdj: string[]
   limit: string[]
+}
+
+/** The scenario on stdout, or in FILE through a temporary file and a rename. */
+function writeOutput(io: CliIO, output: string | undefined, text: string): void {
+  if (output === undefined) {
+    io.stdout.write(text)
+    return
+  }
+  try {
+    writeFileAtomicSync(resolve(io.cwd, output), text)
+  } catch (error) {
+    throw new UserError(`cannot write the snapshot: ${describeFsError(error)}`, { where: output })
+  }
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
@@ -38,7 +54,7 @@ export const registerSnapshot: Register = (program, io, state) => {
     .action(async (o: SnapshotOptions) => {
       // The host scanner, scenario writer and yaml load only when this command runs.
       const [
-        { stringify },
+        yamlModule,
         { LiveHostSource },
         { chooseProfile },
         { scanHost },
@@ -52,12 +68,15 @@ export const registerSnapshot: Register = (program, io, state) => {
         import('../../host/snapshot.ts'),
         import('../../host/what-if.ts')
       ])
+      // In the bundle, yaml (CommonJS) arrives as the default export of its chunk.
+      const { stringify } = yamlModule.default
       const root = o.root === undefined ? '/' : resolve(io.cwd, o.root)
       if (!existsSync(resolve(root, 'proc'))) {
         throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
       }
       const reading = scanHost(new LiveHostSource(root))
-      const profile = chooseProfile(reading, o.profile)
+      const named = o.profile === undefined ? undefined : profileOption(o.profile, io.stderr).name
+      const profile = chooseProfile(reading, named)
       if (profile === null) {
         throw new UserError(
           `unknown profile '${o.profile ?? ''}' (known: ${profileNames.join(', ')}, or a release like 6.8.0)`
@@ -84,14 +103,7 @@ export const registerSnapshot: Register = (program, io, state) => {
         ? JSON.stringify(scenario, null, 2) + '\n'
         : `# oomkit snapshot of ${reading.source} (run it: oomkit simulate FILE)\n` +
           stringify(scenario, { lineWidth: 0 })
-      if (o.output === undefined) io.stdout.write(text)
-      else {
-        try {
-          writeFileSync(resolve(io.cwd, o.output), text)
-        } catch (error) {
-          throw new UserError(`${o.output}: ${(error as Error).message}`)
-        }
-      }
+      writeOutput(io, o.output, text)
       state.exitCode = EXIT.ok
     })
 }

@@ -7,6 +7,7 @@ import type { Scenario } from '../schema.ts'
 import type { Path } from '../yaml-positions.ts'
 import { checkCgroups, checkFiles } from './cgroups.ts'
 import { refContext, type Fail } from './context.ts'
+import { checkLinkLoops, checkMachineSize, checkProcessSizes } from './feasibility.ts'
 import { checkMachine, checkProfile } from './machine.ts'
 import { checkProcesses, checkProcessLinks } from './processes.ts'
 import { checkTimeline } from './timeline.ts'
@@ -16,9 +17,12 @@ export function checkReferences(s: Scenario, fail: Fail, shown: (path: Path) => 
   const ctx = refContext(s, fail, shown)
   checkProfile(ctx)
   checkMachine(ctx)
+  checkMachineSize(ctx)
   checkCgroups(ctx)
   checkFiles(ctx)
   checkProcesses(ctx)
   checkProcessLinks(ctx)
+  checkProcessSizes(ctx)
+  checkLinkLoops(ctx)
   checkTimeline(ctx)
 }

@@ -1,14 +1,15 @@
 /** @module Reference checks of the kernel profile and the machine's nodes and zones. */
-import { findProfile } from '../../kernel/profiles.ts'
+import { lookupProfile, profileNames } from '../../kernel/profiles.ts'
 import type { RefContext } from './context.ts'
 
 const ZONE_ORDER = ['DMA', 'DMA32', 'Normal', 'HighMem', 'Movable']
 
-/** The profile exists. */
+/** The profile exists (a name, or a release inside the table's range). */
 export function checkProfile({ s, fail }: RefContext): void {
-  if (findProfile(s.profile) === undefined)
+  const found = lookupProfile(s.profile)
+  if (found.profile === undefined)
     throw fail(
-      `unknown kernel profile '${s.profile}' (try 6.11, 6.1, 5.10, 4.19, 3.10, rhel6 ...)`,
+      `unknown kernel profile '${s.profile}': ${found.reason}; known: ${profileNames.join(', ')}`,
       ['profile']
     )
 }
