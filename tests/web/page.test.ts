@@ -1,9 +1,10 @@
 /**
  * The offline web page in headless Chromium, network cut off: `oomkit web -o` writes it; each
  * report of tests/fixtures/oomlogs pasted in gives the model `oomkit explain --json` gives;
- * example scenarios give `oomkit simulate`'s log; a mistake shows at its line.
+ * example scenarios give `oomkit simulate`'s log; a mistake shows at its line. Saves a
+ * screenshot to artifacts/web.png (and to docs/img/web.png with OOMKIT_UPDATE_DOCS=1).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -85,6 +86,17 @@ describe.skipIf(!hasChromium)('oomkit web in Chromium, offline', () => {
     expect(await settled(page, 'sim-status')).toBe('error')
     expect(await page.getAttribute('#sim-error', 'data-line')).toBe(String(at + 1))
     expect(await page.textContent('#gutter .bad')).toBe(`▶${at + 1}`)
+  })
+
+  it('takes the screenshot: a report explained, an example simulated', async () => {
+    await explainInPage(page, readFileSync(join(LOGS, 'askubuntu_1.log'), 'utf8'))
+    await page.selectOption('#sim-profile', '')
+    await page.selectOption('#example', 'examples/sysrq-f.yaml')
+    await settled(page, 'sim-status', 60_000)
+    mkdirSync('artifacts', { recursive: true })
+    const targets = ['artifacts/web.png']
+    if (process.env.OOMKIT_UPDATE_DOCS === '1') targets.push('docs/img/web.png')
+    for (const path of targets) await page.screenshot({ path, fullPage: true })
   })
 
   it('made no network request and logged no error', () => {
