@@ -1,7 +1,7 @@
 /**
  * The offline web page in headless Chromium, network cut off: `oomkit web -o` writes it; each
  * report of tests/fixtures/oomlogs pasted in gives the model `oomkit explain --json` gives;
- * example scenarios give `oomkit simulate`'s log; a mistake shows at its line. Saves a
+ * every example scenario gives `oomkit simulate`'s log; a mistake shows at its line. Saves a
  * screenshot to artifacts/web.png (and to docs/img/web.png with OOMKIT_UPDATE_DOCS=1).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -18,11 +18,9 @@ import { explainInPage, openOffline, settled } from './browser-page.ts'
 
 const LOGS = 'tests/fixtures/oomlogs'
 const logs = readdirSync(LOGS).filter(f => f.endsWith('.log'))
-const SCENARIOS = [
-  'examples/sysrq-f.yaml',
-  'examples/shared-mm.yaml',
-  'examples/oom-score-adj.json'
-]
+const SCENARIOS = readdirSync('examples')
+  .filter(f => /\.(ya?ml|json)$/.test(f))
+  .map(f => `examples/${f}`)
 
 describe.skipIf(!hasChromium)('oomkit web in Chromium, offline', () => {
   let dir = ''
