@@ -7,6 +7,24 @@ import type { WebAnswer } from './protocol.ts'
 import { startWorker, type WorkerClient } from './worker-client.ts'
 import { markLine, showLineNumbers } from './gutter.ts'
 
+/** Ctrl+Enter (or Cmd+Enter) in `el` runs `run`: the keyboard path to each panel's button. */
+function onCtrlEnter(el: HTMLElement, run: () => void): void {
+  el.addEventListener('keydown', e => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault()
+      run()
+    }
+  })
+}
+
+/** Put the caret at `line` (1-based) of the scenario editor. */
+function goToLine(area: HTMLTextAreaElement, line: number): void {
+  const lines = area.value.split('\n')
+  const at = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0)
+  area.focus()
+  area.setSelectionRange(at, at + (lines[line - 1]?.length ?? 0))
+}
+
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
 
 function setStatus(id: string, state: string, text: string): void {
@@ -79,6 +97,7 @@ function wireExplain(w: WorkerClient): void {
     if (f) void f.text().then(t => ((area.value = t), run()))
   }
   $('explain-run').addEventListener('click', run)
+  onCtrlEnter(area, run)
   $<HTMLInputElement>('report-file').addEventListener('change', e =>
     load((e.target as HTMLInputElement).files?.[0])
   )
@@ -120,6 +139,11 @@ function wireSimulate(w: WorkerClient, data: WebPageData): void {
   })
   $('sim-profile').addEventListener('change', run)
   $('sim-run').addEventListener('click', run)
+  onCtrlEnter(area, run)
+  $('sim-error').addEventListener('click', () => {
+    const line = Number($('sim-error').dataset.line)
+    if (line > 0) goToLine(area, line)
+  })
 }
 
 const data = JSON.parse($('oomkit-web-data').textContent ?? '{}') as WebPageData

@@ -38,7 +38,8 @@ function simulatePanel(data: WebPageData): string {
     `<span id="sim-status" role="status" data-state="idle"></span></div>` +
     `<div class="editor"><pre id="gutter" aria-hidden="true">1</pre>` +
     `<textarea id="scenario" rows="18" spellcheck="false" aria-label="Scenario YAML" aria-describedby="sim-error"></textarea></div>` +
-    `<p id="sim-error" class="error" role="alert" hidden></p>` +
+    `<p class="muted">Ctrl+Enter runs; click the error to jump to its line.</p>` +
+    `<button type="button" id="sim-error" class="error" role="alert" hidden></button>` +
     `<pre id="sim-log" class="out" tabindex="0"></pre></section>`
   )
 }

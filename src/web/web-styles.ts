@@ -13,7 +13,8 @@ button:focus-visible, select:focus-visible, textarea:focus-visible, pre.out:focu
 #gutter .bad { color: var(--victim-fg); font-weight: 700; }
 .editor textarea { flex: 1; resize: vertical; white-space: pre; overflow: auto; }
 pre.out { max-height: 28em; overflow: auto; background: var(--surface-2); padding: 8px; border-radius: 6px; font-size: 12px; }
-.error { color: var(--victim-fg); font-weight: 600; }
+.error { color: var(--victim-fg); font-weight: 600; display: block; text-align: left; }
+.error[hidden] { display: none; }
 .victims li { margin: 2px 0; }
 [data-state="busy"]::before { content: "\\231B  "; }
 `

@@ -84,6 +84,20 @@ describe.skipIf(!hasChromium)('oomkit web in Chromium, offline', () => {
     expect(await settled(page, 'sim-status')).toBe('error')
     expect(await page.getAttribute('#sim-error', 'data-line')).toBe(String(at + 1))
     expect(await page.textContent('#gutter .bad')).toBe(`▶${at + 1}`)
+    await page.click('#sim-error')
+    const caret = await page.$eval('#scenario', el => {
+      const a = el as HTMLTextAreaElement
+      return a.value.slice(0, a.selectionStart).split('\n').length
+    })
+    expect(caret).toBe(at + 1)
+  })
+
+  it('runs from the keyboard: Ctrl+Enter in the report box', async () => {
+    await page.fill('#report', readFileSync(join(LOGS, 'npd_1.log'), 'utf8'))
+    await page.$eval('#explain-status', el => (el.dataset.state = 'idle'))
+    await page.focus('#report')
+    await page.keyboard.press('Control+Enter')
+    expect(await settled(page, 'explain-status')).toBe('done')
   })
 
   it('takes the screenshot: a report explained, an example simulated', async () => {
