@@ -55,8 +55,24 @@ export const allow = {
     node: true,
     npm: ['uplot']
   },
+  web: {
+    layers: ['web', 'kernel', 'sim', 'explain', 'html', 'bottom'],
+    node: false,
+    npm: ['yaml', 'zod', 'uplot']
+  },
   cli: {
-    layers: ['cli', 'kernel', 'adapters', 'sim', 'explain', 'host', 'daemon', 'html', 'bottom'],
+    layers: [
+      'cli',
+      'kernel',
+      'adapters',
+      'sim',
+      'explain',
+      'host',
+      'daemon',
+      'html',
+      'web',
+      'bottom'
+    ],
     node: true,
     npm: '*'
   }

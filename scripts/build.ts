@@ -15,6 +15,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Metafile } from 'esbuild'
+import { writeWebPage } from './build-web.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -63,6 +64,7 @@ export function staticInputs(meta: Metafile, output: string): Set<string> {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const meta = await buildBundle(join(root, 'dist'))
+  await writeWebPage() // dist/web/oomkit.html, for `oomkit web`
   if (process.argv.includes('--meta')) {
     writeFileSync(join(root, 'dist/meta.json'), JSON.stringify(meta))
   }

@@ -12,13 +12,15 @@ import { registerExplain } from './commands/explain.ts'
 import { registerScores } from './commands/scores.ts'
 import { registerSnapshot } from './commands/snapshot.ts'
 import { registerDaemon } from './commands/daemon.ts'
+import { registerWeb } from './commands/web.ts'
 
 const registrations: readonly Register[] = [
   registerSimulate,
   registerExplain,
   registerScores,
   registerSnapshot,
-  registerDaemon
+  registerDaemon,
+  registerWeb
 ]
 
 function buildProgram(io: CliIO, state: RunState): Command {

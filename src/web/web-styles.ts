@@ -1,0 +1,20 @@
+/** @module The web page's own styles, on top of the report stylesheet (src/html/styles.ts). */
+export const WEB_CSS = `
+.card { margin: 16px 0; }
+textarea { width: 100%; box-sizing: border-box; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace;
+  background: var(--surface); color: var(--text); border: 1px solid var(--border); border-radius: 6px; padding: 6px; }
+textarea.drag { outline: 2px dashed var(--accent); }
+.controls { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin: 8px 0; }
+select, button, input { font: inherit; color: var(--text); background: var(--surface-2); border: 1px solid var(--border); border-radius: 6px; padding: 4px 8px; }
+button:focus-visible, select:focus-visible, textarea:focus-visible, pre.out:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
+.editor { display: flex; align-items: stretch; }
+#gutter { margin: 0; padding: 7px 6px; text-align: right; color: var(--muted); user-select: none;
+  font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; overflow: hidden; min-width: 3ch; }
+#gutter .bad { color: var(--victim-fg); font-weight: 700; }
+.editor textarea { flex: 1; resize: vertical; white-space: pre; overflow: auto; }
+pre.out { max-height: 28em; overflow: auto; background: var(--surface-2); padding: 8px; border-radius: 6px; font-size: 12px; }
+.error { color: var(--victim-fg); font-weight: 600; display: block; text-align: left; }
+.error[hidden] { display: none; }
+.victims li { margin: 2px 0; }
+[data-state="busy"]::before { content: "\\231B  "; }
+`
