@@ -10,8 +10,10 @@ import { canOpen, newBuilding, Stage, stageOf, takeLine, warn } from './building
 import type { Building } from './building.ts'
 import type { LineInfo } from './classify.ts'
 import { gapSplits, noiseEnds, startsNew } from './event-boundary.ts'
+import { reaperOutcome } from './apply-kill-line.ts'
 import { attachReaperLine, isReaperLine } from './late-lines.ts'
 import { LingerQueue } from './linger-queue.ts'
+import type { ParseWarning } from './oom-event.ts'
 
 /** Options of the assembler. */
 export interface AssemblerOptions {
@@ -33,6 +35,8 @@ export class Assembler {
   private readonly holding: LingerQueue
   private readonly maxNoise: number
   private readonly maxGap: number
+  /** Notes for the next event (lines dropped before it). */
+  private readonly pending: ParseWarning[] = []
 
   constructor(options: AssemblerOptions = {}) {
     this.maxNoise = options.maxNoise ?? 150
@@ -61,7 +65,11 @@ export class Assembler {
     return [...out, ...this.holding.drain()]
   }
 
-  /** Reaper lines go to the event whose victim they name, wherever it is; true if used up. */
+  /**
+   * Reaper lines go to the event whose victim they name, wherever it is; one naming no victim
+   * (a thread of the victim, or the tail of an earlier OOM) goes to the newest finished event
+   * with a note, or is dropped with a note on the next event. Never an event of its own.
+   */
   private reaperLine(info: LineInfo, line: number, out: Out): boolean {
     if (!isReaperLine(info)) return false
     const candidates = [...(this.cur ? [this.cur] : []), ...this.holding.newestFirst()]
@@ -71,8 +79,18 @@ export class Assembler {
       this.noise(info, line, out)
       return true
     }
-    if (this.cur) this.close(out)
-    return false
+    const what = `oom_reaper line for pid ${info.pid} (${info.comm}) names no task this report killed`
+    const newest = candidates[0]
+    if (newest) {
+      newest.event.reaper.push(reaperOutcome(info, line))
+      warn(newest, 'reaper-unmatched', line, `${what} (a thread of the victim?)`)
+    } else
+      this.pending.push({
+        code: 'reaper-orphan',
+        line,
+        message: `${what}: the tail of an earlier OOM not in the text; ignored`
+      })
+    return true
   }
 
   /** The event `info` belongs to, opening one when it starts a report; null for noise. */
@@ -82,7 +100,9 @@ export class Assembler {
     if (cur !== null && !startsNew(cur, info, stage)) return cur
     if (!canOpen(info)) return this.noise(info, line, out)
     this.close(out)
-    return (this.cur = newBuilding(line, info))
+    this.cur = newBuilding(line, info)
+    for (const p of this.pending.splice(0)) warn(this.cur, p.code, p.line, p.message)
+    return this.cur
   }
 
   /** An unrelated line: the current event ends after too many. */

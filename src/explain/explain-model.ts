@@ -10,6 +10,17 @@ import { guessProfile } from './profile-guess.ts'
 import { replayEvent } from './replay.ts'
 import type { Replay } from './replay.ts'
 import type { OomEvent, ParseWarning, ReaperOutcome } from './oom-event.ts'
+import { killsOf } from './kills.ts'
+import type { Kill } from './kills.ts'
+
+/** Version of the JSON shape (schema/explain.schema.json); bumped on incompatible changes. */
+export const EXPLAIN_JSON_VERSION = 1
+
+/** Whether the replay chose the task the kernel chose; `reason` says why when unknown. */
+export interface ExplainVerdict {
+  result: 'agrees' | 'disagrees' | 'unknown'
+  reason: string
+}
 
 /** One explained OOM event. */
 export interface ExplainReport {
@@ -57,6 +68,9 @@ export interface ExplainReport {
   } | null
   /** The "Kill process N (comm) score S or sacrifice child" line (<= 5.0). */
   chosen: { pid: number; comm: string; score: number | null } | null
+  /** Every process the kernel killed for this OOM, in order, with the reason. */
+  kills: Kill[]
+  verdict: ExplainVerdict
   noKillable: boolean
   oomGroup: string | null
   reaper: ReaperOutcome[]
@@ -70,6 +84,7 @@ export interface ExplainReport {
 
 /** The whole model: every OOM event and every page allocation failure. */
 export interface ExplainModel {
+  version: number
   reports: ExplainReport[]
   allocationFailures: {
     lines: { first: number; last: number }
@@ -82,6 +97,12 @@ export interface ExplainModel {
 
 function hex(n: number | null): string | null {
   return n === null ? null : `0x${n.toString(16)}`
+}
+
+/** The replay's verdict as agrees / disagrees / unknown (with the reason). */
+function verdictOfReplay(replay: Replay): ExplainVerdict {
+  const result = replay.agrees === null ? 'unknown' : replay.agrees ? 'agrees' : 'disagrees'
+  return { result, reason: replay.reason }
 }
 
 function toReport(e: OomEvent, index: number, override?: KernelProfile): ExplainReport {
@@ -139,6 +160,8 @@ function toReport(e: OomEvent, index: number, override?: KernelProfile): Explain
     chosen: e.sacrifice
       ? { pid: e.sacrifice.pid, comm: e.sacrifice.comm, score: e.sacrifice.score }
       : null,
+    kills: killsOf(e),
+    verdict: verdictOfReplay(replay),
     noKillable: e.noKillable,
     oomGroup: e.oomGroup,
     reaper: e.reaper,
@@ -159,7 +182,7 @@ export function buildExplainModel(
   events: readonly OomEvent[],
   profile?: KernelProfile
 ): ExplainModel {
-  const model: ExplainModel = { reports: [], allocationFailures: [] }
+  const model: ExplainModel = { version: EXPLAIN_JSON_VERSION, reports: [], allocationFailures: [] }
   for (const e of events) {
     if (e.kind === 'allocation-failure' && e.victim === null) {
       model.allocationFailures.push({

@@ -1,0 +1,40 @@
+/** Patterns seen in pasted reports, each with a small fixture written from the pattern. */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ExplainModel } from '../../src/explain/explain-model.ts'
+import { runCli } from '../helpers.ts'
+
+const fixture = (name: string): string =>
+  join(import.meta.dirname, '..', 'fixtures', 'explain', name)
+
+async function explainJson(file: string): Promise<ExplainModel> {
+  const r = await runCli(['explain', '--json', file])
+  expect(r.code).toBe(0)
+  return JSON.parse(r.stdout) as ExplainModel
+}
+
+describe('explain patterns', () => {
+  it('oom.group kills spread over 20 ms with "already exiting" lines stay in one report', async () => {
+    const m = await explainJson(fixture('oom-group-spread.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.kills).toEqual([
+      { pid: 801, comm: 'worker', reason: 'victim', source: 'killed' },
+      { pid: 800, comm: 'driver', reason: 'oom-group', source: 'killed' },
+      { pid: 802, comm: 'helper', reason: 'oom-group', source: 'killed' }
+    ])
+    expect(r?.verdict.result).toBe('agrees')
+    expect(r?.warnings.map(w => w.code)).not.toContain('missing-header')
+  })
+
+  it('a lone oom_reaper line never becomes its own report', async () => {
+    const m = await explainJson(fixture('reaper-lone.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.killed?.pid).toBe(801)
+    expect(r?.kills.map(k => k.pid)).toEqual([801, 800])
+    const codes = r?.warnings.map(w => w.code)
+    expect(codes).toContain('reaper-orphan')
+    expect(codes).toContain('reaper-unmatched')
+  })
+})
