@@ -105,9 +105,26 @@ function verdictOfReplay(replay: Replay): ExplainVerdict {
   return { result, reason: replay.reason }
 }
 
-function toReport(e: OomEvent, index: number, override?: KernelProfile): ExplainReport {
+/**
+ * Remember the mms the oom_reaper dealt with in `e`: oom_reap_task() sets MMF_OOM_SKIP on them
+ * whether it reaped them or gave up, so later OOMs pass them over.
+ */
+function noteReaped(e: OomEvent, skip: Map<number, string>): void {
+  for (const r of e.reaper)
+    skip.set(
+      r.pid,
+      `MMF_OOM_SKIP: the oom_reaper ${r.outcome === 'reaped' ? 'reaped' : 'gave up on'} it at line ${r.line}`
+    )
+}
+
+function toReport(
+  e: OomEvent,
+  index: number,
+  override: KernelProfile | undefined,
+  skip: ReadonlyMap<number, string>
+): ExplainReport {
   const guess = guessProfile(e, override)
-  const replay = replayEvent(e, guess.profile)
+  const replay = replayEvent(e, guess.profile, skip)
   const k = e.killedLines[0]
   const mem = e.showMem
   const mc = e.memcgInfo
@@ -182,6 +199,7 @@ export function buildExplainModel(
   events: readonly OomEvent[],
   profile?: KernelProfile
 ): ExplainModel {
+  const skip = new Map<number, string>()
   const model: ExplainModel = { version: EXPLAIN_JSON_VERSION, reports: [], allocationFailures: [] }
   for (const e of events) {
     if (e.kind === 'allocation-failure' && e.victim === null) {
@@ -194,7 +212,8 @@ export function buildExplainModel(
       })
       continue
     }
-    model.reports.push(toReport(e, model.reports.length + 1, profile))
+    model.reports.push(toReport(e, model.reports.length + 1, profile, skip))
+    noteReaped(e, skip)
   }
   return model
 }

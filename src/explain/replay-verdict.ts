@@ -21,6 +21,44 @@ export function killedPidOf(e: OomEvent): number | null {
   return e.victim?.source === 'killed' ? e.victim.pid : null
 }
 
+/** The report says the kernel killed the allocating task (vm.oom_kill_allocating_task). */
+export function killsAllocatingTask(e: OomEvent): boolean {
+  return [e.sacrifice?.message, ...e.killedLines.map(k => k.message)].some(
+    m => m?.includes('oom_kill_allocating_task') === true
+  )
+}
+
+/**
+ * out_of_memory(): with vm.oom_kill_allocating_task=1 the kernel kills `current` (the task that
+ * invoked the OOM killer) without ranking; the replay's choice is that task. Null otherwise.
+ */
+function allocatingVerdict(e: OomEvent): Verdict | null {
+  if (!killsAllocatingTask(e)) return null
+  const t = e.trigger
+  const k = e.killedLines[0] ?? e.victim
+  if (!t || !k)
+    return {
+      agrees: null,
+      reason: 'vm.oom_kill_allocating_task is set, but the report does not name both tasks',
+      compared: false
+    }
+  // find_lock_task_mm() may hand the kill to another thread of current: same tgid, same comm.
+  const rows = e.tasks ?? []
+  const tgidOf = (pid: number): number | undefined =>
+    rows.find(r => r.pid === pid || r.tgid === pid)?.tgid
+  const same =
+    (t.pid !== null && (t.pid === k.pid || (tgidOf(t.pid) ?? -1) === tgidOf(k.pid))) ||
+    t.comm === k.comm
+  const who = `${t.pid ?? '?'} (${t.comm})`
+  return {
+    agrees: same,
+    reason: same
+      ? `vm.oom_kill_allocating_task is set: the engine picks the allocating task ${who}, as the kernel did`
+      : `vm.oom_kill_allocating_task is set: the engine picks the allocating task ${who} but the kernel killed ${k.pid}`,
+    compared: false
+  }
+}
+
 /** Both sides chose: does the replay's row match the kernel's choice? */
 function compare(
   rows: readonly TaskRow[],
@@ -51,15 +89,9 @@ export function verdictOf(
   chosenIndex: number | null,
   win: RankedRow | null
 ): Verdict {
-  const allocating = [e.sacrifice?.message, ...e.killedLines.map(k => k.message)].some(
-    m => m?.includes('oom_kill_allocating_task') === true
-  )
   const unsure = (reason: string): Verdict => ({ agrees: null, reason, compared: false })
-  // out_of_memory(): vm.oom_kill_allocating_task=1 kills current without any ranking.
-  if (allocating)
-    return unsure(
-      'vm.oom_kill_allocating_task is set: the kernel killed the allocating task without ranking; the ranking shows who badness would have chosen'
-    )
+  const allocating = allocatingVerdict(e)
+  if (allocating) return allocating
   if (e.tableStatus === 'partial')
     return unsure(
       'the task table is partial (filtered, elided or cut), so the ranking may miss the real winner'

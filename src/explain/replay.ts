@@ -11,7 +11,7 @@ import { kernelChoiceOf, settleTotal } from './replay-calibrate.ts'
 import type { KernelChoice } from './replay-calibrate.ts'
 import { findRow, printedScoreOf, scoreRows } from './replay-score.ts'
 import type { RankedRow } from './replay-score.ts'
-import { killedPidOf, verdictOf } from './replay-verdict.ts'
+import { killedPidOf, killsAllocatingTask, verdictOf } from './replay-verdict.ts'
 import { savedBy } from './saved-by.ts'
 import type { SavedBy } from './saved-by.ts'
 import type { OomEvent } from './oom-event.ts'
@@ -112,8 +112,19 @@ function replayScoreOf(
   return score
 }
 
+/** The allocating task, which vm.oom_kill_allocating_task kills without ranking, or null. */
+function allocatingVictim(e: OomEvent): Replay['victim'] {
+  if (!killsAllocatingTask(e) || !e.trigger) return null
+  const pid = e.trigger.pid ?? e.killedLines[0]?.pid
+  return pid === undefined ? null : { pid, comm: e.trigger.comm }
+}
+
 /** Replay one event with `profile`. */
-export function replayEvent(e: OomEvent, profile: KernelProfile): Replay {
+export function replayEvent(
+  e: OomEvent,
+  profile: KernelProfile,
+  skip: ReadonlyMap<number, string> = new Map()
+): Replay {
   const notes: string[] = []
   const base = emptyReplay(e, profile, notes)
   const why = cannotReplay(e)
@@ -123,7 +134,7 @@ export function replayEvent(e: OomEvent, profile: KernelProfile): Replay {
   const settled = settleTotal(e, rows, chosen, profile, notes)
   if ('reason' in settled) return { ...base, ...settled }
   const { total, profile: prof } = settled
-  const scored = scoreRows(rows, total, prof)
+  const scored = scoreRows(rows, total, prof, skip)
   const ranking = scored.ranking
   const win = scored.chosenIndex === null ? null : (ranking[scored.chosenIndex] ?? null)
   const ordered = byRank(ranking)
@@ -137,7 +148,7 @@ export function replayEvent(e: OomEvent, profile: KernelProfile): Replay {
     totalPages: total,
     totalPagesSource: settled.source,
     ranking: ordered,
-    victim: win ? { pid: win.pid, comm: win.comm } : null,
+    victim: allocatingVictim(e) ?? (win ? { pid: win.pid, comm: win.comm } : null),
     margin: close ? (win.points ?? 0) - (second.points ?? 0) : null,
     runnerUp: close ? { pid: second.pid, comm: second.comm, points: second.points ?? 0 } : null,
     replayScore: replayScoreOf(ranking, chosen, total, prof, notes),

@@ -37,4 +37,36 @@ describe('explain patterns', () => {
     expect(codes).toContain('reaper-orphan')
     expect(codes).toContain('reaper-unmatched')
   })
+
+  it('the replay honours MMF_OOM_SKIP after the reaper: simulate stuck-victim | explain agrees', async () => {
+    const example = join(import.meta.dirname, '..', '..', 'examples', 'stuck-victim.yaml')
+    const sim = await runCli(['simulate', example])
+    const r = await runCli(['explain', '--json', '-'], { stdin: sim.stdout })
+    const m = JSON.parse(r.stdout) as ExplainModel
+    expect(m.reports).toHaveLength(2)
+    expect(m.reports.map(x => x.verdict.result)).toEqual(['agrees', 'agrees'])
+    const second = m.reports[1]
+    const skipped = second?.replay.ranking.find(x => x.pid === 900)
+    expect(skipped?.eligible).toBe(false)
+    expect(skipped?.ineligibleReason).toMatch(/MMF_OOM_SKIP/)
+    expect(second?.replay.whatIf?.nextVictim ?? null).toBeNull()
+    const text = await runCli(['explain', '-'], { stdin: sim.stdout })
+    const secondText = text.stdout.slice(text.stdout.indexOf('OOM event 2'))
+    expect(secondText).not.toMatch(/oom_score_adj -\d+ or lower on 900/)
+  })
+
+  it('oom_kill_allocating_task: the replay picks the allocating task', async () => {
+    const example = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'examples',
+      'oom-kill-allocating-task.yaml'
+    )
+    const sim = await runCli(['simulate', '--profile', '6.1', example])
+    const r = await runCli(['explain', '--json', '-'], { stdin: sim.stdout })
+    const [rep] = (JSON.parse(r.stdout) as ExplainModel).reports
+    expect(rep?.verdict.result).toBe('agrees')
+    expect(rep?.replay.victim?.pid).toBe(rep?.trigger?.pid)
+  })
 })
