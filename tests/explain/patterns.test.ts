@@ -69,4 +69,14 @@ describe('explain patterns', () => {
     expect(rep?.verdict.result).toBe('agrees')
     expect(rep?.replay.victim?.pid).toBe(rep?.trigger?.pid)
   })
+
+  it('"> "-quoted mail without timestamps, with a prose "invoked oom-killer:" line, is one report', async () => {
+    const m = await explainJson(fixture('quoted-mail.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.trigger?.comm).toBe('loader')
+    expect(r?.killed).toMatchObject({ pid: 2701, comm: 'report-job' })
+    expect(r?.tasks).toHaveLength(3)
+    expect(r?.verdict.result).toBe('agrees')
+  })
 })
