@@ -192,6 +192,40 @@ function toReport(
 }
 
 /**
+ * An incremental model builder for events handed over as they complete (`explain --follow`):
+ * report numbers and what the oom_reaper did carry over from one call to the next.
+ */
+export function createModelBuilder(profile?: KernelProfile): {
+  add(events: readonly OomEvent[], into: ExplainModel): void
+} {
+  const skip = new Map<number, string>()
+  let index = 0
+  return {
+    add(events, model) {
+      for (const e of events) {
+        if (e.kind === 'allocation-failure' && e.victim === null) {
+          model.allocationFailures.push({
+            lines: e.lines,
+            comm: e.allocationFailure?.comm ?? '',
+            order: e.allocationFailure?.order ?? null,
+            gfpMask: hex(e.allocationFailure?.gfpMask ?? null),
+            warnings: e.warnings
+          })
+          continue
+        }
+        model.reports.push(toReport(e, ++index, profile, skip))
+        noteReaped(e, skip)
+      }
+    }
+  }
+}
+
+/** An empty model. */
+export function emptyModel(): ExplainModel {
+  return { version: EXPLAIN_JSON_VERSION, reports: [], allocationFailures: [] }
+}
+
+/**
  * Build the explain model from parsed events (`profile` overrides the guess). This is the hook
  * for other outputs (the HTML report): they render this model.
  */
@@ -199,26 +233,18 @@ export function buildExplainModel(
   events: readonly OomEvent[],
   profile?: KernelProfile
 ): ExplainModel {
-  const skip = new Map<number, string>()
-  const model: ExplainModel = { version: EXPLAIN_JSON_VERSION, reports: [], allocationFailures: [] }
-  for (const e of events) {
-    if (e.kind === 'allocation-failure' && e.victim === null) {
-      model.allocationFailures.push({
-        lines: e.lines,
-        comm: e.allocationFailure?.comm ?? '',
-        order: e.allocationFailure?.order ?? null,
-        gfpMask: hex(e.allocationFailure?.gfpMask ?? null),
-        warnings: e.warnings
-      })
-      continue
-    }
-    model.reports.push(toReport(e, model.reports.length + 1, profile, skip))
-    noteReaped(e, skip)
-  }
+  const model = emptyModel()
+  createModelBuilder(profile).add(events, model)
   return model
 }
 
 /** JSON text of the model (bigints, such as unlimited memcg limits, as numbers). */
 export function modelToJson(model: ExplainModel): string {
   return JSON.stringify(model, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)
+}
+
+/** One report as a single JSON line (`explain --follow --json`): the model's shape, one report. */
+export function modelToLine(model: ExplainModel, report: ExplainReport): string {
+  const one: ExplainModel = { ...model, reports: [report], allocationFailures: [] }
+  return JSON.stringify(one, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))
 }

@@ -79,4 +79,19 @@ describe('explain patterns', () => {
     expect(r?.tasks).toHaveLength(3)
     expect(r?.verdict.result).toBe('agrees')
   })
+
+  it('--follow --json -: one JSON line per report as the stream goes', async () => {
+    const example = join(import.meta.dirname, '..', '..', 'examples', 'stuck-victim.yaml')
+    const sim = await runCli(['simulate', example])
+    const r = await runCli(['explain', '--follow', '--json', '-'], { stdin: sim.stdout })
+    const lines = r.stdout.trim().split('\n')
+    expect(lines).toHaveLength(2)
+    const models = lines.map(l => JSON.parse(l) as ExplainModel)
+    expect(models.map(m => [m.version, m.reports[0]?.index, m.reports[0]?.verdict.result])).toEqual(
+      [
+        [1, 1, 'agrees'],
+        [1, 2, 'agrees']
+      ]
+    )
+  })
 })

@@ -18,6 +18,7 @@ interface ExplainOptions {
   json?: boolean
   profile?: string
   html?: string
+  follow?: boolean
 }
 
 async function readStdin(io: CliIO): Promise<Buffer> {
@@ -80,6 +81,10 @@ export const registerExplain: Register = (program, io, state) => {
     .option('--json', 'machine output: {"reports": [...]}')
     .option('--profile <name>', `kernel profile to replay with (${profileNames.join(', ')})`)
     .option('--html <file>', 'also write a self-contained HTML report to FILE')
+    .option(
+      '--follow',
+      'follow /dev/kmsg (or - : stdin as a growing stream) and explain each OOM as it ends'
+    )
     .action(async (file: string | undefined, opts: ExplainOptions) => {
       let profile
       if (opts.profile !== undefined) {
@@ -90,6 +95,12 @@ export const registerExplain: Register = (program, io, state) => {
           )
       }
       const options = profile ? { profile } : {}
+      if (opts.follow === true) {
+        const { runFollow } = await import('./explain-follow.ts')
+        await runFollow(file, io, { json: opts.json === true, ...options })
+        state.exitCode = EXIT.ok
+        return
+      }
       // The parser, replay and HTML renderer load only when this command runs.
       const { buildExplainModel, modelToJson } = await import('../../explain/explain-model.ts')
       const { explainText } = await import('../../explain/explain-text.ts')
