@@ -59,6 +59,36 @@ function allocatingVerdict(e: OomEvent): Verdict | null {
   }
 }
 
+/** Two rows that print the same mm: same comm and every memory column equal. */
+function sameMm(a: TaskRow | undefined, b: TaskRow | undefined): boolean {
+  if (!a || !b || a === b) return false
+  return (
+    a.comm === b.comm &&
+    a.totalVm === b.totalVm &&
+    a.rss === b.rss &&
+    a.pgtablesBytes === b.pgtablesBytes &&
+    a.swapEnts === b.swapEnts &&
+    a.oomScoreAdj === b.oomScoreAdj
+  )
+}
+
+/**
+ * oom_evaluate_task(): a task running swapoff() (try_to_unuse()) or a KSM unmerge is the OOM
+ * origin and is chosen before any ranking. The report shows it only as the task that invoked
+ * the OOM killer being the one killed, named swapoff; null when that is not the case.
+ */
+function originVerdict(e: OomEvent): Verdict | null {
+  const t = e.trigger
+  const k = e.killedLines[0]
+  if (!t || !k || t.comm !== 'swapoff' || (t.pid !== null && t.pid !== k.pid)) return null
+  if (k.comm !== t.comm) return null
+  return {
+    agrees: true,
+    reason: `the kernel killed ${k.pid} (swapoff), the task that invoked it: swapoff() marks itself the OOM origin (oom_task_origin()), which is chosen before any ranking`,
+    compared: false
+  }
+}
+
 /** Both sides chose: does the replay's row match the kernel's choice? */
 function compare(
   rows: readonly TaskRow[],
@@ -74,6 +104,13 @@ function compare(
     match(chosen.pid) ||
     (killedPid !== null && match(killedPid)) ||
     (chosen.row >= 0 && chosen.row === chosenIndex)
+  const twin = !agrees && chosen.row >= 0 && sameMm(rows[chosen.row], winRow)
+  if (twin)
+    return {
+      agrees: true,
+      reason: `the engine picks ${win.pid} (${win.comm}); the kernel chose ${chosen.pid}, whose row is the same in every column: one mm seen twice (a vfork child or a CLONE_VM task, which the kernel skips), so both are the same choice`,
+      compared: false
+    }
   let reason = agrees
     ? `the engine picks ${win.pid} (${win.comm}), as the kernel did`
     : `the engine picks ${win.pid} (${win.comm}) but the kernel chose ${chosen.pid}`
@@ -90,7 +127,7 @@ export function verdictOf(
   win: RankedRow | null
 ): Verdict {
   const unsure = (reason: string): Verdict => ({ agrees: null, reason, compared: false })
-  const allocating = allocatingVerdict(e)
+  const allocating = allocatingVerdict(e) ?? originVerdict(e)
   if (allocating) return allocating
   if (e.tableStatus === 'partial')
     return unsure(
@@ -105,6 +142,10 @@ export function verdictOf(
           : `the kernel found no killable task, but the replay would pick ${win.pid} (${win.comm})`,
       compared: false
     }
+  if (chosen.pid === null && e.panic !== null && e.killedLines.length === 0)
+    return unsure(
+      `the kernel panicked (${e.panic}) before choosing a task${win ? `; the engine would have picked ${win.pid} (${win.comm})` : ''}`
+    )
   if (chosen.pid === null)
     return unsure(
       win
