@@ -19,14 +19,14 @@ describe('simulate | explain agree on every example under every profile', () => 
     '%s',
     async file => {
       const problems: string[] = []
-        for (const profile of profileNames) {
+      for (const profile of profileNames) {
         const sim = await runCli(['simulate', '--profile', profile, join(examples, file)])
         const r = await runCli(['explain', '--json', '--profile', profile, '-'], {
           stdin: sim.stdout
         })
         const model = JSON.parse(r.stdout) as ExplainModel
         for (const rep of model.reports) {
-            const v = rep.verdict
+          const v = rep.verdict
           if (
             v.result === 'disagrees' ||
             (v.result === 'unknown' && !HONEST_UNKNOWN.test(v.reason))
@@ -37,7 +37,7 @@ describe('simulate | explain agree on every example under every profile', () => 
         }
       }
       expect(problems).toEqual([])
-      },
+    },
     120_000
   )
 })
