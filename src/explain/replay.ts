@@ -12,6 +12,7 @@ import type { KernelChoice } from './replay-calibrate.ts'
 import { findRow, printedScoreOf, scoreRows } from './replay-score.ts'
 import type { RankedRow } from './replay-score.ts'
 import { killedPidOf, killsAllocatingTask, verdictOf } from './replay-verdict.ts'
+import type { Verdict } from './replay-verdict.ts'
 import { savedBy } from './saved-by.ts'
 import type { SavedBy } from './saved-by.ts'
 import type { OomEvent } from './oom-event.ts'
@@ -119,6 +120,23 @@ function allocatingVictim(e: OomEvent): Replay['victim'] {
   return pid === undefined ? null : { pid, comm: e.trigger.comm }
 }
 
+/** Table layouts without a swapents column: oom_badness()'s swap term is not in the text. */
+const NO_SWAP_COLUMN = new Set(['rhel6', '2.6-old'])
+
+/**
+ * A disagreement the table cannot settle: with a term of the score missing from the rows (the
+ * swap entries on RHEL6), the replay's ranking is not the kernel's, so it cannot tell (and
+ * offers no advice).
+ */
+function missingTerm(e: OomEvent, v: Verdict): Verdict {
+  if (v.agrees !== false || !NO_SWAP_COLUMN.has(e.tableLayout ?? '')) return v
+  return {
+    agrees: null,
+    reason: `cannot tell: the ${e.tableLayout ?? ''} task table has no swap column, and oom_badness() counts swap entries (${v.reason})`,
+    compared: false
+  }
+}
+
 /** Replay one event with `profile`. */
 export function replayEvent(
   e: OomEvent,
@@ -140,7 +158,7 @@ export function replayEvent(
   const ordered = byRank(ranking)
   const second = ordered[1]?.rank != null ? ordered[1] : undefined
   const close = win && second && win.points !== null && second.points !== null
-  const verdict = verdictOf(e, rows, chosen, scored.chosenIndex, win)
+  const verdict = missingTerm(e, verdictOf(e, rows, chosen, scored.chosenIndex, win))
   const keepFirst = prof.select.tieKeepsLeader || prof.badness.form === 'scaled1000'
   return {
     ...base,

@@ -94,4 +94,14 @@ describe('explain patterns', () => {
       ]
     )
   })
+
+  it('a RHEL6 table without a swap column: verdict unknown with the reason, and no advice', async () => {
+    const m = await explainJson(fixture('rhel6-no-swap-column.log'))
+    const r = m.reports[0]
+    expect(r?.verdict.result).toBe('unknown')
+    expect(r?.verdict.reason).toMatch(/no swap column/)
+    expect(r?.replay.whatIf).toBeNull()
+    const text = await runCli(['explain', fixture('rhel6-no-swap-column.log')])
+    expect(text.stdout).not.toMatch(/saved by:|agrees: +NO/)
+  })
 })
