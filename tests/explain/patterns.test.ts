@@ -104,4 +104,15 @@ describe('explain patterns', () => {
     const text = await runCli(['explain', fixture('rhel6-no-swap-column.log')])
     expect(text.stdout).not.toMatch(/saved by:|agrees: +NO/)
   })
+
+  it('UTF-16 with a BOM (and CRLF), by path and on stdin, is decoded', async () => {
+    const file = fixture('utf16le-bom.log')
+    const byPath = await explainJson(file)
+    expect(byPath.reports.map(r => [r.killed?.pid, r.verdict.result])).toEqual([[2701, 'agrees']])
+    const { readFileSync } = await import('node:fs')
+    const bytes = readFileSync(file)
+    const { parseBuffer } = await import('../../src/explain/read-input.ts')
+    const events = parseBuffer(bytes)
+    expect(events.map(e => e.victim?.pid)).toEqual([2701])
+  })
 })
