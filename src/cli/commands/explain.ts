@@ -59,11 +59,11 @@ async function parseInput(
 ): Promise<OomEvent[]> {
   const { withFileSource } = await import('../../adapters/file/file-source.ts')
   const { parseSource } = await import('../../explain/parse-source.ts')
-  const { parseBuffer } = await import('../../explain/read-input.ts')
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
       throw new UserError('explain needs a FILE, or log text on stdin (use - to read stdin)')
-    return parseBuffer(await readStdin(io), options)
+    const { parseStream } = await import('../../explain/stream-input.ts')
+    return parseStream(io.stdin as AsyncIterable<Buffer | string>, options)
   }
   try {
     return withFileSource(resolve(io.cwd, file), source => parseSource(source, options))
