@@ -10,8 +10,7 @@ import { canOpen, newBuilding, Stage, stageOf, takeLine, warn } from './building
 import type { Building } from './building.ts'
 import type { LineInfo } from './classify.ts'
 import { gapSplits, noiseEnds, startsNew } from './event-boundary.ts'
-import { reaperOutcome } from './apply-kill-line.ts'
-import { attachReaperLine, isReaperLine } from './late-lines.ts'
+import { attachReaperLine, isReaperLine, unmatchedReaperLine } from './late-lines.ts'
 import { LingerQueue } from './linger-queue.ts'
 import type { ParseWarning } from './oom-event.ts'
 
@@ -35,7 +34,6 @@ export class Assembler {
   private readonly holding: LingerQueue
   private readonly maxNoise: number
   private readonly maxGap: number
-  /** Notes for the next event (lines dropped before it). */
   private readonly pending: ParseWarning[] = []
 
   constructor(options: AssemblerOptions = {}) {
@@ -65,31 +63,14 @@ export class Assembler {
     return [...out, ...this.holding.drain()]
   }
 
-  /**
-   * Reaper lines go to the event whose victim they name, wherever it is; one naming no victim
-   * (a thread of the victim, or the tail of an earlier OOM) goes to the newest finished event
-   * with a note, or is dropped with a note on the next event. Never an event of its own.
-   */
+  /** Reaper lines go to the event whose victim they name, wherever it is (late-lines.ts). */
   private reaperLine(info: LineInfo, line: number, out: Out): boolean {
     if (!isReaperLine(info)) return false
     const candidates = [...(this.cur ? [this.cur] : []), ...this.holding.newestFirst()]
     if (attachReaperLine(candidates, this.cur, info, line)) return true
-    if (this.cur && this.cur.stage < Stage.Killed) {
-      // Another victim's reaper printing in the middle of this report.
-      this.noise(info, line, out)
-      return true
-    }
-    const what = `oom_reaper line for pid ${info.pid} (${info.comm}) names no task this report killed`
-    const newest = candidates[0]
-    if (newest) {
-      newest.event.reaper.push(reaperOutcome(info, line))
-      warn(newest, 'reaper-unmatched', line, `${what} (a thread of the victim?)`)
-    } else
-      this.pending.push({
-        code: 'reaper-orphan',
-        line,
-        message: `${what}: the tail of an earlier OOM not in the text; ignored`
-      })
+    // Another victim's reaper printing in the middle of this report is noise.
+    if (this.cur && this.cur.stage < Stage.Killed) this.noise(info, line, out)
+    else unmatchedReaperLine(candidates[0] ?? null, info, line, this.pending)
     return true
   }
 
