@@ -10,8 +10,9 @@ import { canOpen, newBuilding, Stage, stageOf, takeLine, warn } from './building
 import type { Building } from './building.ts'
 import type { LineInfo } from './classify.ts'
 import { gapSplits, noiseEnds, startsNew } from './event-boundary.ts'
-import { attachReaperLine, isReaperLine } from './late-lines.ts'
+import { attachReaperLine, isReaperLine, unmatchedReaperLine } from './late-lines.ts'
 import { LingerQueue } from './linger-queue.ts'
+import type { ParseWarning } from './oom-event.ts'
 
 /** Options of the assembler. */
 export interface AssemblerOptions {
@@ -33,6 +34,7 @@ export class Assembler {
   private readonly holding: LingerQueue
   private readonly maxNoise: number
   private readonly maxGap: number
+  private readonly pending: ParseWarning[] = []
 
   constructor(options: AssemblerOptions = {}) {
     this.maxNoise = options.maxNoise ?? 150
@@ -61,18 +63,15 @@ export class Assembler {
     return [...out, ...this.holding.drain()]
   }
 
-  /** Reaper lines go to the event whose victim they name, wherever it is; true if used up. */
+  /** Reaper lines go to the event whose victim they name, wherever it is (late-lines.ts). */
   private reaperLine(info: LineInfo, line: number, out: Out): boolean {
     if (!isReaperLine(info)) return false
     const candidates = [...(this.cur ? [this.cur] : []), ...this.holding.newestFirst()]
     if (attachReaperLine(candidates, this.cur, info, line)) return true
-    if (this.cur && this.cur.stage < Stage.Killed) {
-      // Another victim's reaper printing in the middle of this report.
-      this.noise(info, line, out)
-      return true
-    }
-    if (this.cur) this.close(out)
-    return false
+    // Another victim's reaper printing in the middle of this report is noise.
+    if (this.cur && this.cur.stage < Stage.Killed) this.noise(info, line, out)
+    else unmatchedReaperLine(candidates[0] ?? null, info, line, this.pending)
+    return true
   }
 
   /** The event `info` belongs to, opening one when it starts a report; null for noise. */
@@ -82,7 +81,9 @@ export class Assembler {
     if (cur !== null && !startsNew(cur, info, stage)) return cur
     if (!canOpen(info)) return this.noise(info, line, out)
     this.close(out)
-    return (this.cur = newBuilding(line, info))
+    this.cur = newBuilding(line, info)
+    for (const p of this.pending.splice(0)) warn(this.cur, p.code, p.line, p.message)
+    return this.cur
   }
 
   /** An unrelated line: the current event ends after too many. */

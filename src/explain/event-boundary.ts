@@ -36,6 +36,9 @@ export function startsNew(b: Building, info: LineInfo, stage: Stage): boolean {
     return !(b.event.oomGroup !== null || isDuplicateKill(b, info))
   }
   if (stage === Stage.After) return false
+  // __oom_kill_process(): "OOM victim N is already exiting" is printed inside a kill walk
+  // (oom.group members, mm sharers), between the Killed lines of the same OOM.
+  if (info.kind === 'already-exiting' && b.stage >= Stage.Killed) return false
   if (stage === Stage.Killed && b.stage >= Stage.Killed) {
     // A second Killed line: oom.group, or a duplicate, belongs here; anything else is new.
     if (info.kind === 'killed' && (b.event.oomGroup !== null || isDuplicateKill(b, info)))

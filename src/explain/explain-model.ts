@@ -10,6 +10,17 @@ import { guessProfile } from './profile-guess.ts'
 import { replayEvent } from './replay.ts'
 import type { Replay } from './replay.ts'
 import type { OomEvent, ParseWarning, ReaperOutcome } from './oom-event.ts'
+import { killsOf } from './kills.ts'
+import type { Kill } from './kills.ts'
+
+/** Version of the JSON shape (schema/explain.schema.json); bumped on incompatible changes. */
+export const EXPLAIN_JSON_VERSION = 1
+
+/** Whether the replay chose the task the kernel chose; `reason` says why when unknown. */
+export interface ExplainVerdict {
+  result: 'agrees' | 'disagrees' | 'unknown'
+  reason: string
+}
 
 /** One explained OOM event. */
 export interface ExplainReport {
@@ -57,6 +68,9 @@ export interface ExplainReport {
   } | null
   /** The "Kill process N (comm) score S or sacrifice child" line (<= 5.0). */
   chosen: { pid: number; comm: string; score: number | null } | null
+  /** Every process the kernel killed for this OOM, in order, with the reason. */
+  kills: Kill[]
+  verdict: ExplainVerdict
   noKillable: boolean
   oomGroup: string | null
   reaper: ReaperOutcome[]
@@ -70,6 +84,7 @@ export interface ExplainReport {
 
 /** The whole model: every OOM event and every page allocation failure. */
 export interface ExplainModel {
+  version: number
   reports: ExplainReport[]
   allocationFailures: {
     lines: { first: number; last: number }
@@ -84,9 +99,32 @@ function hex(n: number | null): string | null {
   return n === null ? null : `0x${n.toString(16)}`
 }
 
-function toReport(e: OomEvent, index: number, override?: KernelProfile): ExplainReport {
+/** The replay's verdict as agrees / disagrees / unknown (with the reason). */
+function verdictOfReplay(replay: Replay): ExplainVerdict {
+  const result = replay.agrees === null ? 'unknown' : replay.agrees ? 'agrees' : 'disagrees'
+  return { result, reason: replay.reason }
+}
+
+/**
+ * Remember the mms the oom_reaper dealt with in `e`: oom_reap_task() sets MMF_OOM_SKIP on them
+ * whether it reaped them or gave up, so later OOMs pass them over.
+ */
+function noteReaped(e: OomEvent, skip: Map<number, string>): void {
+  for (const r of e.reaper)
+    skip.set(
+      r.pid,
+      `MMF_OOM_SKIP: the oom_reaper ${r.outcome === 'reaped' ? 'reaped' : 'gave up on'} it at line ${r.line}`
+    )
+}
+
+function toReport(
+  e: OomEvent,
+  index: number,
+  override: KernelProfile | undefined,
+  skip: ReadonlyMap<number, string>
+): ExplainReport {
   const guess = guessProfile(e, override)
-  const replay = replayEvent(e, guess.profile)
+  const replay = replayEvent(e, guess.profile, skip)
   const k = e.killedLines[0]
   const mem = e.showMem
   const mc = e.memcgInfo
@@ -139,6 +177,8 @@ function toReport(e: OomEvent, index: number, override?: KernelProfile): Explain
     chosen: e.sacrifice
       ? { pid: e.sacrifice.pid, comm: e.sacrifice.comm, score: e.sacrifice.score }
       : null,
+    kills: killsOf(e),
+    verdict: verdictOfReplay(replay),
     noKillable: e.noKillable,
     oomGroup: e.oomGroup,
     reaper: e.reaper,
@@ -152,6 +192,40 @@ function toReport(e: OomEvent, index: number, override?: KernelProfile): Explain
 }
 
 /**
+ * An incremental model builder for events handed over as they complete (`explain --follow`):
+ * report numbers and what the oom_reaper did carry over from one call to the next.
+ */
+export function createModelBuilder(profile?: KernelProfile): {
+  add(events: readonly OomEvent[], into: ExplainModel): void
+} {
+  const skip = new Map<number, string>()
+  let index = 0
+  return {
+    add(events, model) {
+      for (const e of events) {
+        if (e.kind === 'allocation-failure' && e.victim === null) {
+          model.allocationFailures.push({
+            lines: e.lines,
+            comm: e.allocationFailure?.comm ?? '',
+            order: e.allocationFailure?.order ?? null,
+            gfpMask: hex(e.allocationFailure?.gfpMask ?? null),
+            warnings: e.warnings
+          })
+          continue
+        }
+        model.reports.push(toReport(e, ++index, profile, skip))
+        noteReaped(e, skip)
+      }
+    }
+  }
+}
+
+/** An empty model. */
+export function emptyModel(): ExplainModel {
+  return { version: EXPLAIN_JSON_VERSION, reports: [], allocationFailures: [] }
+}
+
+/**
  * Build the explain model from parsed events (`profile` overrides the guess). This is the hook
  * for other outputs (the HTML report): they render this model.
  */
@@ -159,24 +233,18 @@ export function buildExplainModel(
   events: readonly OomEvent[],
   profile?: KernelProfile
 ): ExplainModel {
-  const model: ExplainModel = { reports: [], allocationFailures: [] }
-  for (const e of events) {
-    if (e.kind === 'allocation-failure' && e.victim === null) {
-      model.allocationFailures.push({
-        lines: e.lines,
-        comm: e.allocationFailure?.comm ?? '',
-        order: e.allocationFailure?.order ?? null,
-        gfpMask: hex(e.allocationFailure?.gfpMask ?? null),
-        warnings: e.warnings
-      })
-      continue
-    }
-    model.reports.push(toReport(e, model.reports.length + 1, profile))
-  }
+  const model = emptyModel()
+  createModelBuilder(profile).add(events, model)
   return model
 }
 
 /** JSON text of the model (bigints, such as unlimited memcg limits, as numbers). */
 export function modelToJson(model: ExplainModel): string {
   return JSON.stringify(model, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)
+}
+
+/** One report as a single JSON line (`explain --follow --json`): the model's shape, one report. */
+export function modelToLine(model: ExplainModel, report: ExplainReport): string {
+  const one: ExplainModel = { ...model, reports: [report], allocationFailures: [] }
+  return JSON.stringify(one, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))
 }

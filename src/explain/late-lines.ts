@@ -4,7 +4,9 @@
  * lines, which only mean something right after "Memory cgroup stats for".
  */
 import { reaperOutcome } from './apply-kill-line.ts'
+import { warn } from './building.ts'
 import type { Building } from './building.ts'
+import type { ParseWarning } from './oom-event.ts'
 import type { LineInfo } from './classify.ts'
 import { parseStatLine } from './parse-memcg.ts'
 
@@ -35,6 +37,29 @@ export function attachReaperLine(
     }
   }
   return false
+}
+
+/**
+ * A reaper line naming no victim (a thread of the victim, or the tail of an earlier OOM): to the
+ * newest finished event `newest` with a note, or dropped with a note kept in `pending` for the
+ * next event. Never an event of its own.
+ */
+export function unmatchedReaperLine(
+  newest: Building | null,
+  info: Extract<LineInfo, { kind: 'reaped' | 'unable-to-reap' }>,
+  line: number,
+  pending: ParseWarning[]
+): void {
+  const what = `oom_reaper line for pid ${info.pid} (${info.comm}) names no task this report killed`
+  if (newest) {
+    newest.event.reaper.push(reaperOutcome(info, line))
+    warn(newest, 'reaper-unmatched', line, `${what} (a thread of the victim?)`)
+  } else
+    pending.push({
+      code: 'reaper-orphan',
+      line,
+      message: `${what}: the tail of an earlier OOM not in the text; ignored`
+    })
 }
 
 /** Take a memory.stat "key value" line into `b`'s memcg block; false when it is not one. */

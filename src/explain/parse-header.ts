@@ -48,6 +48,10 @@ export function parseInvokedLine(text: string): HeaderLine | null {
   if (at < 0) return null
   const comm = text.slice(0, at).replace(/^\s+/, '')
   const rest = text.slice(at + INVOKED.length)
+  // Every form continues with "gfp_mask=" (cut short at worst): prose such as "kswapd0 invoked
+  // oom-killer: (who triggered it)" is not a header.
+  const head = rest.trimStart().slice(0, 9)
+  if (head !== '' && !'gfp_mask='.startsWith(head)) return null
   let gfpMask: number | null = null
   let gfpNames: string[] = []
   const g = /gfp_mask=(0x[0-9a-fA-F]+|\d+)(?:\(([^)]*)\)?)?/.exec(rest)

@@ -5,6 +5,7 @@
  * parse files through `parseSource` over `withFileSource` (src/adapters/file).
  */
 import type { ByteSource } from '../adapters/file/byte-source.ts'
+import { utf16Order } from './decode.ts'
 import { rangesFromHits } from './prefilter.ts'
 import { createReportParser } from './parser.ts'
 import type { ReportParserOptions } from './parser.ts'
@@ -70,6 +71,7 @@ function parseRanges(source: ByteSource, s: Scan, options: ReportParserOptions):
 /** Parse every OOM event in `source` (throws only on the source's I/O errors). */
 export function parseSource(source: ByteSource, options: ReportParserOptions = {}): OomEvent[] {
   if (source.contents !== undefined) return parseBuffer(source.contents, options)
-  if (source.size < PREFILTER_THRESHOLD) return parseBuffer(readAt(source, 0, source.size), options)
+  if (source.size < PREFILTER_THRESHOLD || utf16Order(readAt(source, 0, 64)) !== null)
+    return parseBuffer(readAt(source, 0, source.size), options)
   return parseRanges(source, scanSource(source), options)
 }

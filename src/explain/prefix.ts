@@ -48,6 +48,9 @@ const UNIX_TS = /^(\d{9,11}\.\d{1,9})\s+/
 const SHORT_FULL =
   /^\S{1,12} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: [A-Z]{2,5}| [+-]\d{4})?\s+/
 const LEADING = /^[\s>]+/
+/** Quote marks of quoted mail, each with the one space after it. */
+const QUOTE = /^(?:[ \t]*>(?: |(?=>)|$))+/
+const QUOTED = /^[ \t]{0,3}>/
 const MONO_HOST = /^\S+ kernel(?:\[\d+\])?: ?/
 const CALLER = /^\[\s*[TC]\d+\]\s?/
 
@@ -166,8 +169,10 @@ function stripOne(s: Stripping, pass: number): boolean {
 /** Remove every recognised prefix from one raw line. Never throws. */
 export function stripPrefix(raw: string): StrippedLine {
   let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw
-  // Pasted text: indentation or e-mail quote marks before a prefix. Kept when no prefix follows
-  // (a printk continuation line starts with a meaningful space).
+  // E-mail quote marks ("> ", "> > ") go whether or not a prefix follows.
+  if (text.charCodeAt(0) === 62 /* > */ || QUOTED.test(text)) text = text.replace(QUOTE, '')
+  // Pasted text: indentation before a prefix. Kept when no prefix follows (a printk
+  // continuation line starts with a meaningful space).
   const original = text
   const c0 = text.charCodeAt(0)
   if (c0 === 32 || c0 === 9 || c0 === 62 /* > */) text = text.replace(LEADING, '')

@@ -3,6 +3,7 @@
  * benchmark use: small inputs are parsed line by line; large ones go through the prefilter so
  * only the ranges around OOM anchors are parsed, with line numbers kept exact.
  */
+import { asUtf8 } from './decode.ts'
 import { countLines, prefilterRanges } from './prefilter.ts'
 import { createReportParser } from './parser.ts'
 import type { ReportParserOptions } from './parser.ts'
@@ -31,7 +32,8 @@ export function feedLines(
 }
 
 /** Parse every OOM event in `buf`. */
-export function parseBuffer(buf: Buffer, options: ReportParserOptions = {}): OomEvent[] {
+export function parseBuffer(input: Buffer, options: ReportParserOptions = {}): OomEvent[] {
+  const buf = asUtf8(input)
   const p = createReportParser(options)
   const out: OomEvent[] = []
   if (buf.length < PREFILTER_THRESHOLD) {

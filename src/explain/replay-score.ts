@@ -84,7 +84,8 @@ export interface Scored {
 export function scoreRows(
   rows: readonly TaskRow[],
   totalPages: number,
-  profile: KernelProfile
+  profile: KernelProfile,
+  skip: ReadonlyMap<number, string> = new Map()
 ): Scored {
   const state = stateOf(rows, totalPages)
   const procs = state.processes
@@ -97,7 +98,10 @@ export function scoreRows(
   for (let i = 0; i < procs.length; i++) {
     const p = procs[i] as Process
     const r = rows[i] as TaskRow
+    // oom_evaluate_task(): an mm with MMF_OOM_SKIP (set by the oom_reaper) is passed over.
+    const skipped = skip.get(r.tgid ?? r.pid) ?? skip.get(r.pid)
     const b = oomBadness(p, state, totalPages, profile)
+    const eligible = b.eligible && skipped === undefined
     const row: RankedRow = {
       rank: null,
       scanIndex: i,
@@ -106,19 +110,19 @@ export function scoreRows(
       comm: r.comm,
       uid: r.uid,
       oomScoreAdj: r.oomScoreAdj,
-      eligible: b.eligible,
-      ineligibleReason: b.eligible ? null : reasonText(b),
-      points: b.eligible ? b.points : null,
-      parts: b.eligible ? b.parts : null,
+      eligible,
+      ineligibleReason: skipped ?? (b.eligible ? null : reasonText(b)),
+      points: eligible ? b.points : null,
+      parts: eligible ? b.parts : null,
       score1000:
-        b.eligible && totalPages > 0
+        eligible && totalPages > 0
           ? profile.badness.form === 'scaled1000'
             ? b.points
             : Math.floor((b.points * 1000) / totalPages)
           : null
     }
     ranking.push(row)
-    if (!b.eligible) continue
+    if (!eligible) continue
     if (chosen === null || b.points > best || (b.points === best && !keepFirst)) {
       chosen = i
       best = b.points

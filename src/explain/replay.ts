@@ -11,7 +11,8 @@ import { kernelChoiceOf, settleTotal } from './replay-calibrate.ts'
 import type { KernelChoice } from './replay-calibrate.ts'
 import { findRow, printedScoreOf, scoreRows } from './replay-score.ts'
 import type { RankedRow } from './replay-score.ts'
-import { killedPidOf, verdictOf } from './replay-verdict.ts'
+import { killedPidOf, killsAllocatingTask, verdictOf } from './replay-verdict.ts'
+import type { Verdict } from './replay-verdict.ts'
 import { savedBy } from './saved-by.ts'
 import type { SavedBy } from './saved-by.ts'
 import type { OomEvent } from './oom-event.ts'
@@ -112,8 +113,36 @@ function replayScoreOf(
   return score
 }
 
+/** The allocating task, which vm.oom_kill_allocating_task kills without ranking, or null. */
+function allocatingVictim(e: OomEvent): Replay['victim'] {
+  if (!killsAllocatingTask(e) || !e.trigger) return null
+  const pid = e.trigger.pid ?? e.killedLines[0]?.pid
+  return pid === undefined ? null : { pid, comm: e.trigger.comm }
+}
+
+/** Table layouts without a swapents column: oom_badness()'s swap term is not in the text. */
+const NO_SWAP_COLUMN = new Set(['rhel6', '2.6-old'])
+
+/**
+ * A disagreement the table cannot settle: with a term of the score missing from the rows (the
+ * swap entries on RHEL6), the replay's ranking is not the kernel's, so it cannot tell (and
+ * offers no advice).
+ */
+function missingTerm(e: OomEvent, v: Verdict): Verdict {
+  if (v.agrees !== false || !NO_SWAP_COLUMN.has(e.tableLayout ?? '')) return v
+  return {
+    agrees: null,
+    reason: `cannot tell: the ${e.tableLayout ?? ''} task table has no swap column, and oom_badness() counts swap entries (${v.reason})`,
+    compared: false
+  }
+}
+
 /** Replay one event with `profile`. */
-export function replayEvent(e: OomEvent, profile: KernelProfile): Replay {
+export function replayEvent(
+  e: OomEvent,
+  profile: KernelProfile,
+  skip: ReadonlyMap<number, string> = new Map()
+): Replay {
   const notes: string[] = []
   const base = emptyReplay(e, profile, notes)
   const why = cannotReplay(e)
@@ -123,13 +152,13 @@ export function replayEvent(e: OomEvent, profile: KernelProfile): Replay {
   const settled = settleTotal(e, rows, chosen, profile, notes)
   if ('reason' in settled) return { ...base, ...settled }
   const { total, profile: prof } = settled
-  const scored = scoreRows(rows, total, prof)
+  const scored = scoreRows(rows, total, prof, skip)
   const ranking = scored.ranking
   const win = scored.chosenIndex === null ? null : (ranking[scored.chosenIndex] ?? null)
   const ordered = byRank(ranking)
   const second = ordered[1]?.rank != null ? ordered[1] : undefined
   const close = win && second && win.points !== null && second.points !== null
-  const verdict = verdictOf(e, rows, chosen, scored.chosenIndex, win)
+  const verdict = missingTerm(e, verdictOf(e, rows, chosen, scored.chosenIndex, win))
   const keepFirst = prof.select.tieKeepsLeader || prof.badness.form === 'scaled1000'
   return {
     ...base,
@@ -137,7 +166,7 @@ export function replayEvent(e: OomEvent, profile: KernelProfile): Replay {
     totalPages: total,
     totalPagesSource: settled.source,
     ranking: ordered,
-    victim: win ? { pid: win.pid, comm: win.comm } : null,
+    victim: allocatingVictim(e) ?? (win ? { pid: win.pid, comm: win.comm } : null),
     margin: close ? (win.points ?? 0) - (second.points ?? 0) : null,
     runnerUp: close ? { pid: second.pid, comm: second.comm, points: second.points ?? 0 } : null,
     replayScore: replayScoreOf(ranking, chosen, total, prof, notes),

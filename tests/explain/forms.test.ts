@@ -493,14 +493,17 @@ describe('replay verdicts', () => {
     expect(r?.replay.agrees).toBe(false)
     expect(r?.replay.reason).toMatch(/engine picks 400 \(big\) but the kernel chose 300/)
   })
-  it('vm.oom_kill_allocating_task kills without ranking: no verdict, with the reason', () => {
+  it('vm.oom_kill_allocating_task kills without ranking: the replay picks the allocating task', () => {
     const lines = v510Global('small', { pid: 300, comm: 'small' }, rows).map(l =>
       l.replace('Out of memory: Killed', 'Out of memory (oom_kill_allocating_task): Killed')
     )
     const [r] = buildExplainModel(parseReports(ts(lines))).reports
     expect(r?.killed?.pid).toBe(300)
-    expect(r?.replay.agrees).toBeNull()
+    // out_of_memory() kills current, not the badness winner (400): issue 16.
+    expect(r?.replay.agrees).toBe(true)
+    expect(r?.verdict.result).toBe('agrees')
     expect(r?.replay.reason).toMatch(/oom_kill_allocating_task/)
-    expect(r?.replay.victim?.pid).toBe(400)
+    expect(r?.replay.victim).toEqual({ pid: 4242, comm: 'small' })
+    expect(r?.replay.whatIf).toBeNull()
   })
 })

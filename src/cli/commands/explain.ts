@@ -18,6 +18,7 @@ interface ExplainOptions {
   json?: boolean
   profile?: string
   html?: string
+  follow?: boolean
 }
 
 async function readStdin(io: CliIO): Promise<Buffer> {
@@ -58,11 +59,11 @@ async function parseInput(
 ): Promise<OomEvent[]> {
   const { withFileSource } = await import('../../adapters/file/file-source.ts')
   const { parseSource } = await import('../../explain/parse-source.ts')
-  const { parseBuffer } = await import('../../explain/read-input.ts')
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
       throw new UserError('explain needs a FILE, or log text on stdin (use - to read stdin)')
-    return parseBuffer(await readStdin(io), options)
+    const { parseStream } = await import('../../explain/stream-input.ts')
+    return parseStream(io.stdin as AsyncIterable<Buffer | string>, options)
   }
   try {
     return withFileSource(resolve(io.cwd, file), source => parseSource(source, options))
@@ -80,6 +81,10 @@ export const registerExplain: Register = (program, io, state) => {
     .option('--json', 'machine output: {"reports": [...]}')
     .option('--profile <name>', `kernel profile to replay with (${profileNames.join(', ')})`)
     .option('--html <file>', 'also write a self-contained HTML report to FILE')
+    .option(
+      '--follow',
+      'follow /dev/kmsg (or - : stdin as a growing stream) and explain each OOM as it ends'
+    )
     .action(async (file: string | undefined, opts: ExplainOptions) => {
       let profile
       if (opts.profile !== undefined) {
@@ -90,6 +95,12 @@ export const registerExplain: Register = (program, io, state) => {
           )
       }
       const options = profile ? { profile } : {}
+      if (opts.follow === true) {
+        const { runFollow } = await import('./explain-follow.ts')
+        await runFollow(file, io, { json: opts.json === true, ...options })
+        state.exitCode = EXIT.ok
+        return
+      }
       // The parser, replay and HTML renderer load only when this command runs.
       const { buildExplainModel, modelToJson } = await import('../../explain/explain-model.ts')
       const { explainText } = await import('../../explain/explain-text.ts')

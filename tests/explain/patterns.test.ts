@@ -1,0 +1,118 @@
+/** Patterns seen in pasted reports, each with a small fixture written from the pattern. */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ExplainModel } from '../../src/explain/explain-model.ts'
+import { runCli } from '../helpers.ts'
+
+const fixture = (name: string): string =>
+  join(import.meta.dirname, '..', 'fixtures', 'explain', name)
+
+async function explainJson(file: string): Promise<ExplainModel> {
+  const r = await runCli(['explain', '--json', file])
+  expect(r.code).toBe(0)
+  return JSON.parse(r.stdout) as ExplainModel
+}
+
+describe('explain patterns', () => {
+  it('oom.group kills spread over 20 ms with "already exiting" lines stay in one report', async () => {
+    const m = await explainJson(fixture('oom-group-spread.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.kills).toEqual([
+      { pid: 801, comm: 'worker', reason: 'victim', source: 'killed' },
+      { pid: 800, comm: 'driver', reason: 'oom-group', source: 'killed' },
+      { pid: 802, comm: 'helper', reason: 'oom-group', source: 'killed' }
+    ])
+    expect(r?.verdict.result).toBe('agrees')
+    expect(r?.warnings.map(w => w.code)).not.toContain('missing-header')
+  })
+
+  it('a lone oom_reaper line never becomes its own report', async () => {
+    const m = await explainJson(fixture('reaper-lone.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.killed?.pid).toBe(801)
+    expect(r?.kills.map(k => k.pid)).toEqual([801, 800])
+    const codes = r?.warnings.map(w => w.code)
+    expect(codes).toContain('reaper-orphan')
+    expect(codes).toContain('reaper-unmatched')
+  })
+
+  it('the replay honours MMF_OOM_SKIP after the reaper: simulate stuck-victim | explain agrees', async () => {
+    const example = join(import.meta.dirname, '..', '..', 'examples', 'stuck-victim.yaml')
+    const sim = await runCli(['simulate', example])
+    const r = await runCli(['explain', '--json', '-'], { stdin: sim.stdout })
+    const m = JSON.parse(r.stdout) as ExplainModel
+    expect(m.reports).toHaveLength(2)
+    expect(m.reports.map(x => x.verdict.result)).toEqual(['agrees', 'agrees'])
+    const second = m.reports[1]
+    const skipped = second?.replay.ranking.find(x => x.pid === 900)
+    expect(skipped?.eligible).toBe(false)
+    expect(skipped?.ineligibleReason).toMatch(/MMF_OOM_SKIP/)
+    expect(second?.replay.whatIf?.nextVictim ?? null).toBeNull()
+    const text = await runCli(['explain', '-'], { stdin: sim.stdout })
+    const secondText = text.stdout.slice(text.stdout.indexOf('OOM event 2'))
+    expect(secondText).not.toMatch(/oom_score_adj -\d+ or lower on 900/)
+  })
+
+  it('oom_kill_allocating_task: the replay picks the allocating task', async () => {
+    const example = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'examples',
+      'oom-kill-allocating-task.yaml'
+    )
+    const sim = await runCli(['simulate', '--profile', '6.1', example])
+    const r = await runCli(['explain', '--json', '-'], { stdin: sim.stdout })
+    const [rep] = (JSON.parse(r.stdout) as ExplainModel).reports
+    expect(rep?.verdict.result).toBe('agrees')
+    expect(rep?.replay.victim?.pid).toBe(rep?.trigger?.pid)
+  })
+
+  it('"> "-quoted mail without timestamps, with a prose "invoked oom-killer:" line, is one report', async () => {
+    const m = await explainJson(fixture('quoted-mail.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.trigger?.comm).toBe('loader')
+    expect(r?.killed).toMatchObject({ pid: 2701, comm: 'report-job' })
+    expect(r?.tasks).toHaveLength(3)
+    expect(r?.verdict.result).toBe('agrees')
+  })
+
+  it('--follow --json -: one JSON line per report as the stream goes', async () => {
+    const example = join(import.meta.dirname, '..', '..', 'examples', 'stuck-victim.yaml')
+    const sim = await runCli(['simulate', example])
+    const r = await runCli(['explain', '--follow', '--json', '-'], { stdin: sim.stdout })
+    const lines = r.stdout.trim().split('\n')
+    expect(lines).toHaveLength(2)
+    const models = lines.map(l => JSON.parse(l) as ExplainModel)
+    expect(models.map(m => [m.version, m.reports[0]?.index, m.reports[0]?.verdict.result])).toEqual(
+      [
+        [1, 1, 'agrees'],
+        [1, 2, 'agrees']
+      ]
+    )
+  })
+
+  it('a RHEL6 table without a swap column: verdict unknown with the reason, and no advice', async () => {
+    const m = await explainJson(fixture('rhel6-no-swap-column.log'))
+    const r = m.reports[0]
+    expect(r?.verdict.result).toBe('unknown')
+    expect(r?.verdict.reason).toMatch(/no swap column/)
+    expect(r?.replay.whatIf).toBeNull()
+    const text = await runCli(['explain', fixture('rhel6-no-swap-column.log')])
+    expect(text.stdout).not.toMatch(/saved by:|agrees: +NO/)
+  })
+
+  it('UTF-16 with a BOM (and CRLF), by path and on stdin, is decoded', async () => {
+    const file = fixture('utf16le-bom.log')
+    const byPath = await explainJson(file)
+    expect(byPath.reports.map(r => [r.killed?.pid, r.verdict.result])).toEqual([[2701, 'agrees']])
+    const { readFileSync } = await import('node:fs')
+    const bytes = readFileSync(file)
+    const { parseBuffer } = await import('../../src/explain/read-input.ts')
+    const events = parseBuffer(bytes)
+    expect(events.map(e => e.victim?.pid)).toEqual([2701])
+  })
+})
