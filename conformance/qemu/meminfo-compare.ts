@@ -3,10 +3,13 @@
  *
  * - the same lines, in the same order, with the same fields (a line's shape is its text with
  *   the numbers left out; a buddy line's is its zone);
- * - the watermarks identical: every zone's min/low/high and its lowmem_reserve[] line (the
- *   scenario carries the zoneinfo the guest captured);
+ * - the watermarks identical: every zone's min/low/high net of its boost (the kernel prints
+ *   them with zone->watermark_boost added; boost_watermark() raises it when an allocation
+ *   steals a pageblock of another migratetype, which the simulator does not model) and its
+ *   lowmem_reserve[] line (the scenario carries the zoneinfo the guest captured);
  * - the free counts within a bound: a zone's free kB may differ by at most its high − min gap,
- *   the global `free:` by the sum of those gaps. Both kernels OOM only after every zone failed its
+ *   the global `free:` by the sum of those gaps, each widened by the difference of the two
+ *   sides' boosts. Both kernels OOM only after every zone failed its
  *   min watermark with kswapd awake (it reclaims towards high); where free stands inside that
  *   window depends on per-CPU list drains (free_pcp, not modelled) and reclaim timing, not on the
  *   OOM decision;
@@ -73,10 +76,28 @@ export function memInfoFields(block: readonly string[]): Map<string, string> {
 
 const WATERMARK = /\.(min|low|high|lowmem_reserve)$/
 
-/** The bound of a free field (pages for global.free, kB for a zone's), from the kernel's marks. */
-function freeBound(field: string, k: Map<string, string>): number | null {
+/** A zone's watermark boost (kB) on one side. */
+const boostOf = (m: Map<string, string>, zone: string): number =>
+  Number(m.get(`${zone}.boost`) ?? 0)
+
+/** The value compared: a watermark net of the zone's boost (show_free_areas() prints
+ * min_wmark_pages() etc., which add zone->watermark_boost), else the value as printed. */
+function netOf(field: string, m: Map<string, string>): string {
+  const w = /^(\w+)\.(min|low|high)$/.exec(field)
+  const v = m.get(field) ?? ''
+  return w === null ? v : String(Number(v) - boostOf(m, w[1]!))
+}
+
+/**
+ * The bound of a free field (pages for global.free, kB for a zone's): the zone's high − min gap
+ * plus the difference of the two sides' boosts (a boost lifts all three marks, so the kernel's
+ * OOM comes that much earlier).
+ */
+function freeBound(field: string, k: Map<string, string>, o: Map<string, string>): number | null {
   const gap = (zone: string): number =>
-    Number(k.get(`${zone}.high`) ?? 0) - Number(k.get(`${zone}.min`) ?? 0)
+    Number(k.get(`${zone}.high`) ?? 0) -
+    Number(k.get(`${zone}.min`) ?? 0) +
+    Math.abs(boostOf(k, zone) - boostOf(o, zone))
   if (field === 'global.free') {
     const zones = [...k.keys()].filter(f => f.endsWith('.high')).map(f => f.slice(0, -5))
     return zones.reduce((a, z) => a + gap(z), 0) / PAGE_KB
@@ -107,13 +128,14 @@ export function compareMemInfo(
   for (const [field, kv] of k) {
     const ov = o.get(field)
     if (ov === undefined) continue
-    const bound = freeBound(field, k)
+    const bound = freeBound(field, k, o)
     if (bound !== null) {
       const agreed = Math.abs(Number(kv) - Number(ov)) <= bound
       out.push({ field, rule: 'bounded', agreed, kernel: kv, ours: `${ov} (bound ±${bound})` })
     } else {
       const rule = WATERMARK.test(field) ? 'exact' : 'info'
-      out.push({ field, rule, agreed: kv === ov, kernel: kv, ours: ov })
+      const agreed = netOf(field, k) === netOf(field, o)
+      out.push({ field, rule, agreed, kernel: kv, ours: ov })
     }
   }
   return out

@@ -67,6 +67,20 @@ describe('Mem-Info comparison (QEMU check 2, global OOMs)', () => {
     expect(far.filter(x => !x.agreed).map(x => x.field)).toEqual(['global.free', 'DMA.free'])
   })
 
+  it('compares watermarks net of the boost and widens the free bound by the boost difference (boost_watermark())', () => {
+    const boosted = KERNEL.map(l =>
+      l
+        .replace(
+          'DMA32 free:1656kB boost:0kB min:1708kB low:2132kB high:2556kB',
+          'DMA32 free:2612kB boost:2048kB min:3756kB low:4180kB high:4604kB'
+        )
+        .replace('free:637 ', 'free:878 ')
+    )
+    const v = compareMemInfo(boosted, KERNEL)
+    expect(v.filter(x => !x.agreed && x.rule !== 'info')).toEqual([])
+    expect(v.find(x => x.field === 'DMA32.boost')).toMatchObject({ rule: 'info', agreed: false })
+  })
+
   it('fails a missing or extra line', () => {
     const v = compareMemInfo(
       KERNEL,
