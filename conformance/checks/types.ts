@@ -32,6 +32,8 @@ export interface CheckResult {
   notes?: string[]
   /** Check 4: agreements that needed the per-CPU counter drift allowance. */
   drift?: number
+  /** Check 2 on a global OOM (QEMU): the Mem-Info fields of each kill, kernel against ours. */
+  memInfo?: { field: string; rule: 'exact' | 'bounded' | 'info'; agreed: boolean }[]
   /** Check 4: agreements when fed only the exact /proc/<pid>/status values (host prediction). */
   exactAgreed?: number
 }

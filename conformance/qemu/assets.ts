@@ -26,6 +26,20 @@ export const KERNEL_PACKAGE = 'linux-image-6.1.0-50-cloud-amd64'
 export const KERNEL_PACKAGE_VERSION = '6.1.176-1'
 export const KERNEL_ABI = '6.1.0-50-cloud-amd64'
 
+/**
+ * What the pinned kernel's build and the guest's CPU decide about show_mem()'s lines: no
+ * CONFIG_CMA and no CONFIG_MEMORY_FAILURE in the cloud flavour (no "pages cma reserved" /
+ * "pages hwpoisoned" lines), and two hstates (1 GiB: `-cpu max` has pdpe1gb; 2 MiB), printed
+ * by hugetlb_show_meminfo_node() for every hstate, empty ones too, in hstate order.
+ */
+export const GUEST_SHOW_MEM = {
+  config: { cma: false, memoryFailure: false },
+  hugepages: [
+    { sizeKb: 1048576 as const, total: 0 },
+    { sizeKb: 2048 as const, total: 0 }
+  ]
+}
+
 const HERE = dirname(fileURLToPath(import.meta.url))
 
 /** Where the kernel, hog and initramfs are cached between runs (outside node_modules, which

@@ -22,6 +22,8 @@ import { runScenario } from '../../src/sim/index.ts'
 import type { Samples } from '../../src/sim/samples.ts'
 import { ScenarioSpec, type ScenarioFile as Scenario } from '../../src/sim/schema.ts'
 import type { CheckResult, Disagreement } from '../checks/types.ts'
+import { GUEST_SHOW_MEM } from './assets.ts'
+import { compareMemInfo } from './meminfo-compare.ts'
 import { GUEST_MEM_MIB } from './guest.ts'
 import type { GuestRun } from './guest-run.ts'
 
@@ -130,6 +132,11 @@ export function guestScenario(
     name: `qemu seed ${run.spec.seed} (${run.spec.label})`
   })
   shareFromRoles(s, run)
+  s.machine = {
+    ...s.machine,
+    config: { ...s.machine.config, ...GUEST_SHOW_MEM.config },
+    hugepages: GUEST_SHOW_MEM.hugepages
+  }
   // A panicked guest never reported its growth: the simulator grows until it acts (it must
   // panic at its first OOM, so how far it grew is not compared).
   const steps = run.panicked
@@ -230,7 +237,43 @@ export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): Chec
         )
       ]
     })
-  return { check: 2, total: kills, agreed, disagreements, notes, drift }
+  const memInfo = globalMemInfo(run, log, disagreements)
+  return {
+    check: 2,
+    total: kills,
+    agreed,
+    disagreements,
+    notes,
+    drift,
+    ...(memInfo !== undefined ? { memInfo } : {})
+  }
+}
+
+/**
+ * A global OOM's Mem-Info, kernel's first report against the simulator's first: the lines and
+ * the watermarks must agree exactly and the free counts within the bound (meminfo-compare.ts);
+ * a failure there is a check 2 disagreement. The other fields are only counted.
+ */
+function globalMemInfo(
+  run: GuestRun,
+  log: readonly string[],
+  disagreements: Disagreement[]
+): NonNullable<CheckResult['memInfo']> | undefined {
+  const first = run.kills[0]
+  if (run.spec.counterCgroup !== null || run.panicked || first === undefined) return undefined
+  const verdicts = compareMemInfo(first.texts, log)
+  const bad = verdicts.filter(v => !v.agreed && v.rule !== 'info')
+  if (bad.length > 0)
+    disagreements.push({
+      check: 2,
+      seed: run.spec.seed,
+      label: run.spec.label,
+      kill: 0,
+      message: `Mem-Info: ${bad.map(v => v.field).join(', ')} differ`,
+      kernel: bad.map(v => `${v.field}: ${v.kernel}`),
+      ours: bad.map(v => `${v.field}: ${v.ours}`)
+    })
+  return verdicts.map(({ field, rule, agreed }) => ({ field, rule, agreed }))
 }
 
 /** Check 4 on a guest case: every process with an mm. */

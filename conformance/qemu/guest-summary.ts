@@ -43,6 +43,7 @@ export function guestSummaryLines(r: GuestResult): string[] {
       `  ${k}: ${outs.length} cases, ${outs.reduce((n, o) => n + o.run.kills.length, 0)} kills: ${counts(outs)}`
     )
   }
+  out.push(...memInfoLines(r.outcomes))
   const ms = r.outcomes.map(o => o.run.durationMs)
   const avg = ms.length > 0 ? ms.reduce((a, b) => a + b, 0) / ms.length : 0
   out.push(
@@ -51,6 +52,29 @@ export function guestSummaryLines(r: GuestResult): string[] {
       `total ${(r.durationMs / 1000).toFixed(1)} s`
   )
   return out
+}
+
+/** Per Mem-Info field over the global cases: agreed/total, the exact and bounded ones first. */
+export function memInfoLines(outs: readonly GuestOutcome[]): string[] {
+  const t = new Map<string, { rule: string; agreed: number; total: number }>()
+  for (const o of outs)
+    for (const v of o.checks[2].memInfo ?? []) {
+      const e = t.get(v.field) ?? { rule: v.rule, agreed: 0, total: 0 }
+      e.total++
+      if (v.agreed) e.agreed++
+      t.set(v.field, e)
+    }
+  if (t.size === 0) return []
+  const part = (rule: string): string =>
+    [...t]
+      .filter(([, e]) => e.rule === rule)
+      .map(([f, e]) => `${f} ${e.agreed}/${e.total}`)
+      .join(', ')
+  return [
+    `  Mem-Info (global OOMs, first report): exact: ${part('exact')}`,
+    `    bounded (free within high-min per zone): ${part('bounded')}`,
+    `    counted only: ${part('info')}`
+  ]
 }
 
 /** The failure text of one case (empty when it passed). */

@@ -58,7 +58,8 @@ function machineNodes(reading: HostReading): NonNullable<Scenario['machine']['no
     list.push({
       type: z.zone as ZoneType,
       present: z.present,
-      managed: Math.min(z.managed, z.present)
+      managed: Math.min(z.managed, z.present),
+      ...capturedWatermarks(z)
     })
     byNode.set(z.node, list)
   }
@@ -73,6 +74,19 @@ function machineNodes(reading: HostReading): NonNullable<Scenario['machine']['no
     if (m > (biggest.present as number)) biggest.present = m
   }
   return [...byNode.entries()].sort((a, b) => a[0] - b[0]).map(([id, zones]) => ({ id, zones }))
+}
+
+/** The zone's min/low/high and lowmem_reserve as the kernel set them (zoneinfo), when read.
+ * zoneinfo_show_print() prints min_wmark_pages() etc., which add the current watermark_boost:
+ * that is taken off. */
+function capturedWatermarks(z: HostReading['zones'][number]): Partial<ZoneSpec> {
+  if (z.high === 0) return {}
+  const b = Math.min(z.boost, z.min)
+  const out: Partial<ZoneSpec> = {
+    watermarks: { min: z.min - b, low: z.low - b, high: z.high - b }
+  }
+  if (z.protection.length > 0) out.lowmemReserve = [...z.protection]
+  return out
 }
 
 function sysctls(reading: HostReading): NonNullable<Scenario['sysctl']> {

@@ -110,6 +110,7 @@ const v3_10: KernelProfile = {
     overcommitGuess: 'heuristic',
     vmEnoughMemoryMessage: false,
     lowmemReserveEmptyZero: false,
+    newAnonLru: 'active',
     pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE']
   },
@@ -194,7 +195,12 @@ const v5_10 = variant(v4_19, {
   outOfMemory: { nofsMemcgExempt: true, allocatingTaskCpusetCheck: true },
   kill: { sacrificeChild: false, alreadyExitingLine: true },
   reaper: { queuedFlag: true },
-  alloc: { watermarkBoost: true, minFreeKbytesMax: 262144, overcommitGuess: 'totalOnly' },
+  alloc: {
+    watermarkBoost: true,
+    minFreeKbytesMax: 262144,
+    overcommitGuess: 'totalOnly',
+    newAnonLru: 'inactive'
+  },
   format: {
     header: '5.0',
     cpusetLine: false,
@@ -276,7 +282,8 @@ const v5_4 = variant(v5_10, {
   name: '5.4',
   version: '5.4.0',
   description: 'Linux 5.4 LTS (stable with backports of the signed badness)',
-  oomScore: { adjPropagation: 'usersGtThreads' }
+  oomScore: { adjPropagation: 'usersGtThreads' },
+  alloc: { newAnonLru: 'active' }
 })
 
 const v5_15 = variant(v5_10, {

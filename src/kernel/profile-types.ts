@@ -146,6 +146,9 @@ export interface AllocRules {
   /** setup_per_zone_lowmem_reserve(): an empty upper zone gets reserve 0 (6.x; seen in a 6.11
    * report) instead of repeating the cumulative value (5.10 reports). Exact version UNCONFIRMED. */
   lowmemReserveEmptyZero: boolean
+  /** The LRU a newly faulted anonymous page joins: 'active' (lru_cache_add_active_or_unevictable,
+   * < 5.9) or 'inactive' (do_anonymous_page() -> lru_cache_add_inactive_or_unevictable, >= 5.9). */
+  newAnonLru: 'active' | 'inactive'
   /** gfp of a page-table page (pte_alloc_one / __pte_alloc_one), as flag names:
    * x86 PGALLOC_GFP / GFP_PGTABLE_USER; >= 6.6 pagetable_alloc() adds __GFP_COMP. */
   pgtableGfp: readonly string[]

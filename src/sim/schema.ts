@@ -54,6 +54,16 @@ export const ZoneSpec = z.strictObject({
   bootManaged: Size.optional().describe(
     'Managed pages when boot set up watermarks and lowmem_reserve (before e.g. the initrd was freed)'
   ),
+  watermarks: z
+    .strictObject({ min: Size, low: Size, high: Size })
+    .optional()
+    .describe(
+      'min/low/high as the kernel set them (e.g. from zoneinfo), instead of computing them'
+    ),
+  lowmemReserve: z
+    .array(z.number().int().nonnegative())
+    .optional()
+    .describe('lowmem_reserve[] (zoneinfo "protection:") instead of computing it'),
   pcp: Size.optional().describe('Free pages parked on the per-CPU lists'),
   localPcp: Size.optional(),
   fragmented: z.boolean().optional().describe('Unmovable pages everywhere: compaction fails')

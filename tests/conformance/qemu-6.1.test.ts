@@ -92,6 +92,23 @@ describe.skipIf(skipReason !== null)(
       })
     }
 
+    it("compares every global OOM's Mem-Info: the same lines, the watermarks exact, free within the bound", () => {
+      const globals = result.outcomes.filter(
+        o => o.run.spec.counterCgroup === null && !o.run.panicked && o.run.kills.length > 0
+      )
+      expect(globals.length).toBeGreaterThan(0)
+      for (const o of globals) {
+        const fields = o.checks[2].memInfo ?? []
+        const got = (f: string): boolean | undefined => fields.find(v => v.field === f)?.agreed
+        expect({ seed: o.run.spec.seed, lines: got('lines'), dmaMin: got('DMA.min') }).toEqual({
+          seed: o.run.spec.seed,
+          lines: true,
+          dmaMin: true
+        })
+        expect(fields.filter(v => v.rule !== 'info' && !v.agreed)).toEqual([])
+      }
+    })
+
     it('every listed finding still disagrees (else remove it from KNOWN_FINDINGS)', () => {
       const fixed = Object.keys(KNOWN_FINDINGS).filter(key => {
         const [seed, id] = key.split(':').map(Number)

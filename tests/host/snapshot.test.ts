@@ -52,6 +52,25 @@ describe('oomkit snapshot', () => {
     })
   }
 
+  it("carries zoneinfo's min/low/high (less the boost) and protection into the scenario: the kernel set them at boot (init_per_zone_wmark_min())", async () => {
+    const root = join(fixtures, 'cgroup-v1-6.18')
+    const r = await runCli(['snapshot', '--root', root])
+    const scenario = parseScenario(r.stdout, 'host.yaml')
+    const reading = scanHost(new LiveHostSource(root))
+    const booted = bootScenario(scenario, findProfile(scenario.profile)!)
+    const zones = reading.zones.filter(z => z.present > 0 && z.high > 0)
+    expect(zones.length).toBeGreaterThan(0)
+    for (const z of zones) {
+      const b = booted.world.zones.find(x => x.node === z.node && x.type === z.zone)!
+      expect([b.wmarkMin, b.wmarkLow, b.wmarkHigh]).toEqual([
+        z.min - z.boost,
+        z.low - z.boost,
+        z.high - z.boost
+      ])
+      expect(b.lowmemReserve).toEqual(z.protection.slice(0, b.lowmemReserve.length))
+    }
+  })
+
   it('applies what-ifs: grow until killed, a new oom_score_adj, a new limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oomkit-snap-'))
     try {

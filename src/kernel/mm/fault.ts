@@ -80,6 +80,7 @@ function addPlaced(
     switch (kind) {
       case 'anon':
         if (locked) z.stats.unevictable += n
+        else if (w.profile.alloc.newAnonLru === 'inactive') z.stats.inactiveAnon += n
         else z.stats.activeAnon += n
         if (locked) z.stats.mlocked += n
         if (pl !== null) pl.anonZones[i] = (pl.anonZones[i] ?? 0) + n

@@ -116,8 +116,32 @@ export function bootMemory(s: Scenario, profile: KernelProfile): MemModel {
   mem.vm.minFreeKbytes = sys['vm.min_free_kbytes'] ?? defaultMinFreeKbytes(mem, profile, true)
   setupZoneWatermarks(mem, profile, true)
   setupLowmemReserve(mem, profile, true)
+  keepCapturedWatermarks(nodeSpecsOf(m), nodes)
   // A fragmented zone starts with its free memory in blocks of order <= 2 (pinned pages
   // everywhere); otherwise free memory is in MAX_ORDER blocks.
   for (const z of zones) freeToBuddy(z, z.managedPages, 'M', fragmentedZones.has(z) ? 2 : 10)
   return mem
+}
+
+/**
+ * Watermarks and lowmem_reserve a machine gives per zone (a snapshot's zoneinfo) replace the
+ * computed ones: the kernel set them at boot (init_per_zone_wmark_min(), a core_initcall) from
+ * the managed pages of that moment and keeps them until min_free_kbytes or the ratios are written.
+ */
+function keepCapturedWatermarks(specs: NodeSpec[], nodes: MemNode[]): void {
+  specs.forEach((n, ni) =>
+    n.zones.forEach((spec, zi) => {
+      const z = nodes[ni]?.zones[zi]
+      if (z === undefined) return
+      if (spec.watermarks !== undefined) {
+        const promoDelta = z.wmarkPromo - z.wmarkHigh
+        z.wmarkMin = spec.watermarks.min
+        z.wmarkLow = spec.watermarks.low
+        z.wmarkHigh = spec.watermarks.high
+        z.wmarkPromo = z.wmarkHigh + promoDelta
+      }
+      if (spec.lowmemReserve !== undefined)
+        z.lowmemReserve = z.lowmemReserve.map((v, i) => spec.lowmemReserve?.[i] ?? v)
+    })
+  )
 }
