@@ -38,10 +38,9 @@ const GENERATED = Number(process.env.OOMKIT_QEMU_CASES ?? 5)
  * Disagreements between the real 6.1 and oomkit found by this suite: `seed:check` -> why.
  * Each is explained in conformance/README.md with the kernel's lines beside ours.
  */
-export const KNOWN_FINDINGS: Readonly<Record<string, string>> = {
-  '9106:1':
-    'explain replay of an oom_kill_allocating_task report names the badness choice, not the allocating task the kernel killed (out_of_memory(), sysctl_oom_kill_allocating_task)'
-}
+// 9106:1 (explain's replay of an oom_kill_allocating_task report) was fixed in src/explain: the
+// replay now picks the allocating task, as out_of_memory() does with the sysctl set.
+export const KNOWN_FINDINGS: Readonly<Record<string, string>> = {}
 
 describe.skipIf(skipReason !== null)(
   'QEMU 6.1 conformance (Debian 6.1 cloud kernel is the oracle)',
