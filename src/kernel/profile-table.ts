@@ -48,9 +48,11 @@ const showMem6_18: ShowMemFormat = {
 const v3_10: KernelProfile = {
   name: '3.10',
   version: '3.10.0',
-  description: 'Linux 3.10 (CentOS/RHEL 7 era): nr_ptes table, sacrifice child, no reaper',
+  description:
+    'Linux 3.10 stable / CentOS-RHEL 7 (3.14 backports): nr_ptes table, sacrifice child, no reaper',
   badness: {
     form: 'pagesClamped',
+    // oom_badness(), 3.10.33+ stable, el7, 3.13.y: 3% of the task's pages ('3.10.0' has adj-30).
     rootBonus: 'threePercent',
     pgtableTerm: 'nrPtes',
     skipOomSkipAndVfork: false,
@@ -64,7 +66,8 @@ const v3_10: KernelProfile = {
   },
   select: {
     scan: 'threads',
-    tieKeepsLeader: true,
+    // select_bad_process(), el7-693 (monocular_1.log): a tie replaces a non-leader thread.
+    tie: 'keepLeader',
     unkillableChecksMemcgAndMems: true,
     scaleChosenPoints: true,
     nodePages: 'spanned'
@@ -142,7 +145,8 @@ const v4_19 = variant(v3_10, {
     shmemCounter: true
   },
   oomScore: { adjPropagation: 'usersGtThreads', writeNeedsMm: false },
-  select: { scan: 'processes' },
+  // oom_evaluate_task(), 4.19: "prefer thread group leaders" (leaders only: the first stays).
+  select: { scan: 'processes', tie: 'keepLeader' },
   outOfMemory: {
     nofsMemcgExempt: false,
     noKillable: 'warnThenDeadlock',
@@ -186,7 +190,7 @@ const v5_10 = variant(v4_19, {
     oomAdjReadCapped: true
   },
   select: {
-    tieKeepsLeader: false,
+    tie: 'lastWins',
     unkillableChecksMemcgAndMems: false,
     scaleChosenPoints: false,
     nodePages: 'present'
@@ -258,6 +262,8 @@ const v2_6_32_rhel6 = variant(v3_10, {
   description: 'RHEL 6 (2.6.32 with backports): 0..1000 badness, cpu/oom_adj task columns',
   badness: { form: 'scaled1000', rootBonus: 'minus30' },
   oomScore: { form: 'badness' },
+  // select_bad_process(), 2.6.32-642: strict `points > chosen_points`, the first top score wins.
+  select: { tie: 'firstWins' },
   format: { tasks: 'rhel6', header: 'rhel6', killed: 'rhel6' }
 })
 
@@ -287,9 +293,21 @@ const v5_15 = variant(v5_10, {
   alloc: { congestionWaitRetry: false, pagefaultOom: 'retryFault' }
 })
 
+/** Vanilla 3.10.0–3.10.28 (3.10.4 read): before the 3.14 root-bonus and tie changes. */
+const v3_10_0 = variant(v3_10, {
+  name: '3.10.0',
+  version: '3.10.0',
+  description: 'Linux 3.10.0 vanilla: root adj-30 before scaling, first of equal scores wins',
+  // oom_badness(), 3.10.4: CAP_SYS_ADMIN adj -= 30 before adj *= totalpages / 1000.
+  badness: { rootBonus: 'adjMinus30' },
+  // select_bad_process(), 3.10.4: strict `points > chosen_points`.
+  select: { tie: 'firstWins' }
+})
+
 /** Every built-in profile by name. */
 export const profiles: Readonly<Record<string, KernelProfile>> = {
   rhel6: v2_6_32_rhel6,
+  '3.10.0': v3_10_0,
   '3.10': v3_10,
   '4.14': v4_14,
   '4.19': v4_19,

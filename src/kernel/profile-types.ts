@@ -13,8 +13,10 @@ export interface BadnessRules {
    * 'pagesSigned': >= 5.9 (and 5.4.195+), no clamp, LONG_MIN = ineligible.
    */
   form: 'scaled1000' | 'pagesClamped' | 'pagesSigned'
-  /** Root bonus: 'minus30' (2.6.36–3.4), 'threePercent' (3.x–4.18), 'none' (>= 4.19). */
-  rootBonus: 'minus30' | 'threePercent' | 'none'
+  /** Root bonus: 'minus30' (2.6.36–3.4, 0..1000 form), 'adjMinus30' (3.10.0–3.10.28, 3.13.0:
+   * adj -= 30 before adj *= totalpages/1000), 'threePercent' (3.14 and 3.10.33+/3.13.y stable
+   * to 4.18: 3% of the task's pages), 'none' (>= 4.19). */
+  rootBonus: 'minus30' | 'adjMinus30' | 'threePercent' | 'none'
   /** Page-table term: 3.x nr_ptes; 4.0–4.14 nr_ptes + nr_pmds; >= 4.15 pgtables_bytes/PAGE_SIZE. */
   pgtableTerm: 'nrPtes' | 'nrPtesPmds' | 'pgtablesBytes'
   /** >= 4.9: MMF_OOM_SKIP or in_vfork() make a task ineligible. */
@@ -46,8 +48,9 @@ export interface OomScoreRules {
 export interface SelectRules {
   /** 3.x oom_scan_process_thread walked every thread and aborted on an exiting task. */
   scan: 'threads' | 'processes'
-  /** <= 5.2: on an equal score keep a thread-group leader already chosen. Later: last wins. */
-  tieKeepsLeader: boolean
+  /** select_bad_process() on an equal score: 'firstWins' (rhel6, 3.10: strict '>'),
+   * 'keepLeader' (3.14–5.2: prefer thread-group leaders), 'lastWins' (>= 5.3). */
+  tie: 'firstWins' | 'keepLeader' | 'lastWins'
   /** <= 5.2: oom_unkillable_task also checks memcg membership and mems intersection;
    * >= 5.3 uses oom_cpuset_eligible() for non-memcg OOMs instead. */
   unkillableChecksMemcgAndMems: boolean

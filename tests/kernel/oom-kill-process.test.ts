@@ -62,6 +62,35 @@ describe('oom_kill_process() <= 5.0: "Kill process ... or sacrifice child"', () 
   })
 })
 
+describe('select_bad_process() 3.10.0 vanilla (3.10.4)', () => {
+  it('oom_badness(): a root task of 400 MB loses to a user task of 385 MB in 1 GB (adj -= 30)', () => {
+    const build = (): OomState => {
+      const s = makeState({ totalRamPages: 262_144 })
+      addTask(s, { pid: 10, comm: 'rootd', anon: 102_400, capSysAdmin: true })
+      addTask(s, { pid: 11, comm: 'user', anon: 98_560 })
+      return s
+    }
+    // 3.10.4: 102400 - 30 * 262 = 94540 < 98560.
+    expect(outOfMemory(build(), globalOc(11), ctxFor(prof('3.10.0'))).victimPid).toBe(11)
+    // 3.14 / el7 form: 102400 - 3072 = 99328 > 98560.
+    expect(outOfMemory(build(), globalOc(11), ctxFor(prof('3.10'))).victimPid).toBe(10)
+  })
+
+  it('select_bad_process(): strict `points > chosen_points`, the first of equal threads stays', () => {
+    const s = makeState({ totalRamPages: 1_000_000 })
+    const p = addTask(s, { pid: 300, comm: 'java', anon: 500_000 })
+    p.threads = [
+      makeThread({ tid: 300, comm: 'java', mmReleased: true }),
+      makeThread({ tid: 301, comm: 'java-gc' }),
+      makeThread({ tid: 302, comm: 'java-w' })
+    ]
+    const o = outOfMemory(s, globalOc(1, { gfpMask: 0xd0 }), ctxFor(prof('3.10.0')))
+    expect(texts(o)).toContain(
+      'Out of memory: Kill process 301 (java-gc) score 500 or sacrifice child'
+    )
+  })
+})
+
 describe('__oom_kill_process(): processes sharing the mm', () => {
   function shared(): OomState {
     const s = makeState({ totalRamPages: 1_000_000 })

@@ -143,7 +143,7 @@ describe('properties (fast-check)', () => {
         }
         const best = Math.max(...scored.map(x => x.points))
         const tied = scored.filter(x => x.points === best).map(x => x.pid)
-        const expected = profile.select.tieKeepsLeader ? tied[0] : tied[tied.length - 1]
+        const expected = profile.select.tie !== 'lastWins' ? tied[0] : tied[tied.length - 1]
         expect(r.chosen?.pid).toBe(expected)
         expect(r.points).toBe(best)
       })
