@@ -110,6 +110,7 @@ const v3_10: KernelProfile = {
     oomLock: 'zonelistBit',
     pagefaultOom: 'globalOom',
     memcgCharge: 'deferredToFaultEnd',
+    memcgReclaimRetries: 5,
     overcommitGuess: 'heuristic',
     vmEnoughMemoryMessage: false,
     lowmemReserveEmptyZero: false,
@@ -198,7 +199,12 @@ const v5_10 = variant(v4_19, {
   outOfMemory: { nofsMemcgExempt: true, allocatingTaskCpusetCheck: true },
   kill: { sacrificeChild: false, alreadyExitingLine: true },
   reaper: { queuedFlag: true },
-  alloc: { watermarkBoost: true, minFreeKbytesMax: 262144, overcommitGuess: 'totalOnly' },
+  alloc: {
+    watermarkBoost: true,
+    minFreeKbytesMax: 262144,
+    overcommitGuess: 'totalOnly',
+    memcgReclaimRetries: 16
+  },
   format: {
     header: '5.0',
     cpusetLine: false,
@@ -278,11 +284,38 @@ const v4_14 = variant(v4_19, {
   format: { header: '4.9', tasks: '4.0', gfpLayout: '4.4' }
 })
 
+/** 5.4 as late stable (5.4.214 and 5.4.286 read): the signed badness and OOM_REAPER_DELAY
+ * came together in 5.4.120 < x <= 5.4.214 (5.4.195 per the reference). */
 const v5_4 = variant(v5_10, {
   name: '5.4',
   version: '5.4.0',
-  description: 'Linux 5.4 LTS (stable with backports of the signed badness)',
-  oomScore: { adjPropagation: 'usersGtThreads' }
+  description: 'Linux 5.4 LTS late stable (5.4.195+: signed badness, 2 s reaper delay)',
+  // __set_oom_adj(), 5.4.120+: MMF_MULTIPROCESS (inherited); oom_adj_read(): no cap in 5.4.286.
+  oomScore: { oomAdjReadCapped: false },
+  // oom_kill_process(), 5.4.286: no "is already exiting. Skip killing" line.
+  kill: { alreadyExitingLine: false },
+  // queue_oom_reaper(), 5.4.214: OOM_REAPER_DELAY.
+  reaper: { delayMs: 2000 },
+  alloc: {
+    // init_per_zone_wmark_min(), 5.4.214: clamp at 65536; try_charge(): 5 retries.
+    minFreeKbytesMax: 65536,
+    memcgReclaimRetries: 5,
+    // pagefault_out_of_memory(), 5.4.214: "Retrying PF".
+    pagefaultOom: 'retryFault'
+  },
+  // show_free_areas(), 5.4.214: the 4.19 layout (unstable:, kernel_stack in the zone line).
+  format: { showMem: showMem4_19 }
+})
+
+/** 5.4.0–5.4.120 (5.4.59 read): before the signed-badness and reaper-delay backports. */
+const v5_4_0 = variant(v5_4, {
+  name: '5.4.0',
+  version: '5.4.0',
+  description: 'Linux 5.4.0–5.4.120: clamped badness, scaled oom_score, immediate reaper',
+  badness: { form: 'pagesClamped' },
+  oomScore: { form: 'scaled', adjPropagation: 'usersGtThreads' },
+  reaper: { delayMs: 0 },
+  alloc: { pagefaultOom: 'globalOom' }
 })
 
 const v5_15 = variant(v5_10, {
@@ -311,6 +344,7 @@ export const profiles: Readonly<Record<string, KernelProfile>> = {
   '3.10': v3_10,
   '4.14': v4_14,
   '4.19': v4_19,
+  '5.4.0': v5_4_0,
   '5.4': v5_4,
   '5.10': v5_10,
   '5.15': v5_15,

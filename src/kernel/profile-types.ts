@@ -142,6 +142,9 @@ export interface AllocRules {
   pagefaultOom: 'globalOom' | 'retryFault'
   /** memcg charge failure: 'deferredToFaultEnd' (3.12–4.18) or 'synchronous' (>= 4.19). */
   memcgCharge: 'deferredToFaultEnd' | 'synchronous'
+  /** try_charge(): MEM_CGROUP_RECLAIM_RETRIES 5 (<= 5.8) or MAX_RECLAIM_RETRIES 16 (>= 5.9, "mm,
+   * memcg: unify reclaim retry limits with page allocator"; not in 5.4.y). */
+  memcgReclaimRetries: number
   /** OVERCOMMIT_GUESS: 'heuristic' (<= 5.0) or 'totalOnly' (>= 5.2). */
   overcommitGuess: 'heuristic' | 'totalOnly'
   /** >= 6.6: __vm_enough_memory prints "not enough memory for the allocation". */
