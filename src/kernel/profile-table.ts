@@ -119,6 +119,7 @@ const v3_10: KernelProfile = {
   },
   format: {
     header: '3x',
+    allocFailure: 'plain',
     cpusetLine: true,
     tasks: '3x',
     killed: '3x',
@@ -172,6 +173,7 @@ const v4_19 = variant(v3_10, {
   },
   format: {
     header: '4.15',
+    allocFailure: 'nodemask',
     tasks: '4.19',
     killed: '4.5',
     showMem: showMem4_19,
@@ -270,7 +272,7 @@ const v2_6_32_rhel6 = variant(v3_10, {
   oomScore: { form: 'badness' },
   // select_bad_process(), 2.6.32-642: strict `points > chosen_points`, the first top score wins.
   select: { tie: 'firstWins' },
-  format: { tasks: 'rhel6', header: 'rhel6', killed: 'rhel6' }
+  format: { tasks: 'rhel6', header: 'rhel6', killed: 'rhel6', allocFailure: 'rhel6Dot' }
 })
 
 const v4_14 = variant(v4_19, {

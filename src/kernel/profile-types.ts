@@ -165,6 +165,9 @@ export interface FormatRules {
   /** "invoked oom-killer" line: '3x' gfp %x only; '4.5' with %pGg; '4.9' nodemask with two
    * spaces before order; '4.15' nodemask=%*pbl; '5.0' no nodemask; 'rhel6' 3x plus oom_adj=%d. */
   header: '3x' | '4.5' | '4.9' | '4.15' | '5.0' | 'rhel6'
+  /** warn_alloc() header: 'rhel6Dot' ("failure. order:", 2.6.32-642), 'plain' (3.x, no
+   * nodemask), 'nodemask' (>= 4.x: %pGg and nodemask=). */
+  allocFailure: 'rhel6Dot' | 'plain' | 'nodemask'
   /** <= 4.20: cpuset_print_current_mems_allowed() line after the header. */
   cpusetLine: boolean
   /** dump_tasks layout. */
