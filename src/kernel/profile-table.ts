@@ -97,7 +97,7 @@ const v3_10: KernelProfile = {
     delayMs: 0,
     reapsMlocked: false,
     walk: 'forward',
-    showTaskOnFailure: false
+    unableToReapDump: 'locksOnly'
   },
   alloc: {
     watermarks: 'classic',
@@ -161,7 +161,7 @@ const v4_19 = variant(v3_10, {
     oomGroup: true,
     vmOomKillCounter: true
   },
-  reaper: { present: true, showTaskOnFailure: true },
+  reaper: { present: true },
   alloc: {
     watermarks: 'scaleFactor',
     lowmemReserveRatio: [256, 256, 32, 0, 0],
@@ -200,7 +200,8 @@ const v5_10 = variant(v4_19, {
   },
   outOfMemory: { nofsMemcgExempt: true, allocatingTaskCpusetCheck: true },
   kill: { sacrificeChild: false, alreadyExitingLine: true },
-  reaper: { queuedFlag: true },
+  // oom_reap_task(), 5.9.1/5.10.44: sched_show_task() before the lock dump.
+  reaper: { queuedFlag: true, unableToReapDump: 'taskAndLocks' },
   alloc: {
     watermarkBoost: true,
     minFreeKbytesMax: 262144,
@@ -296,8 +297,8 @@ const v5_4 = variant(v5_10, {
   oomScore: { oomAdjReadCapped: false },
   // oom_kill_process(), 5.4.286: no "is already exiting. Skip killing" line.
   kill: { alreadyExitingLine: false },
-  // queue_oom_reaper(), 5.4.214: OOM_REAPER_DELAY.
-  reaper: { delayMs: 2000 },
+  // queue_oom_reaper(), 5.4.214: OOM_REAPER_DELAY; oom_reap_task(), 5.4.286: locks only.
+  reaper: { delayMs: 2000, unableToReapDump: 'locksOnly' },
   alloc: {
     // init_per_zone_wmark_min(), 5.4.214: clamp at 65536; try_charge(): 5 retries.
     minFreeKbytesMax: 65536,

@@ -115,8 +115,9 @@ export interface ReaperRules {
   reapsMlocked: boolean
   /** Walk order: forward (<= 6.13) or reverse over the maple tree (6.18). */
   walk: 'forward' | 'reverse'
-  /** >= 5.x: sched_show_task and lock dump after "unable to reap". */
-  showTaskOnFailure: boolean
+  /** After "unable to reap": 'locksOnly' (4.9–5.8, 5.4.y: debug_show_all_locks() only, empty
+   * without lockdep) or 'taskAndLocks' (>= 5.9: sched_show_task() first). */
+  unableToReapDump: 'locksOnly' | 'taskAndLocks'
 }
 
 /** Page allocator / reclaim behaviour that the simulator follows. */

@@ -135,6 +135,19 @@ describe('queue_oom_reaper() and the reap', () => {
     expect(s.mms.get(9)!.anon).toBe(1320)
   })
 
+  it('oom_reap_task() 5.4.286: locks only after "unable to reap"; 5.10.44: sched_show_task first', () => {
+    const failed = (name: string): unknown => {
+      const s = victimState()
+      s.mms.get(9)!.mmapLockHeld = true
+      const rs = killAndQueue(s, prof(name), 10e9)
+      const r = reaperStep(s, rs, { profile: prof(name), nowNs: 20e9 })
+      return r.events.find(e => e.type === 'oom.reap_failed')
+    }
+    expect(failed('5.4')).toMatchObject({ pid: 9, schedShowTask: false })
+    expect(failed('4.19')).toMatchObject({ pid: 9, schedShowTask: false })
+    expect(failed('5.10')).toMatchObject({ pid: 9, schedShowTask: true })
+  })
+
   it('the lock released during the retries: reaped on a later attempt', () => {
     const s = victimState()
     s.mms.get(9)!.mmapLockHeld = true
