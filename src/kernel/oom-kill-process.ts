@@ -131,7 +131,8 @@ export function queueOomReaper(
   if (mmId === null) return
   const mm = state.mms.get(mmId)
   if (mm === undefined) return
-  // >= 5.0: test_and_set_bit(MMF_OOM_REAP_QUEUED); earlier the list membership test.
+  // queue_oom_reaper(): test_and_set_bit(MMF_OOM_REAP_QUEUED), >= 5.0 and in every stable tree
+  // of a reaper profile read (4.14.177, 4.19.304, 5.4.214); 4.6–4.20.0 tested list membership.
   if (mm.flags.reapQueued) return
   mm.flags.reapQueued = true
   const atNs = ctx.nowNs + profile.reaper.delayMs * 1_000_000

@@ -93,7 +93,6 @@ const v3_10: KernelProfile = {
   },
   reaper: {
     present: false,
-    queuedFlag: false,
     delayMs: 0,
     reapsMlocked: false,
     walk: 'forward',
@@ -201,7 +200,7 @@ const v5_10 = variant(v4_19, {
   outOfMemory: { nofsMemcgExempt: true, allocatingTaskCpusetCheck: true },
   kill: { sacrificeChild: false, alreadyExitingLine: true },
   // oom_reap_task(), 5.9.1/5.10.44: sched_show_task() before the lock dump.
-  reaper: { queuedFlag: true, unableToReapDump: 'taskAndLocks' },
+  reaper: { unableToReapDump: 'taskAndLocks' },
   alloc: {
     watermarkBoost: true,
     minFreeKbytesMax: 262144,

@@ -107,8 +107,6 @@ export interface KillRules {
 /** The oom_reaper kthread (>= 4.6). */
 export interface ReaperRules {
   present: boolean
-  /** >= 5.0: MMF_OOM_REAP_QUEUED guards against double queueing. */
-  queuedFlag: boolean
   /** >= 5.18 (and backports): queue after OOM_REAPER_DELAY = 2 s. */
   delayMs: number
   /** Which VMAs are skipped: <= 6.0 VM_LOCKED|VM_HUGETLB|VM_PFNMAP; >= 6.1 VM_HUGETLB|VM_PFNMAP. */
