@@ -120,6 +120,8 @@ const v3_10: KernelProfile = {
     header: '3x',
     allocFailure: 'plain',
     cpusetLine: true,
+    legacyOomAdj: false,
+    stackPidCommLine: false,
     tasks: '3x',
     killed: '3x',
     summaryLine: false,
@@ -272,7 +274,14 @@ const v2_6_32_rhel6 = variant(v3_10, {
   oomScore: { form: 'badness' },
   // select_bad_process(), 2.6.32-642: strict `points > chosen_points`, the first top score wins.
   select: { tie: 'firstWins' },
-  format: { tasks: 'rhel6', header: 'rhel6', killed: 'rhel6', allocFailure: 'rhel6Dot' }
+  format: {
+    tasks: 'rhel6',
+    header: 'rhel6',
+    killed: 'rhel6',
+    allocFailure: 'rhel6Dot',
+    legacyOomAdj: true,
+    stackPidCommLine: true
+  }
 })
 
 const v4_14 = variant(v4_19, {

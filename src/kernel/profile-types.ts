@@ -169,6 +169,10 @@ export interface FormatRules {
   allocFailure: 'rhel6Dot' | 'plain' | 'nodemask'
   /** <= 4.20: cpuset_print_current_mems_allowed() line after the header. */
   cpusetLine: boolean
+  /** 2.6.32 (rhel6): current's oom_adj in the header and cpu/oom_adj columns in dump_tasks. */
+  legacyOomAdj: boolean
+  /** dump_stack() banner, 2.6.32: "Pid: %d, comm: %.20s %s %s" (later "CPU: ... PID: ... Comm:"). */
+  stackPidCommLine: boolean
   /** dump_tasks layout. */
   tasks: 'rhel6' | '3x' | '4.0' | '4.15' | '4.19' | '6.8'
   /** 3.10 prints nr_ptes with %7lu, other 3.x %7ld (same text for non-negative values). */
