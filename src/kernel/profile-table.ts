@@ -274,6 +274,8 @@ const v2_6_32_rhel6 = variant(v3_10, {
   oomScore: { form: 'badness' },
   // select_bad_process(), 2.6.32-642: strict `points > chosen_points`, the first top score wins.
   select: { tie: 'firstWins' },
+  // oom_kill_task(), 2.6.32-642: every process sharing the mm, kthreads and OOM_DISABLE too.
+  kill: { sharers: 'sharingSameMemoryLineAll' },
   format: {
     tasks: 'rhel6',
     header: 'rhel6',

@@ -91,9 +91,10 @@ export interface KillRules {
   sacrificeChild: boolean
   /** Format of the sacrifice line's score: 3.x '%d' (signed int), later '%u' (unsigned int). */
   sacrificeScoreSigned?: boolean
-  /** 3.x: "Kill process %d (%s) sharing same memory" per sharer, skipping adj -1000;
+  /** 'sharingSameMemoryLineAll' (2.6.32-642 oom_kill_task(): every sharer, no exception);
+   * 3.x: "Kill process %d (%s) sharing same memory" per sharer, skipping adj -1000;
    * >= 4.15-ish: silent SIGKILL, init pins the mm ("has mm pinned by"). */
-  sharers: 'sharingSameMemoryLine' | 'initPins'
+  sharers: 'sharingSameMemoryLineAll' | 'sharingSameMemoryLine' | 'initPins'
   /** >= 5.9: "OOM victim %d (%s) is already exiting. Skip killing the task". */
   alreadyExitingLine: boolean
   /** >= 4.19: memory.oom.group (cgroup v2). */

@@ -128,6 +128,19 @@ describe('__oom_kill_process(): processes sharing the mm', () => {
     ])
     expect(o.effects.map(e => (e.type === 'signal' ? e.pid : -1))).toEqual([1, 501, 500])
   })
+
+  it('oom_kill_task() 2.6.32-642 (rhel6): every sharer gets the line and SIGKILL', () => {
+    const s = shared()
+    const o = outOfMemory(s, globalOc(500, { gfpMask: 0xd0 }), ctxFor(prof('rhel6')))
+    const lines = texts(o)
+    const killed = lines.findIndex(l => l.startsWith('Killed process 500'))
+    expect(lines.slice(killed + 1)).toEqual([
+      'Kill process 1 (init) sharing same memory',
+      'Kill process 2 (kworker) sharing same memory',
+      'Kill process 501 (clone) sharing same memory',
+      'Kill process 502 (guarded) sharing same memory'
+    ])
+  })
 })
 
 describe('memory.oom.group (>= 4.19, cgroup v2)', () => {
