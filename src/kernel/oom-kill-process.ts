@@ -158,7 +158,7 @@ export function markExitingVictim(
   ctx: EngineContext,
   sink: KillSink
 ): void {
-  if (ctx.profile.outOfMemory.exitingCheck === 'pfExiting') {
+  if (ctx.profile.outOfMemory.exitingCheck !== 'taskWillFreeMem') {
     // 3.x: just TIF_MEMDIE so it can use the reserves and exit.
     p.memdie = true
     return

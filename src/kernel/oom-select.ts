@@ -349,6 +349,22 @@ function keepsTie(
   return chosenThread === null || chosenThread.tid === chosen.pid
 }
 
+/**
+ * A PF_EXITING thread in the 3.x scan: the task will free memory soon, so the scan aborts unless
+ * forced (sysrq); 2.6.32-642 select_bad_process() instead chooses current with 1000 points.
+ */
+function exitingVerdict(
+  p: Process,
+  t: Thread | null,
+  current: Process | null,
+  force: boolean,
+  rhel6Exiting: boolean
+): 'abort' | number | null {
+  if (t === null || !t.exiting) return null
+  if (rhel6Exiting && p === current) return 1000
+  return force ? null : 'abort'
+}
+
 /** 3.x oom_scan_process_thread() + select_bad_process() over every thread. */
 function scanThreads(
   state: OomState,
@@ -361,6 +377,7 @@ function scanThreads(
 ): SelectResult {
   const force = oc.kind === 'sysrq'
   const tie = profile.select.tie
+  const rhel6Exiting = profile.outOfMemory.exitingCheck === 'fatalSignalOnly'
   const multiNode = state.nodes.length > 1
   const index = denseMmIndex(state, list.length)
   let chosen: Process | null = null
@@ -394,27 +411,22 @@ function scanThreads(
         }
         continue
       }
-      if (p.oomOrigin) {
-        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile, { origin: true })
+      // oom_task_origin() (ULONG_MAX); PF_EXITING aborts, or (2.6.32-642) current gets 1000.
+      const forced = p.oomOrigin
+        ? ORIGIN_POINTS
+        : exitingVerdict(p, t, current, force, rhel6Exiting)
+      if (forced !== null) {
+        if (ranking !== null) {
+          rank(ranking, p, comm, state, totalPages, profile, p.oomOrigin ? { origin: true } : {})
+        }
+        if (forced === 'abort') return aborted(ranking, p.pid)
         chosen = p
         chosenThread = t
-        chosenPoints = ORIGIN_POINTS
+        chosenPoints = forced
         continue
       }
-      // PF_EXITING: the task will free memory soon; abort unless forced.
-      if (t !== null && t.exiting && !force) {
-        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
-        return aborted(ranking, p.pid)
-      }
-      if (points === null) {
-        const mmId = p.mmId
-        points = badnessPointsOf(
-          p,
-          index !== null ? index[mmId] : state.mms.get(mmId),
-          totalPages,
-          profile
-        )
-      }
+      const mm = index !== null ? index[p.mmId] : state.mms.get(p.mmId)
+      points ??= badnessPointsOf(p, mm, totalPages, profile)
       if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
       if (points === INELIGIBLE || points < chosenPoints) continue
       if (points === chosenPoints && chosen !== null && keepsTie(tie, chosen, chosenThread))

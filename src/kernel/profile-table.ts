@@ -276,6 +276,8 @@ const v2_6_32_rhel6 = variant(v3_10, {
   select: { tie: 'firstWins' },
   // oom_kill_task(), 2.6.32-642: every process sharing the mm, kthreads and OOM_DISABLE too.
   kill: { sharers: 'sharingSameMemoryLineAll' },
+  // out_of_memory() / select_bad_process(), 2.6.32-642: see exitingCheck.
+  outOfMemory: { exitingCheck: 'fatalSignalOnly' },
   format: {
     tasks: 'rhel6',
     header: 'rhel6',

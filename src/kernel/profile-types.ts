@@ -78,8 +78,10 @@ export interface OutOfMemoryRules {
   /** How "already exiting" is judged for current (out_of_memory) and for the chosen victim
    * (oom_kill_process): 'pfExiting' (3.x: fatal signal pending or PF_EXITING for current,
    * PF_EXITING for the victim; only TIF_MEMDIE is set) or 'taskWillFreeMem' (>= 4.8:
-   * task_will_free_mem(), mark_oom_victim + reaper). */
-  exitingCheck: 'pfExiting' | 'taskWillFreeMem'
+   * task_will_free_mem(), mark_oom_victim + reaper); 'fatalSignalOnly' (2.6.32-642: current
+   * only on fatal_signal_pending(); select_bad_process() chooses a PF_EXITING current with 1000
+   * points and aborts on any other PF_EXITING task). */
+  exitingCheck: 'fatalSignalOnly' | 'pfExiting' | 'taskWillFreeMem'
   /** is_sysrq_oom() special cases (4.x+): no panic_on_oom panic and no "no killable processes"
    * panic for a sysrq OOM, and "OOM request ignored. No task eligible". 3.x: sysrq panics too. */
   sysrqExempt: boolean

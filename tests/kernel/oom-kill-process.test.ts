@@ -296,3 +296,34 @@ describe('mem_cgroup_get_oom_group()', () => {
     expect(memcgOomGroup(s, inB, null, prof('4.14'))).toBeNull()
   })
 })
+
+describe('out_of_memory() / select_bad_process() 2.6.32-642: a PF_EXITING current', () => {
+  function exitingCurrent(): OomState {
+    const s = makeState({ totalRamPages: 1_000_000 })
+    const cur = addTask(s, { pid: 10, comm: 'leaving', anon: 1000 })
+    cur.threads = [makeThread({ tid: 10, comm: 'leaving', exiting: true })]
+    addTask(s, { pid: 11, comm: 'big', anon: 500_000 })
+    return s
+  }
+
+  it('rhel6 chooses current with 1000 points (no fatal signal: no short-cut); 3.10 short-cuts', () => {
+    const rhel6 = outOfMemory(
+      exitingCurrent(),
+      globalOc(10, { gfpMask: 0xd0 }),
+      ctxFor(prof('rhel6'))
+    )
+    expect(rhel6.victimPid).toBe(10)
+    const v310 = outOfMemory(
+      exitingCurrent(),
+      globalOc(10, { gfpMask: 0xd0 }),
+      ctxFor(prof('3.10'))
+    )
+    expect(v310.outcome).toBe('current-exiting')
+  })
+
+  it('rhel6: another PF_EXITING task aborts the scan', () => {
+    const s = exitingCurrent()
+    const o = outOfMemory(s, globalOc(11, { gfpMask: 0xd0 }), ctxFor(prof('rhel6')))
+    expect(o.victimPid ?? null).toBe(null)
+  })
+})
