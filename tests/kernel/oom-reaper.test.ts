@@ -5,7 +5,7 @@ import { outOfMemory } from '../../src/kernel/oom-kill.ts'
 import { makeReaperState, reaperEnqueue, reaperStep } from '../../src/kernel/oom-reaper.ts'
 import type { ReaperState } from '../../src/kernel/oom-reaper.ts'
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
-import { addTask, makeMm, makeState, makeVma } from '../../src/kernel/state-builders.ts'
+import { addTask, makeMm, makeState, makeThread, makeVma } from '../../src/kernel/state-builders.ts'
 import type { OomState } from '../../src/kernel/types.ts'
 import { ctxFor, globalOc, prof } from './fixtures.ts'
 
@@ -189,4 +189,31 @@ describe('queue_oom_reaper() and the reap', () => {
       'oom_reaper: reaped process 5 (a)'
     ])
   })
+})
+
+describe('__oom_kill_process() -> queue_oom_reaper(victim), >= 4.6: the reaper names the thread', () => {
+  // The leader called pthread_exit (past exit_mm); find_lock_task_mm() returns the worker
+  // thread, which becomes `victim` and is what queue_oom_reaper() and the reaper's lines name.
+  for (const name of ['4.19', '6.11']) {
+    it(`${name}: "oom_reaper: reaped process" carries the worker's tid and comm`, () => {
+      const s = makeState({ totalRamPages: 1_000_000 })
+      addTask(s, { pid: 1, comm: 'init', anon: 10 })
+      addTask(s, {
+        pid: 900,
+        comm: 'server',
+        anon: 500_000,
+        threads: [
+          makeThread({ tid: 900, comm: 'server', exiting: true, mmReleased: true }),
+          makeThread({ tid: 905, comm: 'worker' })
+        ]
+      })
+      const o = outOfMemory(s, globalOc(1), ctxFor(prof(name)))
+      const rs = makeReaperState()
+      for (const e of o.effects) if (e.type === 'queue-reaper') reaperEnqueue(rs, s, e)
+      const r = reaperStep(s, rs, { profile: prof(name), nowNs: 10e9 })
+      const line = r.printk.map(x => x.text).find(t => t.startsWith('oom_reaper: reaped'))
+      expect(line).toMatch(/^oom_reaper: reaped process 905 \(worker\), now anon-rss:0kB/)
+      expect(r.events.some(e => e.type === 'oom:start_task_reaping' && e.pid === 905)).toBe(true)
+    })
+  }
 })
