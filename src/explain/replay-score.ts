@@ -92,7 +92,7 @@ export function scoreRows(
   const ranking: RankedRow[] = []
   // select_bad_process(): strictly greater replaces; on a tie <= 5.2 keeps the (leader) already
   // chosen, >= 5.3 takes the later one; the 0..1000 form only replaces on strictly greater.
-  const keepFirst = profile.select.tieKeepsLeader || profile.badness.form === 'scaled1000'
+  const keepFirst = profile.select.tie !== 'lastWins' || profile.badness.form === 'scaled1000'
   let chosen: number | null = null
   let best = -Infinity
   for (let i = 0; i < procs.length; i++) {

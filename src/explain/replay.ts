@@ -159,7 +159,7 @@ export function replayEvent(
   const second = ordered[1]?.rank != null ? ordered[1] : undefined
   const close = win && second && win.points !== null && second.points !== null
   const verdict = missingTerm(e, verdictOf(e, rows, chosen, scored.chosenIndex, win))
-  const keepFirst = prof.select.tieKeepsLeader || prof.badness.form === 'scaled1000'
+  const keepFirst = prof.select.tie !== 'lastWins' || prof.badness.form === 'scaled1000'
   return {
     ...base,
     profile: prof.name,

@@ -52,7 +52,7 @@ export function taskRow(
     oomScoreAdj: p.oomScoreAdj,
     comm: found.comm
   }
-  if (profile.format.tasks === 'rhel6') {
+  if (profile.format.legacyOomAdj) {
     row.cpu = 0
     row.oomAdj = oomAdjFromScoreAdj(p.oomScoreAdj)
   }
@@ -170,7 +170,7 @@ export function buildReport(args: {
   if (memcgInfo !== null) memcgInfo = { ...memcgInfo, taskMemcg: victim?.memcg ?? null }
   const trigger = buildTrigger(oc, current, cr.nodemask, state, args.worker)
   // RHEL 6 header also prints current's legacy oom_adj.
-  if (profile.format.header === 'rhel6') trigger.oomAdj = oomAdjFromScoreAdj(trigger.oomScoreAdj)
+  if (profile.format.legacyOomAdj) trigger.oomAdj = oomAdjFromScoreAdj(trigger.oomScoreAdj)
   const report: OomReportData = {
     trigger,
     kernelRelease: args.kernelRelease,

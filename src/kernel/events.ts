@@ -103,8 +103,10 @@ export type DecisionEvent =
   | { type: 'oom.group'; timeNs: number; memcg: string; pids: number[] }
   | { type: 'oom.no_victim'; timeNs: number }
   | { type: 'oom.panic'; timeNs: number; message: string }
-  /** The reaper gave up on a victim (all attempts failed). */
-  | { type: 'oom.reap_failed'; timeNs: number; pid: number }
+  /** The reaper gave up on a victim (all attempts failed). `schedShowTask`: the kernel follows
+   * the line with sched_show_task() (>= 5.9; its text is not modelled) and debug_show_all_locks()
+   * (empty without CONFIG_LOCKDEP). */
+  | { type: 'oom.reap_failed'; timeNs: number; pid: number; schedShowTask: boolean }
   /** The reaper finished; pages returned to the allocator. */
   | {
       type: 'oom.reaped'

@@ -185,14 +185,30 @@ export function badnessPointsOf(
   if (rules.skipOomSkipAndVfork && (mm.flags.oomSkip || p.inVfork)) return INELIGIBLE
   const base = mm.anon + mm.file + mm.shmem + mm.swapEnts + pgtableTerm(mm, profile)
   if (rules.form === 'scaled1000') return scaled1000(base, p, totalPages, rules.rootBonus).points
-  let points = base
-  // oom_badness(), 3.x–4.18: CAP_SYS_ADMIN gets 3% off the base before the adj term.
-  if (rules.rootBonus === 'threePercent' && p.capSysAdmin) points -= Math.floor((points * 3) / 100)
+  let points = base - rootBonusPages(rules.rootBonus, base, p.capSysAdmin, totalPages)
   // oom_badness(): adj *= totalpages / 1000, integer division first.
   points += p.oomScoreAdj * Math.trunc(totalPages / 1000)
   // oom_badness(), <= 5.8: an eligible task never scores <= 0; >= 5.9: no clamp.
   if (rules.form === 'pagesClamped' && points <= 0) return 1
   return points
+}
+
+/**
+ * The CAP_SYS_ADMIN bonus in pages for the page forms of oom_badness():
+ * 'adjMinus30' (3.10.0–3.10.28, 3.13.0: adj -= 30 before adj *= totalpages / 1000, so
+ * 30 * trunc(totalpages / 1000) pages); 'threePercent' (3.14, 3.10.33+ stable – 4.18: 3% of the
+ * task's own pages, "mm, oom: base root bonus on current usage"); otherwise none.
+ */
+export function rootBonusPages(
+  rule: KernelProfile['badness']['rootBonus'],
+  base: number,
+  capSysAdmin: boolean,
+  totalPages: number
+): number {
+  if (!capSysAdmin) return 0
+  if (rule === 'threePercent') return Math.floor((base * 3) / 100)
+  if (rule === 'adjMinus30') return 30 * Math.trunc(totalPages / 1000)
+  return 0
 }
 
 /** The 2.6.36–3.4 form: 0..1000 points. */
@@ -245,8 +261,7 @@ export function oomBadness(
       parts: { rss, swap, pgtables, adj: p.oomScoreAdj, rootBonus: bonus }
     }
   }
-  const rootBonus =
-    rules.rootBonus === 'threePercent' && p.capSysAdmin ? Math.floor((base * 3) / 100) : 0
+  const rootBonus = rootBonusPages(rules.rootBonus, base, p.capSysAdmin, totalPages)
   const adj = p.oomScoreAdj * Math.trunc(totalPages / 1000)
   let points = base - rootBonus + adj
   if (rules.form === 'pagesClamped' && points <= 0) points = 1

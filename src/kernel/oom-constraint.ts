@@ -12,10 +12,16 @@ export const PAGE_COUNTER_MAX = 2251799813685247
 /** __GFP_FS: 0x80 in every layout we model. */
 export const GFP_FS = 0x80
 
-/** __GFP_THISNODE by gfp layout: 0x40000 up to 5.0, 0x200000 from 5.2. */
+const thisNodeByProfile = new WeakMap<KernelProfile, number>()
+
+/** __GFP_THISNODE in the profile's gfp layout (0x40000 up to 5.0, 0x200000 from 5.2). */
 export function gfpThisNode(profile: KernelProfile): number {
-  const l = profile.format.gfpLayout
-  return l === '5.2' || l === '6.4' ? 0x200000 : 0x40000
+  let bit = thisNodeByProfile.get(profile)
+  if (bit === undefined) {
+    bit = gfpFlags(profile)['__GFP_THISNODE'] ?? 0
+    thisNodeByProfile.set(profile, bit)
+  }
+  return bit
 }
 
 const hardwallByProfile = new WeakMap<KernelProfile, number>()

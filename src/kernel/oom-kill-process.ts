@@ -131,7 +131,8 @@ export function queueOomReaper(
   if (mmId === null) return
   const mm = state.mms.get(mmId)
   if (mm === undefined) return
-  // >= 5.0: test_and_set_bit(MMF_OOM_REAP_QUEUED); earlier the list membership test.
+  // queue_oom_reaper(): test_and_set_bit(MMF_OOM_REAP_QUEUED), >= 5.0 and in every stable tree
+  // of a reaper profile read (4.14.177, 4.19.304, 5.4.214); 4.6–4.20.0 tested list membership.
   if (mm.flags.reapQueued) return
   mm.flags.reapQueued = true
   const atNs = ctx.nowNs + profile.reaper.delayMs * 1_000_000
@@ -157,7 +158,7 @@ export function markExitingVictim(
   ctx: EngineContext,
   sink: KillSink
 ): void {
-  if (ctx.profile.outOfMemory.exitingCheck === 'pfExiting') {
+  if (ctx.profile.outOfMemory.exitingCheck !== 'taskWillFreeMem') {
     // 3.x: just TIF_MEMDIE so it can use the reserves and exit.
     p.memdie = true
     return
@@ -328,10 +329,17 @@ export function oomKillOne(
     comm: found.comm,
     message
   })
-  if (profile.kill.sharers === 'sharingSameMemoryLine') {
+  if (profile.kill.sharers !== 'initPins') {
     // 3.x: Killed line, then each sharer ("sharing same memory"), then TIF_MEMDIE + SIGKILL.
     sink.lines.push({ kind: 'killed', info })
-    killSharersWithLine(state, victim, mm, ctx, sink)
+    killSharersWithLine(
+      state,
+      victim,
+      mm,
+      ctx,
+      sink,
+      profile.kill.sharers === 'sharingSameMemoryLine'
+    )
     victim.memdie = true
     if (victim.oomVictimMmId === null) victim.oomVictimMmId = mm.id
     sigkill(victim, sink)
@@ -353,20 +361,24 @@ function sharerKilledEvent(q: Process, victim: Process, ctx: EngineContext): Tra
 }
 
 /**
- * 3.x __oom_kill_process(): "Kill process %d (%s) sharing same memory" and SIGKILL for every
- * other user of the mm, skipping kernel threads, tasks without an mm and oom_score_adj -1000.
+ * 3.x oom_kill_process(): "Kill process %d (%s) sharing same memory" and SIGKILL for every
+ * other user of the mm, skipping (`skipUnkillable`, 3.10.4) kernel threads, tasks without an mm
+ * and oom_score_adj -1000; 2.6.32-642 oom_kill_task() skips none of them.
  */
 function killSharersWithLine(
   state: OomState,
   victim: Process,
   mm: Mm,
   ctx: EngineContext,
-  sink: KillSink
+  sink: KillSink,
+  skipUnkillable: boolean
 ): void {
   for (const q of state.processes) {
-    if (q === victim || q.mmId !== mm.id || q.kthread) continue
-    if (findLockTaskMm(q, state) === null) continue
-    if (q.oomScoreAdj === OOM_SCORE_ADJ_MIN) continue
+    if (q === victim || q.mmId !== mm.id) continue
+    if (skipUnkillable) {
+      if (q.kthread || findLockTaskMm(q, state) === null) continue
+      if (q.oomScoreAdj === OOM_SCORE_ADJ_MIN) continue
+    }
     sink.lines.push({ kind: 'sharing', pid: q.pid, comm: q.comm })
     sigkill(q, sink)
     sink.events.push(sharerKilledEvent(q, victim, ctx))

@@ -229,7 +229,9 @@ function oomReapTask(
     // oom_reap_task(): all attempts failed and the mm is still not MMF_OOM_SKIP.
     if (!mm.flags.oomSkip) {
       out.print({ kind: 'unable-to-reap', pid: a.pid, comm: a.comm }, t)
-      out.events.push({ type: 'oom.reap_failed', timeNs: t, pid: a.pid })
+      // oom_reap_task(): 4.9–5.8 call only debug_show_all_locks(); >= 5.9 sched_show_task() first.
+      const schedShowTask = profile.reaper.unableToReapDump === 'taskAndLocks'
+      out.events.push({ type: 'oom.reap_failed', timeNs: t, pid: a.pid, schedShowTask })
     }
     mm.flags.oomSkip = true
     return true

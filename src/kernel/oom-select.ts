@@ -106,7 +106,7 @@ const PGTABLE_PLUS_PMDS = 1
  * The oom_badness() page sum of an eligible task (no adj term): rss + swap + page tables, less
  * the 3.x–4.18 CAP_SYS_ADMIN bonus. Small and monomorphic so the scan loop inlines it.
  */
-function pagesBase(mm: Mm, pgMode: number, rootBonus: boolean): number {
+function pagesBase(mm: Mm, pgMode: number, threePercent: boolean): number {
   // oom_badness(): get_mm_rss + MM_SWAPENTS + page tables (nr_ptes = pgtables_bytes / PAGE_SIZE;
   // a shift while the byte count fits in 31 bits).
   const pgBytes = mm.pgtablesBytes
@@ -114,8 +114,8 @@ function pagesBase(mm: Mm, pgMode: number, rootBonus: boolean): number {
   let points = mm.anon + mm.file + mm.shmem + mm.swapEnts + pgPages
   // oom_badness(), 4.0–4.14: + mm_nr_pmds(mm).
   if (pgMode === PGTABLE_PLUS_PMDS) points += mm.nrPmds ?? 0
-  // oom_badness(), 3.x–4.18: root processes get 3% off.
-  if (rootBonus) points -= Math.floor((points * 3) / 100)
+  // oom_badness(), 3.14–4.18: root processes get 3% off.
+  if (threePercent) points -= Math.floor((points * 3) / 100)
   return points
 }
 
@@ -134,9 +134,11 @@ function scanProcessesFast(
 ): SelectResult {
   const rules = profile.badness
   const clamp = rules.form === 'pagesClamped'
-  const keepLeader = profile.select.tieKeepsLeader
+  const keepFirst = profile.select.tie !== 'lastWins'
   const skipFlags = rules.skipOomSkipAndVfork
   const threePercent = rules.rootBonus === 'threePercent'
+  // oom_badness(), 3.10.0–3.10.28: root gets adj -= 30 before the adj is scaled.
+  const adjMinus30 = rules.rootBonus === 'adjMinus30'
   const pgMode = rules.pgtableTerm === 'nrPtesPmds' ? PGTABLE_PLUS_PMDS : 0
   const sysrq = oc.kind === 'sysrq'
   // oom_badness(): adj *= totalpages / 1000, integer division first.
@@ -173,12 +175,13 @@ function scanProcessesFast(
     if (mmId === null) continue
     const mm = index !== null ? index[mmId] : mms.get(mmId)
     if (mm === undefined) continue
-    let points = pagesBase(mm, pgMode, threePercent && p.capSysAdmin) + adj * adjUnit
+    const rootAdj = adjMinus30 && p.capSysAdmin ? adj - 30 : adj
+    let points = pagesBase(mm, pgMode, threePercent && p.capSysAdmin) + rootAdj * adjUnit
     // oom_badness(), <= 5.8: an eligible task never scores <= 0; >= 5.9: no clamp.
     if (clamp && points <= 0) points = 1
     if (points < chosenPoints) continue
-    // <= 5.2: "Prefer thread group leaders for display purposes": a tie keeps the leader.
-    if (keepLeader && points === chosenPoints && chosen !== null) continue
+    // <= 5.2: a tie keeps the choice (3.x strict '>'; 3.14–5.2 leaders only, "prefer leaders").
+    if (keepFirst && points === chosenPoints && chosen !== null) continue
     // The remaining oom_badness() tests (find_lock_task_mm(); >= 4.9 in_vfork() and
     // MMF_OOM_SKIP) only matter for a task that would be chosen: one scoring below the current
     // choice is passed over either way. Testing them last skips two object reads per task.
@@ -281,7 +284,7 @@ function scanProcesses(
   ranking: RankedTask[] | null
 ): SelectResult {
   const signed = profile.badness.form === 'pagesSigned'
-  const keepLeader = profile.select.tieKeepsLeader
+  const keepFirst = profile.select.tie !== 'lastWins'
   const mems = checksMems(oc, profile)
   const sysrq = oc.kind === 'sysrq'
   let chosen: Process | null = null
@@ -323,12 +326,43 @@ function scanProcesses(
     const points = badnessPointsOf(p, mm, totalPages, profile)
     if (ranking !== null) rank(ranking, p, p.comm, state, totalPages, profile)
     if (points === INELIGIBLE || points < chosenPoints) continue
-    // <= 5.2: "Prefer thread group leaders for display purposes": a tie keeps the leader chosen.
-    if (keepLeader && points === chosenPoints && chosen !== null) continue
+    // <= 5.2: a tie keeps the choice (leaders only, so "prefer leaders" means first wins).
+    if (keepFirst && points === chosenPoints && chosen !== null) continue
     chosen = p
     chosenPoints = points
   }
   return finish(chosen, chosen?.pid ?? null, chosenPoints, totalPages, profile, ranking)
+}
+
+/**
+ * select_bad_process() on an equal score: 'firstWins' (rhel6, 3.10–3.13: strict `points >
+ * chosen_points`), 'keepLeader' (3.14–5.2: "Prefer thread group leaders for display purposes",
+ * replaced only when the chosen thread is not a leader), 'lastWins' (>= 5.3).
+ */
+function keepsTie(
+  tie: KernelProfile['select']['tie'],
+  chosen: Process,
+  chosenThread: Thread | null
+): boolean {
+  if (tie === 'firstWins') return true
+  if (tie === 'lastWins') return false
+  return chosenThread === null || chosenThread.tid === chosen.pid
+}
+
+/**
+ * A PF_EXITING thread in the 3.x scan: the task will free memory soon, so the scan aborts unless
+ * forced (sysrq); 2.6.32-642 select_bad_process() instead chooses current with 1000 points.
+ */
+function exitingVerdict(
+  p: Process,
+  t: Thread | null,
+  current: Process | null,
+  force: boolean,
+  rhel6Exiting: boolean
+): 'abort' | number | null {
+  if (t === null || !t.exiting) return null
+  if (rhel6Exiting && p === current) return 1000
+  return force ? null : 'abort'
 }
 
 /** 3.x oom_scan_process_thread() + select_bad_process() over every thread. */
@@ -342,6 +376,8 @@ function scanThreads(
   ranking: RankedTask[] | null
 ): SelectResult {
   const force = oc.kind === 'sysrq'
+  const tie = profile.select.tie
+  const rhel6Exiting = profile.outOfMemory.exitingCheck === 'fatalSignalOnly'
   const multiNode = state.nodes.length > 1
   const index = denseMmIndex(state, list.length)
   let chosen: Process | null = null
@@ -375,34 +411,26 @@ function scanThreads(
         }
         continue
       }
-      if (p.oomOrigin) {
-        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile, { origin: true })
+      // oom_task_origin() (ULONG_MAX); PF_EXITING aborts, or (2.6.32-642) current gets 1000.
+      const forced = p.oomOrigin
+        ? ORIGIN_POINTS
+        : exitingVerdict(p, t, current, force, rhel6Exiting)
+      if (forced !== null) {
+        if (ranking !== null) {
+          rank(ranking, p, comm, state, totalPages, profile, p.oomOrigin ? { origin: true } : {})
+        }
+        if (forced === 'abort') return aborted(ranking, p.pid)
         chosen = p
         chosenThread = t
-        chosenPoints = ORIGIN_POINTS
+        chosenPoints = forced
         continue
       }
-      // PF_EXITING: the task will free memory soon; abort unless forced.
-      if (t !== null && t.exiting && !force) {
-        if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
-        return aborted(ranking, p.pid)
-      }
-      if (points === null) {
-        const mmId = p.mmId
-        points = badnessPointsOf(
-          p,
-          index !== null ? index[mmId] : state.mms.get(mmId),
-          totalPages,
-          profile
-        )
-      }
+      const mm = index !== null ? index[p.mmId] : state.mms.get(p.mmId)
+      points ??= badnessPointsOf(p, mm, totalPages, profile)
       if (ranking !== null) rank(ranking, p, comm, state, totalPages, profile)
       if (points === INELIGIBLE || points < chosenPoints) continue
-      // "Prefer thread group leaders for display purposes."
-      if (points === chosenPoints && chosen !== null) {
-        const leaderChosen = chosenThread === null || chosenThread.tid === chosen.pid
-        if (leaderChosen) continue
-      }
+      if (points === chosenPoints && chosen !== null && keepsTie(tie, chosen, chosenThread))
+        continue
       chosen = p
       chosenThread = t
       chosenPoints = points

@@ -48,9 +48,11 @@ const showMem6_18: ShowMemFormat = {
 const v3_10: KernelProfile = {
   name: '3.10',
   version: '3.10.0',
-  description: 'Linux 3.10 (CentOS/RHEL 7 era): nr_ptes table, sacrifice child, no reaper',
+  description:
+    'Linux 3.10 stable / CentOS-RHEL 7 (3.14 backports): nr_ptes table, sacrifice child, no reaper',
   badness: {
     form: 'pagesClamped',
+    // oom_badness(), 3.10.33+ stable, el7, 3.13.y: 3% of the task's pages ('3.10.0' has adj-30).
     rootBonus: 'threePercent',
     pgtableTerm: 'nrPtes',
     skipOomSkipAndVfork: false,
@@ -64,7 +66,8 @@ const v3_10: KernelProfile = {
   },
   select: {
     scan: 'threads',
-    tieKeepsLeader: true,
+    // select_bad_process(), el7-693 (monocular_1.log): a tie replaces a non-leader thread.
+    tie: 'keepLeader',
     unkillableChecksMemcgAndMems: true,
     scaleChosenPoints: true,
     nodePages: 'spanned'
@@ -90,11 +93,10 @@ const v3_10: KernelProfile = {
   },
   reaper: {
     present: false,
-    queuedFlag: false,
     delayMs: 0,
     reapsMlocked: false,
     walk: 'forward',
-    showTaskOnFailure: false
+    unableToReapDump: 'locksOnly'
   },
   alloc: {
     watermarks: 'classic',
@@ -107,6 +109,7 @@ const v3_10: KernelProfile = {
     oomLock: 'zonelistBit',
     pagefaultOom: 'globalOom',
     memcgCharge: 'deferredToFaultEnd',
+    memcgReclaimRetries: 5,
     overcommitGuess: 'heuristic',
     vmEnoughMemoryMessage: false,
     lowmemReserveEmptyZero: false,
@@ -116,7 +119,10 @@ const v3_10: KernelProfile = {
   },
   format: {
     header: '3x',
+    allocFailure: 'plain',
     cpusetLine: true,
+    legacyOomAdj: false,
+    stackPidCommLine: false,
     tasks: '3x',
     killed: '3x',
     summaryLine: false,
@@ -143,7 +149,8 @@ const v4_19 = variant(v3_10, {
     shmemCounter: true
   },
   oomScore: { adjPropagation: 'usersGtThreads', writeNeedsMm: false },
-  select: { scan: 'processes' },
+  // oom_evaluate_task(), 4.19: "prefer thread group leaders" (leaders only: the first stays).
+  select: { scan: 'processes', tie: 'keepLeader' },
   outOfMemory: {
     nofsMemcgExempt: false,
     noKillable: 'warnThenDeadlock',
@@ -156,7 +163,7 @@ const v4_19 = variant(v3_10, {
     oomGroup: true,
     vmOomKillCounter: true
   },
-  reaper: { present: true, showTaskOnFailure: true },
+  reaper: { present: true },
   alloc: {
     watermarks: 'scaleFactor',
     lowmemReserveRatio: [256, 256, 32, 0, 0],
@@ -168,6 +175,7 @@ const v4_19 = variant(v3_10, {
   },
   format: {
     header: '4.15',
+    allocFailure: 'nodemask',
     tasks: '4.19',
     killed: '4.5',
     showMem: showMem4_19,
@@ -187,19 +195,21 @@ const v5_10 = variant(v4_19, {
     oomAdjReadCapped: true
   },
   select: {
-    tieKeepsLeader: false,
+    tie: 'lastWins',
     unkillableChecksMemcgAndMems: false,
     scaleChosenPoints: false,
     nodePages: 'present'
   },
   outOfMemory: { nofsMemcgExempt: true, allocatingTaskCpusetCheck: true },
   kill: { sacrificeChild: false, alreadyExitingLine: true },
-  reaper: { queuedFlag: true },
+  // oom_reap_task(), 5.9.1/5.10.44: sched_show_task() before the lock dump.
+  reaper: { unableToReapDump: 'taskAndLocks' },
   alloc: {
     watermarkBoost: true,
     minFreeKbytesMax: 262144,
     overcommitGuess: 'totalOnly',
-    newAnonLru: 'inactive'
+    newAnonLru: 'inactive',
+    memcgReclaimRetries: 16
   },
   format: {
     header: '5.0',
@@ -264,7 +274,20 @@ const v2_6_32_rhel6 = variant(v3_10, {
   description: 'RHEL 6 (2.6.32 with backports): 0..1000 badness, cpu/oom_adj task columns',
   badness: { form: 'scaled1000', rootBonus: 'minus30' },
   oomScore: { form: 'badness' },
-  format: { tasks: 'rhel6', header: 'rhel6', killed: 'rhel6' }
+  // select_bad_process(), 2.6.32-642: strict `points > chosen_points`, the first top score wins.
+  select: { tie: 'firstWins' },
+  // oom_kill_task(), 2.6.32-642: every process sharing the mm, kthreads and OOM_DISABLE too.
+  kill: { sharers: 'sharingSameMemoryLineAll' },
+  // out_of_memory() / select_bad_process(), 2.6.32-642: see exitingCheck.
+  outOfMemory: { exitingCheck: 'fatalSignalOnly' },
+  format: {
+    tasks: 'rhel6',
+    header: 'rhel6',
+    killed: 'rhel6',
+    allocFailure: 'rhel6Dot',
+    legacyOomAdj: true,
+    stackPidCommLine: true
+  }
 })
 
 const v4_14 = variant(v4_19, {
@@ -278,12 +301,40 @@ const v4_14 = variant(v4_19, {
   format: { header: '4.9', tasks: '4.0', gfpLayout: '4.4' }
 })
 
+/** 5.4 as late stable (5.4.214 and 5.4.286 read): the signed badness and OOM_REAPER_DELAY
+ * came together in 5.4.120 < x <= 5.4.214 (5.4.195 per the reference). */
 const v5_4 = variant(v5_10, {
   name: '5.4',
   version: '5.4.0',
-  description: 'Linux 5.4 LTS (stable with backports of the signed badness)',
-  oomScore: { adjPropagation: 'usersGtThreads' },
-  alloc: { newAnonLru: 'active' }
+  description: 'Linux 5.4 LTS late stable (5.4.195+: signed badness, 2 s reaper delay)',
+  // __set_oom_adj(), 5.4.120+: MMF_MULTIPROCESS (inherited); oom_adj_read(): no cap in 5.4.286.
+  oomScore: { oomAdjReadCapped: false },
+  // oom_kill_process(), 5.4.286: no "is already exiting. Skip killing" line.
+  kill: { alreadyExitingLine: false },
+  // queue_oom_reaper(), 5.4.214: OOM_REAPER_DELAY; oom_reap_task(), 5.4.286: locks only.
+  reaper: { delayMs: 2000, unableToReapDump: 'locksOnly' },
+  alloc: {
+    // init_per_zone_wmark_min(), 5.4.214: clamp at 65536; try_charge(): 5 retries.
+    minFreeKbytesMax: 65536,
+    memcgReclaimRetries: 5,
+    // pagefault_out_of_memory(), 5.4.214: "Retrying PF".
+    pagefaultOom: 'retryFault',
+    // do_anonymous_page(), < 5.9: lru_cache_add_active_or_unevictable().
+    newAnonLru: 'active'
+  },
+  // show_free_areas(), 5.4.214: the 4.19 layout (unstable:, kernel_stack in the zone line).
+  format: { showMem: showMem4_19 }
+})
+
+/** 5.4.0–5.4.120 (5.4.59 read): before the signed-badness and reaper-delay backports. */
+const v5_4_0 = variant(v5_4, {
+  name: '5.4.0',
+  version: '5.4.0',
+  description: 'Linux 5.4.0–5.4.120: clamped badness, scaled oom_score, immediate reaper',
+  badness: { form: 'pagesClamped' },
+  oomScore: { form: 'scaled', adjPropagation: 'usersGtThreads' },
+  reaper: { delayMs: 0 },
+  alloc: { pagefaultOom: 'globalOom' }
 })
 
 const v5_15 = variant(v5_10, {
@@ -294,12 +345,25 @@ const v5_15 = variant(v5_10, {
   alloc: { congestionWaitRetry: false, pagefaultOom: 'retryFault' }
 })
 
+/** Vanilla 3.10.0–3.10.28 (3.10.4 read): before the 3.14 root-bonus and tie changes. */
+const v3_10_0 = variant(v3_10, {
+  name: '3.10.0',
+  version: '3.10.0',
+  description: 'Linux 3.10.0 vanilla: root adj-30 before scaling, first of equal scores wins',
+  // oom_badness(), 3.10.4: CAP_SYS_ADMIN adj -= 30 before adj *= totalpages / 1000.
+  badness: { rootBonus: 'adjMinus30' },
+  // select_bad_process(), 3.10.4: strict `points > chosen_points`.
+  select: { tie: 'firstWins' }
+})
+
 /** Every built-in profile by name. */
 export const profiles: Readonly<Record<string, KernelProfile>> = {
   rhel6: v2_6_32_rhel6,
+  '3.10.0': v3_10_0,
   '3.10': v3_10,
   '4.14': v4_14,
   '4.19': v4_19,
+  '5.4.0': v5_4_0,
   '5.4': v5_4,
   '5.10': v5_10,
   '5.15': v5_15,

@@ -13,8 +13,10 @@ export interface BadnessRules {
    * 'pagesSigned': >= 5.9 (and 5.4.195+), no clamp, LONG_MIN = ineligible.
    */
   form: 'scaled1000' | 'pagesClamped' | 'pagesSigned'
-  /** Root bonus: 'minus30' (2.6.36–3.4), 'threePercent' (3.x–4.18), 'none' (>= 4.19). */
-  rootBonus: 'minus30' | 'threePercent' | 'none'
+  /** Root bonus: 'minus30' (2.6.36–3.4, 0..1000 form), 'adjMinus30' (3.10.0–3.10.28, 3.13.0:
+   * adj -= 30 before adj *= totalpages/1000), 'threePercent' (3.14 and 3.10.33+/3.13.y stable
+   * to 4.18: 3% of the task's pages), 'none' (>= 4.19). */
+  rootBonus: 'minus30' | 'adjMinus30' | 'threePercent' | 'none'
   /** Page-table term: 3.x nr_ptes; 4.0–4.14 nr_ptes + nr_pmds; >= 4.15 pgtables_bytes/PAGE_SIZE. */
   pgtableTerm: 'nrPtes' | 'nrPtesPmds' | 'pgtablesBytes'
   /** >= 4.9: MMF_OOM_SKIP or in_vfork() make a task ineligible. */
@@ -46,8 +48,9 @@ export interface OomScoreRules {
 export interface SelectRules {
   /** 3.x oom_scan_process_thread walked every thread and aborted on an exiting task. */
   scan: 'threads' | 'processes'
-  /** <= 5.2: on an equal score keep a thread-group leader already chosen. Later: last wins. */
-  tieKeepsLeader: boolean
+  /** select_bad_process() on an equal score: 'firstWins' (rhel6, 3.10: strict '>'),
+   * 'keepLeader' (3.14–5.2: prefer thread-group leaders), 'lastWins' (>= 5.3). */
+  tie: 'firstWins' | 'keepLeader' | 'lastWins'
   /** <= 5.2: oom_unkillable_task also checks memcg membership and mems intersection;
    * >= 5.3 uses oom_cpuset_eligible() for non-memcg OOMs instead. */
   unkillableChecksMemcgAndMems: boolean
@@ -75,8 +78,10 @@ export interface OutOfMemoryRules {
   /** How "already exiting" is judged for current (out_of_memory) and for the chosen victim
    * (oom_kill_process): 'pfExiting' (3.x: fatal signal pending or PF_EXITING for current,
    * PF_EXITING for the victim; only TIF_MEMDIE is set) or 'taskWillFreeMem' (>= 4.8:
-   * task_will_free_mem(), mark_oom_victim + reaper). */
-  exitingCheck: 'pfExiting' | 'taskWillFreeMem'
+   * task_will_free_mem(), mark_oom_victim + reaper); 'fatalSignalOnly' (2.6.32-642: current
+   * only on fatal_signal_pending(); select_bad_process() chooses a PF_EXITING current with 1000
+   * points and aborts on any other PF_EXITING task). */
+  exitingCheck: 'fatalSignalOnly' | 'pfExiting' | 'taskWillFreeMem'
   /** is_sysrq_oom() special cases (4.x+): no panic_on_oom panic and no "no killable processes"
    * panic for a sysrq OOM, and "OOM request ignored. No task eligible". 3.x: sysrq panics too. */
   sysrqExempt: boolean
@@ -88,9 +93,10 @@ export interface KillRules {
   sacrificeChild: boolean
   /** Format of the sacrifice line's score: 3.x '%d' (signed int), later '%u' (unsigned int). */
   sacrificeScoreSigned?: boolean
-  /** 3.x: "Kill process %d (%s) sharing same memory" per sharer, skipping adj -1000;
+  /** 'sharingSameMemoryLineAll' (2.6.32-642 oom_kill_task(): every sharer, no exception);
+   * 3.x: "Kill process %d (%s) sharing same memory" per sharer, skipping adj -1000;
    * >= 4.15-ish: silent SIGKILL, init pins the mm ("has mm pinned by"). */
-  sharers: 'sharingSameMemoryLine' | 'initPins'
+  sharers: 'sharingSameMemoryLineAll' | 'sharingSameMemoryLine' | 'initPins'
   /** >= 5.9: "OOM victim %d (%s) is already exiting. Skip killing the task". */
   alreadyExitingLine: boolean
   /** >= 4.19: memory.oom.group (cgroup v2). */
@@ -104,16 +110,15 @@ export interface KillRules {
 /** The oom_reaper kthread (>= 4.6). */
 export interface ReaperRules {
   present: boolean
-  /** >= 5.0: MMF_OOM_REAP_QUEUED guards against double queueing. */
-  queuedFlag: boolean
   /** >= 5.18 (and backports): queue after OOM_REAPER_DELAY = 2 s. */
   delayMs: number
   /** Which VMAs are skipped: <= 6.0 VM_LOCKED|VM_HUGETLB|VM_PFNMAP; >= 6.1 VM_HUGETLB|VM_PFNMAP. */
   reapsMlocked: boolean
   /** Walk order: forward (<= 6.13) or reverse over the maple tree (6.18). */
   walk: 'forward' | 'reverse'
-  /** >= 5.x: sched_show_task and lock dump after "unable to reap". */
-  showTaskOnFailure: boolean
+  /** After "unable to reap": 'locksOnly' (4.9–5.8, 5.4.y: debug_show_all_locks() only, empty
+   * without lockdep) or 'taskAndLocks' (>= 5.9: sched_show_task() first). */
+  unableToReapDump: 'locksOnly' | 'taskAndLocks'
 }
 
 /** Page allocator / reclaim behaviour that the simulator follows. */
@@ -139,6 +144,9 @@ export interface AllocRules {
   pagefaultOom: 'globalOom' | 'retryFault'
   /** memcg charge failure: 'deferredToFaultEnd' (3.12–4.18) or 'synchronous' (>= 4.19). */
   memcgCharge: 'deferredToFaultEnd' | 'synchronous'
+  /** try_charge(): MEM_CGROUP_RECLAIM_RETRIES 5 (<= 5.8) or MAX_RECLAIM_RETRIES 16 (>= 5.9, "mm,
+   * memcg: unify reclaim retry limits with page allocator"; not in 5.4.y). */
+  memcgReclaimRetries: number
   /** OVERCOMMIT_GUESS: 'heuristic' (<= 5.0) or 'totalOnly' (>= 5.2). */
   overcommitGuess: 'heuristic' | 'totalOnly'
   /** >= 6.6: __vm_enough_memory prints "not enough memory for the allocation". */
@@ -162,8 +170,15 @@ export interface FormatRules {
   /** "invoked oom-killer" line: '3x' gfp %x only; '4.5' with %pGg; '4.9' nodemask with two
    * spaces before order; '4.15' nodemask=%*pbl; '5.0' no nodemask; 'rhel6' 3x plus oom_adj=%d. */
   header: '3x' | '4.5' | '4.9' | '4.15' | '5.0' | 'rhel6'
+  /** warn_alloc() header: 'rhel6Dot' ("failure. order:", 2.6.32-642), 'plain' (3.x, no
+   * nodemask), 'nodemask' (>= 4.x: %pGg and nodemask=). */
+  allocFailure: 'rhel6Dot' | 'plain' | 'nodemask'
   /** <= 4.20: cpuset_print_current_mems_allowed() line after the header. */
   cpusetLine: boolean
+  /** 2.6.32 (rhel6): current's oom_adj in the header and cpu/oom_adj columns in dump_tasks. */
+  legacyOomAdj: boolean
+  /** dump_stack() banner, 2.6.32: "Pid: %d, comm: %.20s %s %s" (later "CPU: ... PID: ... Comm:"). */
+  stackPidCommLine: boolean
   /** dump_tasks layout. */
   tasks: 'rhel6' | '3x' | '4.0' | '4.15' | '4.19' | '6.8'
   /** 3.10 prints nr_ptes with %7lu, other 3.x %7ld (same text for non-negative values). */

@@ -95,8 +95,10 @@ export function isExitingForOom(
     return taskWillFreeMem(state, p, thread)
   const t = thread ?? p.threads[0] ?? null
   const pfExiting = t !== null && t.exiting
-  // out_of_memory(), 3.x: fatal_signal_pending(current) || current->flags & PF_EXITING
-  if (role === 'current') return pfExiting || p.sigkillPending || p.groupExit
+  // out_of_memory(), 3.x: fatal_signal_pending(current) || current->flags & PF_EXITING;
+  // 2.6.32-642 (rhel6): fatal_signal_pending(current) only.
+  const rhel6 = profile.outOfMemory.exitingCheck === 'fatalSignalOnly'
+  if (role === 'current') return (pfExiting && !rhel6) || p.sigkillPending || p.groupExit
   // oom_kill_process(), 3.x: p->flags & PF_EXITING
   return pfExiting
 }

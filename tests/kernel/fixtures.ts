@@ -2,6 +2,7 @@
 import { addTask, makeState } from '../../src/kernel/state-builders.ts'
 import type { OomState } from '../../src/kernel/types.ts'
 import type { EngineContext, OomControl } from '../../src/kernel/oom-kill.ts'
+import type { KnobContext } from '../../src/kernel/proc-knobs.ts'
 import { profiles } from '../../src/kernel/profiles.ts'
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
 import { makeRatelimit } from '../../src/kernel/ratelimit.ts'
@@ -73,3 +74,17 @@ export function ctxFor(
 ): EngineContext {
   return { profile, nowNs, ratelimit: makeRatelimit(), ...extra }
 }
+
+/** The printk texts of an engine outcome, in order. */
+export const printkTexts = (o: { printk: { text: string }[] }): string[] =>
+  o.printk.map(r => r.text)
+
+/** A /proc knob context for the profile at 1 s, the deprecation warning not yet printed. */
+export const knobContext = (name: string): KnobContext => ({
+  profile: prof(name),
+  nowNs: 1e9,
+  once: { oomAdjDeprecatedWarned: false }
+})
+
+/** A writer with CAP_SYS_RESOURCE. */
+export const sudoWithCapSysResource = { pid: 900, comm: 'sudo', capSysResource: true }

@@ -125,6 +125,18 @@ describe('oom_badness() page forms', () => {
     expect(badnessPoints(t, s, 1_000_000, p('3.10'))).toBe(10040 - 301)
   })
 
+  it('oom_badness() 3.10.4: CAP_SYS_ADMIN adj -= 30 before adj *= totalpages/1000', () => {
+    const s = makeState()
+    const t = addTask(s, { pid: 10, anon: 10_000, pgtablesBytes: 40 * 4096, capSysAdmin: true })
+    // bonus 30 * trunc(1_000_000 / 1000) = 30000 pages: the clamp gives 1.
+    const b = oomBadness(t, s, 1_000_000, p('3.10.0'))
+    expect(b).toMatchObject({ eligible: true, points: 1, parts: { rootBonus: 30_000 } })
+    expect(badnessPoints(t, s, 1_000_000, p('3.10.0'))).toBe(1)
+    // 262144 pages (1 GB): bonus 30 * 262 = 7860 whatever the task's size.
+    expect(points(oomBadness(t, s, 262_144, p('3.10.0')))).toBe(10040 - 7860)
+    expect(badnessPoints(t, s, 262_144, p('3.10.0'))).toBe(10040 - 7860)
+  })
+
   it('3.x nr_ptes = floor(pgtables_bytes/PAGE_SIZE); 4.0–4.14 adds nr_pmds', () => {
     const s = makeState()
     const t = addTask(s, { pid: 10, anon: 1000, pgtablesBytes: 9 * 4096 + 4095, nrPmds: 3 })

@@ -62,6 +62,35 @@ describe('oom_kill_process() <= 5.0: "Kill process ... or sacrifice child"', () 
   })
 })
 
+describe('select_bad_process() 3.10.0 vanilla (3.10.4)', () => {
+  it('oom_badness(): a root task of 400 MB loses to a user task of 385 MB in 1 GB (adj -= 30)', () => {
+    const build = (): OomState => {
+      const s = makeState({ totalRamPages: 262_144 })
+      addTask(s, { pid: 10, comm: 'rootd', anon: 102_400, capSysAdmin: true })
+      addTask(s, { pid: 11, comm: 'user', anon: 98_560 })
+      return s
+    }
+    // 3.10.4: 102400 - 30 * 262 = 94540 < 98560.
+    expect(outOfMemory(build(), globalOc(11), ctxFor(prof('3.10.0'))).victimPid).toBe(11)
+    // 3.14 / el7 form: 102400 - 3072 = 99328 > 98560.
+    expect(outOfMemory(build(), globalOc(11), ctxFor(prof('3.10'))).victimPid).toBe(10)
+  })
+
+  it('select_bad_process(): strict `points > chosen_points`, the first of equal threads stays', () => {
+    const s = makeState({ totalRamPages: 1_000_000 })
+    const p = addTask(s, { pid: 300, comm: 'java', anon: 500_000 })
+    p.threads = [
+      makeThread({ tid: 300, comm: 'java', mmReleased: true }),
+      makeThread({ tid: 301, comm: 'java-gc' }),
+      makeThread({ tid: 302, comm: 'java-w' })
+    ]
+    const o = outOfMemory(s, globalOc(1, { gfpMask: 0xd0 }), ctxFor(prof('3.10.0')))
+    expect(texts(o)).toContain(
+      'Out of memory: Kill process 301 (java-gc) score 500 or sacrifice child'
+    )
+  })
+})
+
 describe('__oom_kill_process(): processes sharing the mm', () => {
   function shared(): OomState {
     const s = makeState({ totalRamPages: 1_000_000 })
@@ -98,6 +127,19 @@ describe('__oom_kill_process(): processes sharing the mm', () => {
       'Kill process 501 (clone) sharing same memory'
     ])
     expect(o.effects.map(e => (e.type === 'signal' ? e.pid : -1))).toEqual([1, 501, 500])
+  })
+
+  it('oom_kill_task() 2.6.32-642 (rhel6): every sharer gets the line and SIGKILL', () => {
+    const s = shared()
+    const o = outOfMemory(s, globalOc(500, { gfpMask: 0xd0 }), ctxFor(prof('rhel6')))
+    const lines = texts(o)
+    const killed = lines.findIndex(l => l.startsWith('Killed process 500'))
+    expect(lines.slice(killed + 1)).toEqual([
+      'Kill process 1 (init) sharing same memory',
+      'Kill process 2 (kworker) sharing same memory',
+      'Kill process 501 (clone) sharing same memory',
+      'Kill process 502 (guarded) sharing same memory'
+    ])
   })
 })
 
@@ -252,5 +294,36 @@ describe('mem_cgroup_get_oom_group()', () => {
     expect(memcgOomGroup(s, inB, '/a', prof('6.11'))).toBeNull()
     expect(memcgOomGroup(s, inB, null, prof('6.11'))).toBe('/b')
     expect(memcgOomGroup(s, inB, null, prof('4.14'))).toBeNull()
+  })
+})
+
+describe('out_of_memory() / select_bad_process() 2.6.32-642: a PF_EXITING current', () => {
+  function exitingCurrent(): OomState {
+    const s = makeState({ totalRamPages: 1_000_000 })
+    const cur = addTask(s, { pid: 10, comm: 'leaving', anon: 1000 })
+    cur.threads = [makeThread({ tid: 10, comm: 'leaving', exiting: true })]
+    addTask(s, { pid: 11, comm: 'big', anon: 500_000 })
+    return s
+  }
+
+  it('rhel6 chooses current with 1000 points (no fatal signal: no short-cut); 3.10 short-cuts', () => {
+    const rhel6 = outOfMemory(
+      exitingCurrent(),
+      globalOc(10, { gfpMask: 0xd0 }),
+      ctxFor(prof('rhel6'))
+    )
+    expect(rhel6.victimPid).toBe(10)
+    const v310 = outOfMemory(
+      exitingCurrent(),
+      globalOc(10, { gfpMask: 0xd0 }),
+      ctxFor(prof('3.10'))
+    )
+    expect(v310.outcome).toBe('current-exiting')
+  })
+
+  it('rhel6: another PF_EXITING task aborts the scan', () => {
+    const s = exitingCurrent()
+    const o = outOfMemory(s, globalOc(11, { gfpMask: 0xd0 }), ctxFor(prof('rhel6')))
+    expect(o.victimPid ?? null).toBe(null)
   })
 })

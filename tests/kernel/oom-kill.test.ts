@@ -352,3 +352,50 @@ describe('dump_header ratelimit (oom_kill_process, 10 per 5 s)', () => {
     expect(texts(o)[1]).toMatch(/invoked oom-killer/)
   })
 })
+
+describe('mem_cgroup_out_of_memory(), 3.10: no !__GFP_FS test on the memcg path', () => {
+  function memcgState(): ReturnType<typeof makeState> {
+    const s = makeState({ totalRamPages: 1_000_000, cgroupVersion: 1 })
+    s.memcgs.set('/box', makeMemcg({ path: '/box', limit: 10_000 }))
+    addTask(s, { pid: 1, comm: 'init', anon: 10 })
+    addTask(s, { pid: 700, comm: 'boxed', anon: 9_000, memcg: '/box' })
+    return s
+  }
+  const nofsOc = {
+    kind: 'memcg' as const,
+    memcg: '/box',
+    gfpMask: 0x50, // GFP_NOFS on 3.10/4.14: __GFP_WAIT|__GFP_IO, no __GFP_FS
+    order: 0,
+    nodemask: null,
+    currentPid: 700
+  }
+
+  it('3.10 kills in the memcg for a GFP_NOFS charge; 4.14 (through out_of_memory) pretends progress', () => {
+    expect(outOfMemory(memcgState(), nofsOc, ctxFor(prof('3.10'))).outcome).toBe('killed')
+    expect(outOfMemory(memcgState(), nofsOc, ctxFor(prof('4.14'))).outcome).toBe('nofs')
+    expect(outOfMemory(memcgState(), nofsOc, ctxFor(prof('5.10'))).outcome).toBe('killed')
+  })
+})
+
+describe('out_of_memory(), <= 5.2: oom_kill_allocating_task eligibility of current', () => {
+  it('3.10: current given without a thread list is still eligible under a mempolicy nodemask', () => {
+    const s = makeState({
+      totalRamPages: 1_000_000,
+      nodes: [
+        { id: 0, presentPages: 500_000, spannedPages: 500_000 },
+        { id: 1, presentPages: 500_000, spannedPages: 500_000 }
+      ],
+      sysctl: { oomKillAllocatingTask: true }
+    })
+    addTask(s, { pid: 1, comm: 'init', anon: 10, memsAllowed: [0, 1] })
+    addTask(s, { pid: 800, comm: 'alloc', anon: 10, threads: [], memsAllowed: [0, 1] })
+    addTask(s, { pid: 801, comm: 'big', anon: 600_000, memsAllowed: [0, 1] })
+    const o = outOfMemory(
+      s,
+      globalOc(800, { gfpMask: 0x201da, nodemask: [1] }),
+      ctxFor(prof('3.10'))
+    )
+    expect(o.victimPid).toBe(800)
+    expect(o.events.some(e => e.type === 'oom.allocating_task')).toBe(true)
+  })
+})

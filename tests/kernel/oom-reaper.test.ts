@@ -5,7 +5,7 @@ import { outOfMemory } from '../../src/kernel/oom-kill.ts'
 import { makeReaperState, reaperEnqueue, reaperStep } from '../../src/kernel/oom-reaper.ts'
 import type { ReaperState } from '../../src/kernel/oom-reaper.ts'
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
-import { addTask, makeMm, makeState, makeVma } from '../../src/kernel/state-builders.ts'
+import { addTask, makeMm, makeState, makeThread, makeVma } from '../../src/kernel/state-builders.ts'
 import type { OomState } from '../../src/kernel/types.ts'
 import { ctxFor, globalOc, prof } from './fixtures.ts'
 
@@ -135,6 +135,19 @@ describe('queue_oom_reaper() and the reap', () => {
     expect(s.mms.get(9)!.anon).toBe(1320)
   })
 
+  it('oom_reap_task() 5.4.286: locks only after "unable to reap"; 5.10.44: sched_show_task first', () => {
+    const failed = (name: string): unknown => {
+      const s = victimState()
+      s.mms.get(9)!.mmapLockHeld = true
+      const rs = killAndQueue(s, prof(name), 10e9)
+      const r = reaperStep(s, rs, { profile: prof(name), nowNs: 20e9 })
+      return r.events.find(e => e.type === 'oom.reap_failed')
+    }
+    expect(failed('5.4')).toMatchObject({ pid: 9, schedShowTask: false })
+    expect(failed('4.19')).toMatchObject({ pid: 9, schedShowTask: false })
+    expect(failed('5.10')).toMatchObject({ pid: 9, schedShowTask: true })
+  })
+
   it('the lock released during the retries: reaped on a later attempt', () => {
     const s = victimState()
     s.mms.get(9)!.mmapLockHeld = true
@@ -176,4 +189,31 @@ describe('queue_oom_reaper() and the reap', () => {
       'oom_reaper: reaped process 5 (a)'
     ])
   })
+})
+
+describe('__oom_kill_process() -> queue_oom_reaper(victim), >= 4.6: the reaper names the thread', () => {
+  // The leader called pthread_exit (past exit_mm); find_lock_task_mm() returns the worker
+  // thread, which becomes `victim` and is what queue_oom_reaper() and the reaper's lines name.
+  for (const name of ['4.19', '6.11']) {
+    it(`${name}: "oom_reaper: reaped process" carries the worker's tid and comm`, () => {
+      const s = makeState({ totalRamPages: 1_000_000 })
+      addTask(s, { pid: 1, comm: 'init', anon: 10 })
+      addTask(s, {
+        pid: 900,
+        comm: 'server',
+        anon: 500_000,
+        threads: [
+          makeThread({ tid: 900, comm: 'server', exiting: true, mmReleased: true }),
+          makeThread({ tid: 905, comm: 'worker' })
+        ]
+      })
+      const o = outOfMemory(s, globalOc(1), ctxFor(prof(name)))
+      const rs = makeReaperState()
+      for (const e of o.effects) if (e.type === 'queue-reaper') reaperEnqueue(rs, s, e)
+      const r = reaperStep(s, rs, { profile: prof(name), nowNs: 10e9 })
+      const line = r.printk.map(x => x.text).find(t => t.startsWith('oom_reaper: reaped'))
+      expect(line).toMatch(/^oom_reaper: reaped process 905 \(worker\), now anon-rss:0kB/)
+      expect(r.events.some(e => e.type === 'oom:start_task_reaping' && e.pid === 905)).toBe(true)
+    })
+  }
 })

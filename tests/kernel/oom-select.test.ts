@@ -6,7 +6,7 @@ import { outOfMemory, selectBadProcess } from '../../src/kernel/oom-kill.ts'
 import { profiles } from '../../src/kernel/profiles.ts'
 import { addTask, makeState, makeThread } from '../../src/kernel/state-builders.ts'
 import type { OomState } from '../../src/kernel/types.ts'
-import { ctxFor, globalOc, prof } from './fixtures.ts'
+import { ctxFor, globalOc, printkTexts, prof } from './fixtures.ts'
 
 function twins(): OomState {
   const s = makeState({ totalRamPages: 1_000_000 })
@@ -143,7 +143,7 @@ describe('properties (fast-check)', () => {
         }
         const best = Math.max(...scored.map(x => x.points))
         const tied = scored.filter(x => x.points === best).map(x => x.pid)
-        const expected = profile.select.tieKeepsLeader ? tied[0] : tied[tied.length - 1]
+        const expected = profile.select.tie !== 'lastWins' ? tied[0] : tied[tied.length - 1]
         expect(r.chosen?.pid).toBe(expected)
         expect(r.points).toBe(best)
       })
@@ -204,5 +204,31 @@ describe('the scan over large tables (dense mm index)', () => {
     expect(
       selectBadProcess(s, globalOc(10), 1_000_000, prof('6.11'), { ranking: false }).chosen?.pid
     ).toBe(20)
+  })
+})
+
+describe('select_bad_process() <= 5.2: the sacrifice score of an oom_task_origin() victim', () => {
+  // chosen_points = ULONG_MAX; "* 1000" wraps to 2^64 - 1000, / totalpages, printed as a 32-bit
+  // int: (2^64 - 1000) / 1000000 = 18446744073709, which is 4154504685 modulo 2^32.
+  function originState(): ReturnType<typeof makeState> {
+    const s = makeState({ totalRamPages: 1_000_000 })
+    addTask(s, { pid: 1, comm: 'init', anon: 10 })
+    addTask(s, { pid: 600, comm: 'swapoff', anon: 100, oomOrigin: true })
+    addTask(s, { pid: 601, comm: 'big', anon: 600_000 })
+    return s
+  }
+
+  it('4.19 prints it with %u: score 4154504685', () => {
+    const o = outOfMemory(originState(), globalOc(601), ctxFor(prof('4.19')))
+    expect(printkTexts(o)).toContain(
+      'Out of memory: Kill process 600 (swapoff) score 4154504685 or sacrifice child'
+    )
+  })
+
+  it('3.10 stores it in an unsigned int and prints %d: score -140462611', () => {
+    const o = outOfMemory(originState(), globalOc(601, { gfpMask: 0x201da }), ctxFor(prof('3.10')))
+    expect(printkTexts(o)).toContain(
+      'Out of memory: Kill process 600 (swapoff) score -140462611 or sacrifice child'
+    )
   })
 })

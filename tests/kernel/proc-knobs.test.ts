@@ -11,8 +11,8 @@ import {
   writeOomScoreAdj
 } from '../../src/kernel/proc-knobs.ts'
 import type { KnobContext } from '../../src/kernel/proc-knobs.ts'
-import { addTask, makeState } from '../../src/kernel/state-builders.ts'
-import { prof } from './fixtures.ts'
+import { addTask, makeState, makeThread } from '../../src/kernel/state-builders.ts'
+import { knobContext, prof, sudoWithCapSysResource } from './fixtures.ts'
 
 const user = { pid: 4000, comm: 'bash', capSysResource: false }
 const root = { pid: 4001, comm: 'sudo', capSysResource: true }
@@ -132,5 +132,62 @@ describe('oom_score read', () => {
     const s = makeState({ totalRamPages: 6170914 })
     const t = addTask(s, { pid: 100, anon: 555402, pgtablesBytes: 1177 * 4096 })
     expect(readOomScore(t, s, prof('6.18'))).toBe('726\n')
+  })
+})
+
+describe('oom_score_adj_write() / oom_adj_write(), 3.10: a target without task->mm is EINVAL', () => {
+  it('3.10 refuses a kernel thread and a leader past exit_mm; 4.19 and 6.11 accept both', () => {
+    for (const [name, want] of [
+      ['3.10', { ok: false, errno: 'EINVAL' }],
+      ['4.19', { ok: true }],
+      ['6.11', { ok: true }]
+    ] as const) {
+      const s = makeState()
+      const kt = addTask(s, { pid: 2, comm: 'kthreadd', kthread: true })
+      const zombieLeader = addTask(s, {
+        pid: 300,
+        comm: 'app',
+        anon: 100,
+        threads: [
+          makeThread({ tid: 300, comm: 'app', exiting: true, mmReleased: true }),
+          makeThread({ tid: 301, comm: 'worker' })
+        ]
+      })
+      expect(
+        writeOomScoreAdj(s, kt, '100', sudoWithCapSysResource, knobContext(name))
+      ).toMatchObject(want)
+      expect(
+        writeOomScoreAdj(s, zombieLeader, '100', sudoWithCapSysResource, knobContext(name))
+      ).toMatchObject(want)
+      expect(
+        writeOomAdj(s, zombieLeader, '3', sudoWithCapSysResource, knobContext(name))
+      ).toMatchObject(want)
+    }
+  })
+
+  it('3.10: the range check still comes first (EINVAL either way) and a live task is written', () => {
+    const s = makeState()
+    const t = addTask(s, { pid: 50, anon: 10 })
+    expect(writeOomScoreAdj(s, t, '-300', sudoWithCapSysResource, knobContext('3.10')).ok).toBe(
+      true
+    )
+    expect(t.oomScoreAdj).toBe(-300)
+  })
+})
+
+describe('oom_adj_read(): the cap at OOM_ADJUST_MAX arrived in 5.10', () => {
+  it('oom_score_adj 942..999 reads 16 on 3.10 and 4.19, 15 on 5.10 and 6.11; 1000 reads 15', () => {
+    const s = makeState()
+    const t = addTask(s, { pid: 60, oomScoreAdj: 999 })
+    expect(['3.10', '4.19', '5.10', '6.11'].map(n => readOomAdj(t, prof(n)))).toEqual([
+      '16\n',
+      '16\n',
+      '15\n',
+      '15\n'
+    ])
+    t.oomScoreAdj = 941
+    expect(readOomAdj(t, prof('3.10'))).toBe('15\n')
+    t.oomScoreAdj = 1000
+    expect(readOomAdj(t, prof('3.10'))).toBe('15\n')
   })
 })

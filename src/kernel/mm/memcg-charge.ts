@@ -1,6 +1,7 @@
 /**
  * @module The memcg charge path (try_charge_memcg, simplified): charge pages against every
- * ancestor's limit, reclaim inside the memcg when over, retry up to MAX_RECLAIM_RETRIES, then
+ * ancestor's limit, reclaim inside the memcg when over, retry up to the profile's
+ * alloc.memcgReclaimRetries (MEM_CGROUP_RECLAIM_RETRIES 5 before 5.9, then 16), then
  * the memcg OOM (synchronous from 4.19; v1 oom_kill_disable makes the task wait), memory.high
  * throttling and the memory.events counters.
  *
@@ -9,7 +10,6 @@
 import type { Memcg } from '../types.ts'
 import { shrinkZones } from './reclaim.ts'
 import { emit, type World } from './world.ts'
-import { MAX_RECLAIM_RETRIES } from './page-alloc.ts'
 import { extraOf } from './memcg-extras.ts'
 
 export { extraOf, memcgExtras, type MemcgExtra } from './memcg-extras.ts'
@@ -101,7 +101,8 @@ export function tryCharge(
   opts: { inUserFault: boolean; oomVictim: boolean }
 ): { status: ChargeStatus; charged: number } {
   let charged = 0
-  let retries = MAX_RECLAIM_RETRIES
+  const maxRetries = w.profile.alloc.memcgReclaimRetries
+  let retries = maxRetries
   for (;;) {
     const { margin, over } = chargeMargin(w, path)
     const now = Math.min(pages - charged, Math.max(0, margin))
@@ -130,7 +131,8 @@ export function tryCharge(
     if (chargeMargin(w, path).margin > 0) continue
     if (gfp.noretry) return finishNomem()
     if (reclaimed > 0 && pages - charged <= 8) continue
-    if (reclaimed > 0 && retries-- > 0) continue
+    // try_charge(), 4.14–6.18: `if (nr_retries--) goto retry`, whether or not reclaim progressed.
+    if (retries-- > 0) continue
     if (gfp.retryMayfail || opts.oomVictim) return finishNomem()
     // mem_cgroup_oom(): order > 3 skips it.
     bumpEvent(w, over, 'oom')
@@ -144,7 +146,7 @@ export function tryCharge(
     const progress = hooks.memcgOom(over, gfp.mask, gfp.order)
     if (!progress) return finishNomem()
     if (chargeMargin(w, path).margin > 0) {
-      retries = MAX_RECLAIM_RETRIES
+      retries = maxRetries
       continue
     }
     return { status: 'blocked', charged }

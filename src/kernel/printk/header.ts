@@ -50,13 +50,18 @@ export interface AllocFailure {
 }
 
 /**
- * warn_alloc()'s header: 3.x `%s: page allocation failure: order:%d, mode:0x%x`; later
- * `%s: page allocation failure: order:%u, mode:%#x(%pGg), nodemask=%*pbl`, followed (<= 4.20)
- * by the separate cpuset line or (>= 5.0) by `,cpuset=%s,mems_allowed=%*pbl` on the same line.
+ * warn_alloc()'s header, by `format.allocFailure`:
+ * - 'rhel6Dot': `%s: page allocation failure. order:%d, mode:0x%x` (2.6.32-642
+ *   __alloc_pages_slowpath());
+ * - 'plain': `%s: page allocation failure: order:%d, mode:0x%x` (3.10.4 warn_alloc_failed());
+ * - 'nodemask': `%s: page allocation failure: order:%u, mode:%#x(%pGg), nodemask=%*pbl`, followed
+ *   (<= 4.20) by the separate cpuset line or (>= 5.0) by `,cpuset=%s,mems_allowed=%*pbl`.
  */
 export function renderAllocFailure(f: AllocFailure, profile: KernelProfile): string[] {
-  const head = `${f.comm}: page allocation failure: order:${f.order}, mode:${formatGfp(f.gfpMask, profile)}`
-  if (profile.format.header === '3x' || profile.format.header === 'rhel6') return [head]
+  const form = profile.format.allocFailure
+  const sep = form === 'rhel6Dot' ? '.' : ':'
+  const head = `${f.comm}: page allocation failure${sep} order:${f.order}, mode:${formatGfp(f.gfpMask, profile)}`
+  if (form !== 'nodemask') return [head]
   const withMask = `${head}, nodemask=${nodemaskText(f.nodemask)}`
   if (profile.format.cpusetLine) {
     return [withMask, `${f.comm} cpuset=${f.cpuset} mems_allowed=${bitmapList(f.memsAllowed)}`]

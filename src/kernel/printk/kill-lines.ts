@@ -63,10 +63,8 @@ export function renderSacrificeLine(
   profile: KernelProfile
 ): string | null {
   if (!profile.kill.sacrificeChild) return null
-  const score =
-    profile.format.killed === '3x' || profile.format.killed === 'rhel6'
-      ? Math.trunc(s.score)
-      : u32(s.score)
+  // oom_kill_process(): 3.x "score %d", 4.x "score %u".
+  const score = profile.kill.sacrificeScoreSigned === true ? Math.trunc(s.score) : u32(s.score)
   return `${message}: Kill process ${s.pid} (${s.comm}) score ${score} or sacrifice child`
 }
 

@@ -218,7 +218,7 @@ export function renderDumpStack(d: StackDump, profile: KernelProfile): string[] 
   const style = profile.format.stack
   const tail = `${d.taint ?? 'Not tainted'} ${d.kernelRelease} ${d.build ?? '#1'}`
   const out: string[] = []
-  if (profile.format.header === 'rhel6') out.push(`Pid: ${d.pid}, comm: ${d.comm} ${tail}`)
+  if (profile.format.stackPidCommLine) out.push(`Pid: ${d.pid}, comm: ${d.comm} ${tail}`)
   else if (style === '6.10')
     out.push(`CPU: ${d.cpu} UID: ${d.uid} PID: ${d.pid} Comm: ${d.comm} ${tail}`)
   else out.push(`CPU: ${d.cpu} PID: ${d.pid} Comm: ${d.comm} ${tail}`)

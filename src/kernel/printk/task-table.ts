@@ -22,11 +22,21 @@ const headers: Record<KernelProfile['format']['tasks'], string> = {
     '[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name'
 }
 
+/** dump_tasks(), >= 4.19: the "Tasks state (memory values in pages):" line and pid as "[%7d]". */
+const STATE_LINE_AND_WIDE_PID: Record<KernelProfile['format']['tasks'], boolean> = {
+  rhel6: false,
+  '3x': false,
+  '4.0': false,
+  '4.15': false,
+  '4.19': true,
+  '6.8': true
+}
+
 /** The header line(s) of dump_tasks for the profile's layout. */
 export function renderTaskHeader(profile: KernelProfile): string[] {
   const layout = profile.format.tasks
   const h = headers[layout]
-  return layout === '4.19' || layout === '6.8' ? [TASKS_STATE_LINE, h] : [h]
+  return STATE_LINE_AND_WIDE_PID[layout] ? [TASKS_STATE_LINE, h] : [h]
 }
 
 /**
@@ -40,7 +50,7 @@ export function renderTaskHeader(profile: KernelProfile): string[] {
  */
 export function renderTaskRow(row: TaskRow, profile: KernelProfile): string {
   const layout = profile.format.tasks
-  const pidW = layout === '4.19' || layout === '6.8' ? 7 : 5
+  const pidW = STATE_LINE_AND_WIDE_PID[layout] ? 7 : 5
   const lead = `[${padNum(row.pid, pidW)}] ${padNum(row.uid, 5)} ${padNum(row.tgid, 5)} ${padNum(row.totalVm, 8)} ${padNum(row.rss, 8)}`
   const tail = `${GAP}${padNum(short(row.oomScoreAdj), 5)} ${row.comm}`
   switch (layout) {

@@ -102,6 +102,13 @@ describe('cpuset line, bitmaps, alloc failure', () => {
       'kworker/0:1: page allocation failure: order:2, mode:0xd0'
     ])
   })
+
+  it('__alloc_pages_slowpath() 2.6.32-642 (rhel6): "page allocation failure. order:"', () => {
+    const f = { comm: 'java', order: 0, gfpMask: 0x201da, nodemask: null, cpuset: '/' }
+    expect(renderAllocFailure({ ...f, memsAllowed: [0] }, P('rhel6'))).toEqual([
+      'java: page allocation failure. order:0, mode:0x201da'
+    ])
+  })
 })
 
 describe('summary and kill lines', () => {
