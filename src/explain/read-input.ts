@@ -8,28 +8,10 @@ import { countLines, prefilterRanges } from './prefilter.ts'
 import { createReportParser } from './parser.ts'
 import type { ReportParserOptions } from './parser.ts'
 import type { OomEvent } from './oom-event.ts'
+import { feedLines } from './feed-lines.ts'
 
 /** Inputs at or above this size are prefiltered (bytes). */
 export const PREFILTER_THRESHOLD = 4 * 1024 * 1024
-
-/** Push each line of `text` into the parser, collecting finished events; returns the line count. */
-export function feedLines(
-  p: ReturnType<typeof createReportParser>,
-  text: string,
-  out: OomEvent[]
-): number {
-  let start = 0
-  let count = 0
-  const n = text.length
-  while (start < n) {
-    let nl = text.indexOf('\n', start)
-    if (nl < 0) nl = n
-    out.push(...p.push(text.slice(start, nl)))
-    count++
-    start = nl + 1
-  }
-  return count
-}
 
 /** Parse every OOM event in `buf`. */
 export function parseBuffer(input: Buffer, options: ReportParserOptions = {}): OomEvent[] {

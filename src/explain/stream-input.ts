@@ -8,7 +8,8 @@ import { asUtf8, utf16Order } from './decode.ts'
 import { countLines, prefilterRanges } from './prefilter.ts'
 import { createReportParser } from './parser.ts'
 import type { ReportParserOptions } from './parser.ts'
-import { feedLines, parseBuffer } from './read-input.ts'
+import { feedLines } from './feed-lines.ts'
+import { parseBuffer } from './read-input.ts'
 import type { OomEvent } from './oom-event.ts'
 
 /** Bytes gathered before a block is parsed. */

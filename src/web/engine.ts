@@ -5,6 +5,7 @@
  */
 import { buildExplainModel, modelToJson } from '../explain/explain-model.ts'
 import { explainText } from '../explain/explain-text.ts'
+import { feedLines } from '../explain/feed-lines.ts'
 import { createReportParser } from '../explain/parser.ts'
 import type { OomEvent } from '../explain/oom-event.ts'
 import { findProfile } from '../kernel/profiles.ts'
@@ -23,13 +24,7 @@ export function explainReport(text: string, profileName: string | null): Answer<
   const profile = profileName === null ? undefined : findProfile(profileName)
   const parser = createReportParser(profile ? { profile } : {})
   const events: OomEvent[] = []
-  // The line loop of read-input.ts's feedLines: that module's prefilter needs Node's Buffer.
-  for (let start = 0; start < text.length;) {
-    let nl = text.indexOf('\n', start)
-    if (nl < 0) nl = text.length
-    events.push(...parser.push(text.slice(start, nl)))
-    start = nl + 1
-  }
+  feedLines(parser, text, events)
   events.push(...parser.end())
   const model = buildExplainModel(events, profile)
   const reports: ReportHeadline[] = model.reports.map(r => ({
