@@ -7,6 +7,7 @@
  * Sizes are KiB. A case is a pure value: `caseForSeed(seed)` always returns the same case, so a
  * disagreement can be replayed alone with `npm run conformance -- --seed N`.
  */
+import { seededCases } from './seeded-cases.ts'
 import type { HogShape } from './hog-process.ts'
 import { makeRng } from './prng.ts'
 
@@ -267,18 +268,11 @@ export const handWritten: readonly Omit<CaseSpec, 'seed'>[] = [
   }
 ]
 
+const cases = seededCases(generateCase, handWritten, HAND_WRITTEN_BASE)
+
 /** The case for a seed: a hand-written one in its range, else a generated one. */
-export function caseForSeed(seed: number): CaseSpec {
-  const hw = handWritten[seed - HAND_WRITTEN_BASE]
-  if (hw !== undefined) return structuredClone({ ...hw, seed })
-  return generateCase(seed)
-}
+export const caseForSeed = cases.caseForSeed
 
 /** The default run: `count` generated cases (seeds first..first+count-1, default 1..count) and
  * every hand-written case. */
-export function defaultCases(count: number, first = 1): CaseSpec[] {
-  const out: CaseSpec[] = []
-  for (let s = first; s < first + count; s++) out.push(generateCase(s))
-  for (let i = 0; i < handWritten.length; i++) out.push(caseForSeed(HAND_WRITTEN_BASE + i))
-  return out
-}
+export const defaultCases = cases.defaultCases

@@ -5,6 +5,7 @@
  * `oom_kill_allocating_task`, an mlocked victim the reaper must reap, `panic_on_oom`), and
  * cgroup v1 mounted in the guest. A case is a pure value of its seed.
  */
+import { seededCases } from '../seeded-cases.ts'
 import { generateCase, type HogSpec } from '../cases.ts'
 import { makeRng } from '../prng.ts'
 
@@ -304,18 +305,11 @@ export const guestHandWritten: readonly Omit<GuestCase, 'seed'>[] = [
   }
 ]
 
-/** The case for a seed (hand-written in its range, else generated). */
-export function guestCaseForSeed(seed: number): GuestCase {
-  const hw = guestHandWritten[seed - GUEST_HAND_WRITTEN_BASE]
-  if (hw !== undefined) return structuredClone({ ...hw, seed })
-  return generateGuestCase(seed)
-}
+const cases = seededCases(generateGuestCase, guestHandWritten, GUEST_HAND_WRITTEN_BASE)
 
-/** `count` generated cases from seed `first`, then every hand-written one. */
-export function defaultGuestCases(count: number, first = 1): GuestCase[] {
-  const out: GuestCase[] = []
-  for (let s = first; s < first + count; s++) out.push(generateGuestCase(s))
-  for (let i = 0; i < guestHandWritten.length; i++)
-    out.push(guestCaseForSeed(GUEST_HAND_WRITTEN_BASE + i))
-  return out
-}
+/** The case for a seed: a hand-written one in its range, else a generated one. */
+export const guestCaseForSeed = cases.caseForSeed
+
+/** The default run: `count` generated cases (seeds first..first+count-1, default 1..count) and
+ * every hand-written case. */
+export const defaultGuestCases = cases.defaultCases
