@@ -60,16 +60,16 @@ describe('files written whole or not at all', () => {
       const small = join(dir, 'small')
       sh(`mkdir -p ${small}`)
       expect(sh(`mount -t tmpfs -o size=64k tmpfs ${small}`).status).toBe(0)
-      // Leave about 8 KiB free: smaller than any of the three outputs.
-      writeFileSync(join(small, 'filler'), Buffer.alloc(48 * 1024))
       const outputs = [
         ['simulate', '--html', join(small, 'r.html')],
         ['simulate', 'examples/swap-then-oom.yaml', '--trace', join(small, 't.jsonl')],
         ['snapshot', '-o', join(small, 's.yaml')]
       ]
+      for (const argv of outputs) writeFileSync(argv[argv.length - 1] ?? '', 'old content\n')
+      // Fill every free block: any output, however small this host's snapshot, cannot fit.
+      sh(`dd if=/dev/zero of=${join(small, 'filler')} bs=1k 2>/dev/null`)
       for (const argv of outputs) {
         const file = argv[argv.length - 1] ?? ''
-        writeFileSync(file, 'old content\n')
         const r = await runCli(argv)
         expect(r.code, argv.join(' ')).toBe(2)
         expect(r.stderr.trim().split('\n'), argv.join(' ')).toHaveLength(1)
