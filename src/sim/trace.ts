@@ -23,8 +23,9 @@
  *   failures}, kswapd.sleep {node}.
  * - memcg.oom {memcg, usage, limit}, memcg.oom_wait {memcg}, memcg.charge_fail, memcg.set
  *   {memcg, key, value}, memcg.move {pid, memcg}.
- * - overcommit.commit {pid, pages, committedAs}, overcommit.enomem {pid, comm, pages,
- *   committedAs, mode}.
+ * - overcommit.commit {pid, pages, committedAs} (merged heap growths: {pid, pages per growth,
+ *   steps, total, committedAs}, each growth checked on its own), overcommit.enomem {pid, comm,
+ *   pages, committedAs, mode}.
  * - task.sigkill {pid, comm, stuck}, task.exit, task.fork {pid, child, vfork, shareMm, cowPages},
  *   task.exec, task.free, task.mlock, task.blocked {pid, reason, remaining}, task.knob_error,
  *   task.swapon, task.swapoff, task.touch_past_end {pid, vma, pages} (a touch ran past the end

@@ -107,6 +107,38 @@ export function growHeap(
   return v
 }
 
+/**
+ * Grow the heap by the `steps` growths of `step` pages that heapStepsAllowed() has just passed:
+ * each was checked on its own there, so they are committed here together, as one trace event
+ * (`pages` per growth, `steps` growths, `total` committed once the mapped room is used).
+ */
+export function growHeapChecked(
+  w: World,
+  p: Process,
+  mm: Mm,
+  vma: Vma | undefined,
+  g: { step: number; steps: number }
+): Vma {
+  const room = vma === undefined ? 0 : vma.pages - (vmaTouched.get(vma) ?? vma.anon)
+  const pages = Math.max(0, g.step * g.steps - room)
+  w.mem.committedAs += pages
+  emit(w, 'overcommit.commit', {
+    pid: p.pid,
+    pages: g.step,
+    steps: g.steps,
+    total: pages,
+    committedAs: w.mem.committedAs
+  })
+  mm.totalVm += pages
+  if (vma !== undefined) {
+    vma.pages += pages
+    return vma
+  }
+  const v = makeVma({ start: 0x7e0000000 + mm.vmas.length * 0x100000, pages, anonymous: true })
+  mm.vmas.push(v)
+  return v
+}
+
 /** What mmap() maps. */
 export interface MmapRequest {
   pages: number

@@ -7,7 +7,7 @@ import type { Mm, Process, Vma } from '../../kernel/types.ts'
 import { cowWrite, faultAnon, vmaTouched } from '../../kernel/mm/fault.ts'
 import { decodeGfp, gfpFromNames, gfpZone } from '../../kernel/mm/gfp-bits.ts'
 import { chargeMargin, extraOf } from '../../kernel/mm/memcg-charge.ts'
-import { growHeap, heapStepsAllowed } from '../../kernel/mm/mmap.ts'
+import { growHeap, growHeapChecked, heapStepsAllowed } from '../../kernel/mm/mmap.ts'
 import { durationToNs, sizeToPages } from '../load.ts'
 import type { ActionSpecT } from '../schema.ts'
 import type { Sim } from '../sim-state.ts'
@@ -76,9 +76,7 @@ function growHeapSteps(
   g: { picked: Vma | undefined; step: number; iters: number; want: number }
 ): Vma | null {
   if (g.iters === 1) return growHeap(w, p, mm, g.picked, g.want)
-  let vma: Vma | null | undefined = g.picked
-  for (let k = 1; k <= g.iters && vma !== null; k++) vma = growHeap(w, p, mm, vma, k * g.step)
-  return vma ?? null
+  return growHeapChecked(w, p, mm, g.picked, { step: g.step, steps: g.iters })
 }
 
 export const touch: ActionHandler<'touch'> = (sim, a, call) => {
