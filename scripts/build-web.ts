@@ -1,7 +1,8 @@
 /**
  * Builds the offline web page (`oomkit web`): the worker (src/web/worker.ts: explain + simulate)
  * and the page script (src/web/client.ts) bundled for the browser (esbuild, iife), the example
- * scenarios of examples/ embedded, all in one self-contained HTML file: dist/web/oomkit.html.
+ * scenarios of examples/ and the chart library (uPlot, for the simulation report frame) embedded,
+ * all in one self-contained HTML file: dist/web/oomkit.html.
  * Run by `npm run build` (scripts/build.ts calls it) or on its own:
  *   node --import tsx scripts/build-web.ts [OUT]
  */
@@ -9,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { loadAssets } from '../src/html/assets.ts'
 import { profileNames } from '../src/kernel/profiles.ts'
 import { renderWebPage } from '../src/web/shell.ts'
 import type { WebExample } from '../src/web/page-data.ts'
@@ -46,11 +48,13 @@ export function webExamples(): WebExample[] {
 
 /** The whole page as text. */
 export async function buildWebHtml(): Promise<string> {
-  const [workerJs, pageJs] = await Promise.all([
+  const [workerJs, pageJs, assets] = await Promise.all([
     bundle('src/web/worker.ts'),
-    bundle('src/web/client.ts')
+    bundle('src/web/client.ts'),
+    loadAssets()
   ])
-  return renderWebPage({ workerJs, examples: webExamples(), profiles: [...profileNames] }, pageJs)
+  const data = { workerJs, examples: webExamples(), profiles: [...profileNames], assets }
+  return renderWebPage(data, pageJs)
 }
 
 /** Build the page and write it to `out` (dist/web/oomkit.html by default). */
