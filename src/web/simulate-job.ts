@@ -26,7 +26,9 @@ export function simulateScenario(
     const scenario = parseScenario(yaml, name)
     const options: RunOptions = { maxSteps }
     if (profile !== null) options.profile = profile
-    options.onProgress = p => onProgress?.(p.endNs > 0 ? Math.min(1, p.nowNs / p.endNs) : 0)
+    // How far the run is: through its simulated time, or towards the step cap if nearer.
+    options.onProgress = p =>
+      onProgress?.(Math.min(1, Math.max(p.endNs > 0 ? p.nowNs / p.endNs : 0, p.steps / maxSteps)))
     const result = runScenario(scenario, options)
     const lines = result.log.map(l => `${formatDmesgTimestamp(l.timeNs)} ${l.text}`)
     const used = findProfile(result.summary.profile)
