@@ -138,8 +138,7 @@ export const KERNEL_FUNCTIONS: readonly KernelFunctionRow[] = [
     OOM
   ),
   explain(/^ {2}saved by: |^ {4}protected \d+ /, 'oom_badness', OOM),
-  explain(/^ {2}oom\.group: /, 'mem_cgroup_get_oom_group', MEMCG),
-  explain(/^ {2}profile: /, 'dump_header', OOM)
+  explain(/^ {2}oom\.group: /, 'mem_cgroup_get_oom_group', MEMCG)
 ]
 
 /** The row for a line of `kind` (a log line without its timestamp, or an explanation line). */
