@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import { loadAssets } from '../src/html/assets.ts'
 import { profileNames } from '../src/kernel/profiles.ts'
 import { renderWebPage } from '../src/web/shell.ts'
@@ -19,6 +19,26 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Where `npm run build` puts the page; `oomkit web` copies it from here. */
 export const WEB_PAGE = join(root, 'dist/web/oomkit.html')
+
+/**
+ * zod's namespace export `z.locales` keeps its ~40 message locales (about 260 KB minified) in the
+ * bundle although the engine only uses English (zod's default, registered by its schemas module):
+ * the page gets an index that exports `en` alone.
+ */
+const englishOnlyZod: Plugin = {
+  name: 'english-only-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, args =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-en' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, args => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)}`,
+      resolveDir: dirname(args.path)
+    }))
+  }
+}
 
 async function bundle(entry: string): Promise<string> {
   const result = await build({
@@ -32,7 +52,8 @@ async function bundle(entry: string): Promise<string> {
     minify: true,
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'warning'
+    logLevel: 'warning',
+    plugins: [englishOnlyZod]
   })
   return result.outputFiles[0]?.text ?? ''
 }

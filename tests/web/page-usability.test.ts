@@ -1,6 +1,6 @@
 /**
  * The web page for people, in headless Chromium with the network cut off: a progress bar for
- * work over half a second (a long simulation, a 5 MB paste), the step cap's message for a
+ * work over half a second (a long simulation, a 20 MB paste), the step cap's message for a
  * scenario that would run too long, a keyboard path through every control (Tab order, names),
  * the dark colour scheme, and a phone-sized screen without horizontal scrolling.
  */
@@ -97,13 +97,16 @@ describe.skipIf(!hasChromium)('oomkit web for people, in Chromium', () => {
     await page.close()
   }, 180_000)
 
-  it('shows progress while a 5 MB paste is explained', async () => {
+  it('shows progress while a 20 MB paste is explained', async () => {
     const { page } = await openOffline(browser, file)
-    const text = readFileSync(makeLog(5 * MB, MB).path, 'utf8')
+    // Big enough to take well over half a second here (5 MB takes about one).
+    const text = readFileSync(makeLog(20 * MB, MB).path, 'utf8')
     await page.$eval('#report', (el, t) => ((el as HTMLTextAreaElement).value = t), text)
     await watchProgress(page, 'explain-status')
     await page.click('#explain-run')
     expect(await settled(page, 'explain-status', 60_000)).toBe('done')
+    const took = Number(/in (\d+) ms/.exec((await page.textContent('#explain-status')) ?? '')?.[1])
+    expect(took).toBeGreaterThan(600)
     expect(await progressSeen(page)).toContain('indeterminate reading the report…')
     expect(await page.isVisible('#explain-progress')).toBe(false)
     await page.close()
