@@ -1,6 +1,7 @@
 /**
  * @module The simulation timeline as chart specifications for the page script (one chart per
- * zone: free memory against min/low/high; RSS per process, stacked; swap), with a one-sentence
+ * zone: free memory against min/low/high; RSS per process, stacked; the page cache; memcg usage;
+ * swap), with a one-sentence
  * text reading of each chart and a sampled data table as its accessible alternative. Pure.
  */
 import { escapeHtml, formatKb } from './escape.ts'
@@ -216,6 +217,22 @@ function memcgCharts(t: Timeline, { x, idx }: Sampling): ChartSpec[] {
   })
 }
 
+/** The page cache's size: where a streaming read's memory goes, and what reclaim takes back. */
+function pageCacheChart(cacheKb: readonly number[], { x, idx }: Sampling): ChartSpec {
+  const values = pick(cacheKb, idx)
+  return {
+    id: 'chart-pagecache',
+    title: 'Page cache',
+    summary: `The page cache peaks at ${formatKb(peak(cacheKb))} and ends at ${formatKb(cacheKb[cacheKb.length - 1] ?? 0)}.`,
+    x,
+    stacked: false,
+    logScale: false,
+    minor: false,
+    height: 150,
+    series: [{ label: 'page cache', color: '--c-cache', values, width: 2, fill: true }]
+  }
+}
+
 /** Swap used against swap total. */
 function swapChart(swap: NonNullable<Timeline['swap']>, { x, idx }: Sampling): ChartSpec {
   return {
@@ -241,6 +258,9 @@ export function buildCharts(t: Timeline): ChartSpec[] {
   return [
     ...zoneCharts(t, sampling),
     ...(t.processes.length > 0 ? [rssChart(t, sampling)] : []),
+    ...(t.pageCacheKb !== undefined && peak(t.pageCacheKb) > 0
+      ? [pageCacheChart(t.pageCacheKb, sampling)]
+      : []),
     ...memcgCharts(t, sampling),
     ...(t.swap !== null && peak(t.swap.totalKb) > 0 ? [swapChart(t.swap, sampling)] : [])
   ]

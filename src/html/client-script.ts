@@ -52,6 +52,10 @@ export const CLIENT_SCRIPT = String.raw`
     if (s == null || isNaN(s)) return '–';
     return (Math.abs(s) >= 100 ? s.toFixed(1) : Math.abs(s) >= 1 ? s.toFixed(3) : s.toFixed(4)) + ' s';
   }
+  // y ticks at round binary sizes (kB values: 1 KiB .. 1 PiB in powers of two), so an axis reads
+  // 64 MiB, 128 MiB, 192 MiB rather than 195 or 391 MiB.
+  var BINARY_INCRS = [];
+  for (var p2 = 0; p2 <= 40; p2++) BINARY_INCRS.push(Math.pow(2, p2));
   function fmtTick(s) {
     var r = Math.round(s * 1000) / 1000;
     return r + ' s';
@@ -160,6 +164,7 @@ export const CLIENT_SCRIPT = String.raw`
         Object.assign({}, axis, { values: function (u, splits) { return splits.map(fmtTick); } }),
         Object.assign({}, axis, {
           size: 72,
+          incrs: spec.log ? undefined : BINARY_INCRS,
           values: function (u, splits) { return splits.map(function (v) { return v == null ? null : fmtKb(v); }); },
           filter: spec.log ? logFilter : undefined
         })
@@ -224,7 +229,7 @@ export const CLIENT_SCRIPT = String.raw`
     rail.style.height = Math.max(1, lanes.length) * 32 + 'px';
   }
 
-  function select(i, focus) {
+  function select(i, focus, quiet) {
     selected = i;
     var shown = null;
     sections.forEach(function (sec) {
@@ -242,7 +247,7 @@ export const CLIENT_SCRIPT = String.raw`
       shown.scrollIntoView({ block: 'start' });
       if (h) h.focus({ preventScroll: true });
     }
-    if (shown) {
+    if (shown && !quiet) {
       try { history.replaceState(null, '', '#' + shown.id); } catch (e) { /* file:// in some browsers */ }
     }
   }
@@ -286,6 +291,8 @@ export const CLIENT_SCRIPT = String.raw`
     sections.forEach(function (sec) { if (sec.id === 'oom-' + m[1]) idx = Number(sec.getAttribute('data-oom')); });
     if (idx >= 0) select(idx, false);
   }
+  // Open the first OOM rather than a placeholder (the hint stays for a run without one).
+  if (selected < 0 && sections.length > 0) select(0, false, true);
 
   var pending = false;
   function onResize() {

@@ -61,6 +61,7 @@ export function timelineOf(s: Samples, markers: readonly Marker[]): Timeline {
         usageKb: m.usage.map(kb),
         limitKb: m.limit === null ? null : m.limit * KB
       })),
+    pageCacheKb: s.pageCache.map(kb),
     markers
   }
 }

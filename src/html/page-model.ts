@@ -60,6 +60,8 @@ export interface Timeline {
   swap: SwapSeries | null
   /** Memory cgroups with a limit (optional: absent = none). */
   memcgs?: readonly MemcgSeries[]
+  /** Page-cache size over time (kB; optional: absent = not recorded). */
+  pageCacheKb?: readonly number[]
   markers: readonly Marker[]
 }
 

@@ -11,8 +11,8 @@ export const PAGE_CSS = `
   --bg: #f5f6f8; --surface: #ffffff; --surface-2: #f0f2f5; --text: #1a1d23; --muted: #5c6573;
   --border: #dde1e6; --grid: rgba(26, 29, 35, 0.08); --accent: #1f5fd1; --focus: #1f5fd1;
   --c-free: #1f6fe5; --c-min: #d92d20; --c-low: #e08a00; --c-high: #12915a;
-  --c-swap: #7a4dd6; --c-swap-total: #a3a9b3;
-  --m-reclaim: rgba(100, 116, 139, 0.35); --m-alloc-fail: #e08a00; --m-oom: #d92d20;
+  --c-swap: #7a4dd6; --c-swap-total: #a3a9b3; --c-cache: #0f8f7e;
+  --m-reclaim: rgba(100, 116, 139, 0.55); --m-reclaim-key: #64748b; --m-alloc-fail: #e08a00; --m-oom: #d92d20;
   --m-kill: #8f1d14; --m-reaper: #0f8f7e; --m-panic: #a21caf;
   --part-rss: #2f6fdf; --part-swap: #8457e0; --part-pgtables: #159a8c; --part-adjPlus: #e08a00;
   --victim-bg: rgba(217, 45, 32, 0.09); --victim-fg: #b42318;
@@ -28,8 +28,8 @@ export const PAGE_CSS = `
     --bg: #0e1116; --surface: #161a21; --surface-2: #1d222b; --text: #e5e8ed; --muted: #9aa3b0;
     --border: #2b313c; --grid: rgba(229, 232, 237, 0.09); --accent: #6ea2ff; --focus: #8fb8ff;
     --c-free: #5b9dff; --c-min: #ff6b5e; --c-low: #ffb340; --c-high: #3ccf8e;
-    --c-swap: #b08cff; --c-swap-total: #6b7280;
-    --m-reclaim: rgba(148, 163, 184, 0.35); --m-alloc-fail: #ffb340; --m-oom: #ff6b5e;
+    --c-swap: #b08cff; --c-swap-total: #6b7280; --c-cache: #3cd3bd;
+    --m-reclaim: rgba(148, 163, 184, 0.55); --m-reclaim-key: #94a3b8; --m-alloc-fail: #ffb340; --m-oom: #ff6b5e;
     --m-kill: #ff9a8f; --m-reaper: #3cd3bd; --m-panic: #e879f9;
     --part-rss: #5b9dff; --part-swap: #b08cff; --part-pgtables: #3cc7b4; --part-adjPlus: #ffb340;
     --victim-bg: rgba(255, 107, 94, 0.13); --victim-fg: #ff8a7f;
@@ -102,7 +102,9 @@ dl.facts-compact dd { font-weight: 500; }
 .swatch.line { height: 3px; border-radius: 2px; width: 16px; }
 .swatch.tick-min, .swatch.tick-low, .swatch.tick-high { width: 3px; height: 14px; border-radius: 1px; }
 .c-free { background: var(--c-free); }
-.m-reclaim { background: var(--m-reclaim); } .m-alloc-fail { background: var(--m-alloc-fail); }
+.m-reclaim { background: var(--m-reclaim-key); }
+.swatch.line.m-reclaim { width: 3px; height: 12px; border-radius: 1px; }
+.m-alloc-fail { background: var(--m-alloc-fail); }
 .m-oom { background: var(--m-oom); } .m-kill { background: var(--m-kill); }
 .m-reaper { background: var(--m-reaper); } .m-panic { background: var(--m-panic); }
 .oom-list { list-style: none; display: flex; flex-wrap: wrap; gap: 8px; padding: 0; margin: 0 0 12px; }

@@ -71,6 +71,7 @@ export function recordSample(sim: Sim, force: boolean): void {
   }
   s.swapUsed.push(w.mem.swap.reduce((a, d) => a + (d.active ? d.used : 0), 0))
   s.swapTotal.push(w.mem.swap.reduce((a, d) => a + (d.active ? d.pages : 0), 0))
+  s.pageCache.push(w.mem.nodes.reduce((a, nd) => a + nd.counters.filePages, 0))
 }
 
 function padTo(ps: ProcessSeries, len: number): void {
@@ -101,6 +102,7 @@ function thin(s: Samples): void {
   for (const m of s.memcgs) m.usage = keepEven(m.usage)
   s.swapUsed = keepEven(s.swapUsed)
   s.swapTotal = keepEven(s.swapTotal)
+  s.pageCache = keepEven(s.pageCache)
 }
 
 /** The finished series (all arrays the same length). */

@@ -53,6 +53,8 @@ export interface Samples {
   /** Swap pages in use (all devices) and total swap pages. */
   swapUsed: number[]
   swapTotal: number[]
+  /** Page-cache pages (NR_FILE_PAGES summed over nodes, as show_mem's "total pagecache pages"). */
+  pageCache: number[]
   marks: SampleMark[]
 }
 
@@ -78,6 +80,7 @@ export function emptySamples(
     memcgs: [],
     swapUsed: [],
     swapTotal: [],
+    pageCache: [],
     marks: []
   }
 }

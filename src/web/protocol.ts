@@ -19,6 +19,12 @@ export interface ReportHeadline {
   reason: string | null
 }
 
+/** The simulation page's body (charts, OOM sections) and its chart data (src/html). */
+export interface SimulationReport {
+  body: string
+  data: unknown
+}
+
 /** The worker's answer. */
 export type WebAnswer =
   | {
@@ -27,9 +33,20 @@ export type WebAnswer =
       text: string
       json: string
       reports: ReportHeadline[]
+      /** The explain page's sections: rankings with score parts, memory, log excerpts. */
+      reportHtml: string
       ms: number
     }
-  | { id: number; kind: 'simulate'; lines: string[]; truncated: boolean; ms: number }
+  | {
+      id: number
+      kind: 'simulate'
+      lines: string[]
+      /** The run stopped at the page's step cap. */
+      truncated: boolean
+      steps: number
+      report: SimulationReport | null
+      ms: number
+    }
   | {
       id: number
       kind: 'error'
@@ -39,3 +56,9 @@ export type WebAnswer =
       col: number | null
     }
   | { id: number; kind: 'progress'; fraction: number }
+
+/** An answer as a job computes it: without the request id and the time taken. */
+export type JobAnswer<K extends WebAnswer['kind']> = Omit<
+  Extract<WebAnswer, { kind: K }>,
+  'id' | 'ms'
+>

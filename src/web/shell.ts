@@ -21,8 +21,11 @@ function explainPanel(data: WebPageData): string {
     `<div class="controls"><label>File <input type="file" id="report-file"></label>` +
     `<label>Profile <select id="explain-profile">${options(data.profiles, 'guess from the report')}</select></label>` +
     `<button type="button" id="explain-run">Explain</button>` +
-    `<span id="explain-status" role="status" data-state="idle"></span></div>` +
-    `<ol id="explain-victims" class="victims"></ol><pre id="explain-text" class="out" tabindex="0"></pre></section>`
+    `<span id="explain-status" role="status" data-state="idle" data-progress="explain-progress"></span>` +
+    `<progress id="explain-progress" max="1" hidden aria-label="Explaining the report"></progress></div>` +
+    `<ol id="explain-victims" class="victims" aria-label="OOM victims"></ol>` +
+    `<pre id="explain-text" class="out" tabindex="0" aria-label="Explanation; Arrow Down and Up move between the kernel function links"></pre>` +
+    `<div id="explain-report" class="report"></div></section>`
   )
 }
 
@@ -35,12 +38,15 @@ function simulatePanel(data: WebPageData): string {
     )}</select></label>` +
     `<label>Profile <select id="sim-profile">${options(data.profiles, "the scenario's own")}</select></label>` +
     `<button type="button" id="sim-run">Simulate</button>` +
-    `<span id="sim-status" role="status" data-state="idle"></span></div>` +
+    `<span id="sim-status" role="status" data-state="idle" data-progress="sim-progress"></span>` +
+    `<progress id="sim-progress" max="1" hidden aria-label="Simulation progress"></progress></div>` +
     `<div class="editor"><pre id="gutter" aria-hidden="true">1</pre>` +
     `<textarea id="scenario" rows="18" spellcheck="false" aria-label="Scenario YAML" aria-describedby="sim-error"></textarea></div>` +
-    `<p class="muted">Ctrl+Enter runs; click the error to jump to its line.</p>` +
+    `<p class="muted">Ctrl+Enter runs; click the error to jump to its line. Each log line links to the kernel function that printed it.</p>` +
     `<button type="button" id="sim-error" class="error" role="alert" hidden></button>` +
-    `<pre id="sim-log" class="out" tabindex="0"></pre></section>`
+    `<p id="sim-cap" class="cap" role="alert" hidden></p>` +
+    `<pre id="sim-log" class="out" tabindex="0" aria-label="Simulated kernel log; Arrow Down and Up move between the kernel function links"></pre>` +
+    `<iframe id="sim-report" class="report-frame" title="Charts and OOM rankings of the simulation" hidden></iframe></section>`
   )
 }
 

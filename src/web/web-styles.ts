@@ -16,5 +16,16 @@ pre.out { max-height: 28em; overflow: auto; background: var(--surface-2); paddin
 .error { color: var(--victim-fg); font-weight: 600; display: block; text-align: left; }
 .error[hidden] { display: none; }
 .victims li { margin: 2px 0; }
+progress { width: 10em; height: 0.9em; accent-color: var(--accent); }
+.cap { border-left: 4px solid var(--m-alloc-fail); background: var(--surface-2); padding: 8px 12px; border-radius: 6px; }
+.cap[hidden] { display: none; }
+a.kfn { color: inherit; text-decoration: none; }
+a.kfn::after { content: "  \\2190 " attr(data-fn); color: var(--accent); font-size: 0.92em; }
+a.kfn:hover, a.kfn:focus-visible { text-decoration: underline; background: var(--log-summary); }
+a.kfn:focus-visible { outline: 2px solid var(--focus); outline-offset: 0; }
+.report-frame { width: 100%; border: 0; display: block; margin-top: 12px; min-height: 120px; }
+.report-frame[hidden] { display: none; }
+#explain-report:empty { display: none; }
+#explain-report { margin-top: 12px; }
 [data-state="busy"]::before { content: "\\231B  "; }
 `

@@ -2,7 +2,8 @@
  * @module The Web Worker's entry: answers the page's requests (protocol.ts) off the main thread,
  * so a large paste or a long simulation never freezes the page. Bundled by scripts/build-web.ts.
  */
-import { explainReport, simulateScenario } from './engine.ts'
+import { explainReport } from './explain-job.ts'
+import { simulateScenario } from './simulate-job.ts'
 import type { WebAnswer, WebRequest } from './protocol.ts'
 
 interface WorkerScope {

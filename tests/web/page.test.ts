@@ -105,10 +105,18 @@ describe.skipIf(!hasChromium)('oomkit web in Chromium, offline', () => {
     await page.selectOption('#sim-profile', '')
     await page.selectOption('#example', 'examples/sysrq-f.yaml')
     await settled(page, 'sim-status', 60_000)
+    // The picture ends under the report frame's first chart: explanation, ranking, editor, log.
+    const frameEl = await page.waitForSelector('#sim-report:not([hidden])')
+    const frame = await frameEl.contentFrame()
+    await frame?.waitForSelector('.chart[data-rendered] canvas')
+    const chart = await frame?.$eval('.chart-block', el => el.getBoundingClientRect().bottom)
+    const top = (await frameEl.boundingBox())?.y ?? 0
+    const height = Math.ceil(top + (chart ?? 0) + 16)
     mkdirSync('artifacts', { recursive: true })
     const targets = ['artifacts/web.png']
     if (process.env.OOMKIT_UPDATE_DOCS === '1') targets.push('docs/img/web.png')
-    for (const path of targets) await page.screenshot({ path, fullPage: true })
+    const clip = { x: 0, y: 0, width: 1280, height }
+    for (const path of targets) await page.screenshot({ path, fullPage: true, clip })
   })
 
   it('made no network request and logged no error', () => {
