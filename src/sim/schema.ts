@@ -200,6 +200,22 @@ export const VmaSpec = z.strictObject({
   resident: Size.optional().describe('Pages resident at start')
 })
 
+const RegHex = z.string().regex(/^[0-9a-fA-F]{1,16}$/, 'hex digits without 0x')
+const regNames = ['rip', 'rsp', 'eflags', 'rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp'] as const
+const rNames = ['r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const
+
+/** A recorded user-space register dump (x86-64), as the report printed it. */
+export const UserRegsSpec = z.strictObject({
+  ...Object.fromEntries([...regNames, ...rNames].map(n => [n, RegHex])),
+  cs: RegHex.optional(),
+  ss: RegHex.optional(),
+  code: z.string().describe('The "Code:" bytes, the faulting one in <>')
+} as Record<(typeof regNames)[number] | (typeof rNames)[number], typeof RegHex> & {
+  cs: z.ZodOptional<typeof RegHex>
+  ss: z.ZodOptional<typeof RegHex>
+  code: z.ZodString
+})
+
 /** One process (thread group) at boot. */
 export const ProcessSpec = z.strictObject({
   pid: Pid,
@@ -244,7 +260,10 @@ export const ProcessSpec = z.strictObject({
       stuck: z.boolean().optional().describe('Never exits: stuck in D state holding its mmap lock')
     })
     .optional(),
-  coreDumping: z.boolean().optional()
+  coreDumping: z.boolean().optional(),
+  userRegs: UserRegsSpec.optional().describe(
+    'User registers at the faulting instruction, printed at the bottom of the call trace when this process triggers an OOM from a fault (recorded values only)'
+  )
 })
 
 const Repeat = {
