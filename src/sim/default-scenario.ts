@@ -25,7 +25,7 @@ machine:
   kernelRelease: 6.11.0-10669-g11a299a7933e-dirty
   build: '#15'
   hardware: QEMU Standard PC (Q35 + ICH9, 2009), BIOS Arch Linux 1.16.3-1-1 04/01/2014
-  config: { thp: false, hugetlb: true, cma: true, memoryFailure: true }
+  config: { thp: false, hugetlb: true, cma: true, memoryFailure: true, lruGen: true }
   nodes:
     - zones:
         - { type: DMA, present: 15992kB, managed: 15360kB, pcp: 8kB, localPcp: 8kB }

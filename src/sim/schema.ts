@@ -120,7 +120,13 @@ export const MachineSpec = z.strictObject({
       thp: z.boolean().optional(),
       hugetlb: z.boolean().optional(),
       cma: z.boolean().optional(),
-      memoryFailure: z.boolean().optional()
+      memoryFailure: z.boolean().optional(),
+      lruGen: z
+        .boolean()
+        .optional()
+        .describe(
+          'Multi-gen LRU enabled (CONFIG_LRU_GEN, lru_gen/enabled): new anon pages count as active'
+        )
     })
     .optional()
     .describe('Kernel build options that change show_mem (default: all on)'),

@@ -80,7 +80,10 @@ function addPlaced(
     switch (kind) {
       case 'anon':
         if (locked) z.stats.unevictable += n
-        else if (w.profile.alloc.newAnonLru === 'inactive') z.stats.inactiveAnon += n
+        // MGLRU (lru_gen_folio_seq(), 6.11): an anon folio not in the swap cache joins the
+        // second-youngest generation, which lru_gen_is_active() counts as active.
+        else if (w.profile.alloc.newAnonLru === 'inactive' && w.env?.lruGen !== true)
+          z.stats.inactiveAnon += n
         else z.stats.activeAnon += n
         if (locked) z.stats.mlocked += n
         if (pl !== null) pl.anonZones[i] = (pl.anonZones[i] ?? 0) + n

@@ -45,6 +45,8 @@ export interface KernelEnv {
   /** Recorded user registers per pid, shown under a call trace that pid's fault started. */
   userRegs?: ReadonlyMap<number, UserRegs>
   showMemConfig: Record<string, boolean> | null
+  /** CONFIG_LRU_GEN enabled at run time (multi-gen LRU): new anon pages count as active. */
+  lruGen?: boolean
   /** oom_kill_process()'s dump_header ratelimit (oom_rs). */
   oomRatelimit: RatelimitState
   /** warn_alloc()'s nopage_rs. */
