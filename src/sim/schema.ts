@@ -10,6 +10,7 @@
  * Durations: a number is milliseconds; a string carries a unit: "30.5s", "250ms", "40us", "1ns".
  */
 import { z } from 'zod'
+import { UserRegsSpec } from './schema-regs.ts'
 import { sizeToPages } from './size.ts'
 
 /** A memory size (pages when a bare number), loaded as a page count. */
@@ -204,22 +205,6 @@ export const VmaSpec = z.strictObject({
   hugetlb: z.boolean().optional(),
   pfnmap: z.boolean().optional(),
   resident: Size.optional().describe('Pages resident at start')
-})
-
-const RegHex = z.string().regex(/^[0-9a-fA-F]{1,16}$/, 'hex digits without 0x')
-const regNames = ['rip', 'rsp', 'eflags', 'rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp'] as const
-const rNames = ['r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const
-
-/** A recorded user-space register dump (x86-64), as the report printed it. */
-export const UserRegsSpec = z.strictObject({
-  ...Object.fromEntries([...regNames, ...rNames].map(n => [n, RegHex])),
-  cs: RegHex.optional(),
-  ss: RegHex.optional(),
-  code: z.string().describe('The "Code:" bytes, the faulting one in <>')
-} as Record<(typeof regNames)[number] | (typeof rNames)[number], typeof RegHex> & {
-  cs: z.ZodOptional<typeof RegHex>
-  ss: z.ZodOptional<typeof RegHex>
-  code: z.ZodString
 })
 
 /** One process (thread group) at boot. */
