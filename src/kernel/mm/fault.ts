@@ -80,8 +80,8 @@ function addPlaced(
     switch (kind) {
       case 'anon':
         if (locked) z.stats.unevictable += n
-        // MGLRU (lru_gen_folio_seq(), 6.11): an anon folio not in the swap cache joins the
-        // second-youngest generation, which lru_gen_is_active() counts as active.
+        // MGLRU: folio_add_lru() (mm/swap.c, >= 6.1) marks a folio added in a fault active, so
+        // lru_gen_add_folio() puts it in the youngest generation, counted as active.
         else if (w.profile.alloc.newAnonLru === 'inactive' && w.env?.lruGen !== true)
           z.stats.inactiveAnon += n
         else z.stats.activeAnon += n
