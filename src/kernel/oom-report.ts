@@ -7,6 +7,7 @@
  * reproduces the kernel's lines. Types only. Memory is in pages unless a name ends in Kb or
  * Bytes.
  */
+import type { UserRegs } from './printk/stack-regs.ts'
 import type { Constraint } from './types.ts'
 
 /** One row of dump_tasks, in pages (pgtables in bytes), as printed. */
@@ -258,6 +259,8 @@ export interface StackInfo {
   taint?: string
   /** utsname version after the release: "#1" (default), "#1 PREEMPT(none) ", "#72-Ubuntu". */
   build?: string
+  /** User registers saved at the faulting instruction, when the scenario recorded them. */
+  regs?: UserRegs
 }
 
 /** Build-configuration switches that decide which show_mem lines/fields exist. */

@@ -25,7 +25,7 @@ machine:
   kernelRelease: 6.11.0-10669-g11a299a7933e-dirty
   build: '#15'
   hardware: QEMU Standard PC (Q35 + ICH9, 2009), BIOS Arch Linux 1.16.3-1-1 04/01/2014
-  config: { thp: false, hugetlb: true, cma: true, memoryFailure: true }
+  config: { thp: false, hugetlb: true, cma: true, memoryFailure: true, lruGen: true }
   nodes:
     - zones:
         - { type: DMA, present: 15992kB, managed: 15360kB, pcp: 8kB, localPcp: 8kB }
@@ -98,6 +98,27 @@ processes:
     totalVm: 2628942
     pgtables: 16
     exit: { delay: 5ms }
+    # The registers the report printed under its call trace (the faulting store in stress-ng).
+    userRegs:
+      rip: '56095b546735'
+      code: '99 00 41 54 49 89 fa 55 48 89 cd 48 01 fa 53 4c 8b 59 10 4c 39 ca 0f 83 01 01 00 00 31 c9 0f 1f 80 00 00 00 00 89 cf 83 c1 01 <40> 88 3a 48 8b 3d 61 ea 99 00 48 01 fa 4c 39 ca 72 e9 48 89 f0 31'
+      rsp: '7fff6c0c9f80'
+      eflags: '10202'
+      rax: '10'
+      rbx: '7f1bc2cb4000'
+      rcx: '79c5301'
+      rdx: '7f1da9e00000'
+      rsi: '280000000'
+      rdi: '79c5300'
+      rbp: '7f1e43cf23a8'
+      r8: '0'
+      r9: '7f1e42cb4000'
+      r10: '7f1bc2cb4000'
+      r11: '0'
+      r12: '280000000'
+      r13: '0'
+      r14: '1000'
+      r15: '7fff6c0ca0e0'
     vmas:
       - { name: heap, size: 1097, resident: 1097 }
       - { name: text, size: 141, kind: file, file: /, resident: 141 }

@@ -60,6 +60,10 @@ function makeSim(scenario: Scenario, profile: KernelProfile, seed: number): Sim 
     cpus: booted.cpus,
     taint: scenario.machine.taint ?? null,
     build: scenario.machine.build ?? null,
+    userRegs: new Map(
+      (scenario.processes ?? []).flatMap(p => (p.userRegs ? [[p.pid, p.userRegs] as const] : []))
+    ),
+    lruGen: scenario.machine.config?.lruGen === true,
     showMemConfig: (scenario.machine.config as Record<string, boolean> | undefined) ?? null,
     oomRatelimit: makeRatelimit(),
     nopageRatelimit: makeRatelimit(10_000_000_000, 1),

@@ -10,6 +10,7 @@
  * Durations: a number is milliseconds; a string carries a unit: "30.5s", "250ms", "40us", "1ns".
  */
 import { z } from 'zod'
+import { UserRegsSpec } from './schema-regs.ts'
 import { sizeToPages } from './size.ts'
 
 /** A memory size (pages when a bare number), loaded as a page count. */
@@ -120,7 +121,13 @@ export const MachineSpec = z.strictObject({
       thp: z.boolean().optional(),
       hugetlb: z.boolean().optional(),
       cma: z.boolean().optional(),
-      memoryFailure: z.boolean().optional()
+      memoryFailure: z.boolean().optional(),
+      lruGen: z
+        .boolean()
+        .optional()
+        .describe(
+          'Multi-gen LRU enabled (CONFIG_LRU_GEN, lru_gen/enabled): new anon pages count as active'
+        )
     })
     .optional()
     .describe('Kernel build options that change show_mem (default: all on)'),
@@ -244,7 +251,10 @@ export const ProcessSpec = z.strictObject({
       stuck: z.boolean().optional().describe('Never exits: stuck in D state holding its mmap lock')
     })
     .optional(),
-  coreDumping: z.boolean().optional()
+  coreDumping: z.boolean().optional(),
+  userRegs: UserRegsSpec.optional().describe(
+    'User registers at the faulting instruction, printed at the bottom of the call trace when this process triggers an OOM from a fault (recorded values only)'
+  )
 })
 
 const Repeat = {

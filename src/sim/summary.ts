@@ -118,11 +118,16 @@ export function buildSummary(sim: Sim): RunSummary {
 
 /**
  * One line for a run that ended without invoking the OOM killer (nor panicking), saying how it
- * ended; null when there was an OOM. The CLI prints it on stderr.
+ * ended; null when there was an OOM. The CLI prints it on stderr. Given the run's log, an
+ * out_of_memory() call that printed no report and killed nothing (a !__GFP_FS allocation
+ * returns early, a __GFP_NOFAIL one falls back to the reserves) does not count as an OOM.
  */
-export function noOomNote(s: RunSummary): string | null {
-  if (s.oomInvocations > 0 || s.panic !== null) return null
+export function noOomNote(s: RunSummary, log?: readonly { text: string }[]): string | null {
+  if (s.panic !== null || s.victims.length > 0) return null
+  const reported = log === undefined || log.some(l => l.text.includes(' invoked oom-killer: '))
+  if (s.oomInvocations > 0 && reported) return null
   const why: string[] = []
+  if (s.oomInvocations > 0) why.push(`${s.oomInvocations} out_of_memory() calls without a report`)
   if (s.enomem.length > 0) why.push(`${s.enomem.length} ENOMEM from the overcommit check`)
   if (s.allocFailures.length > 0) why.push(`${s.allocFailures.length} allocation failures`)
   if (s.stuck.length > 0) why.push(`${s.stuck.length} tasks stuck`)

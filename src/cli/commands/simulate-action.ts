@@ -135,7 +135,7 @@ export async function simulate(
     io.stderr.write(`oomkit: kernel profile ${result.summary.profile}\n`)
   await writeFiles(result, io, opts)
   const mismatches = checkExpect(scenario, result)
-  const note = noOomNote(result.summary)
+  const note = noOomNote(result.summary, result.log)
   if (note !== null) io.stderr.write(`oomkit: ${note}\n`)
   if (opts.json === true) {
     io.stdout.write(

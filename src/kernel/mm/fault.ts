@@ -80,7 +80,10 @@ function addPlaced(
     switch (kind) {
       case 'anon':
         if (locked) z.stats.unevictable += n
-        else if (w.profile.alloc.newAnonLru === 'inactive') z.stats.inactiveAnon += n
+        // MGLRU: folio_add_lru() (mm/swap.c, >= 6.1) marks a folio added in a fault active, so
+        // lru_gen_add_folio() puts it in the youngest generation, counted as active.
+        else if (w.profile.alloc.newAnonLru === 'inactive' && w.env?.lruGen !== true)
+          z.stats.inactiveAnon += n
         else z.stats.activeAnon += n
         if (locked) z.stats.mlocked += n
         if (pl !== null) pl.anonZones[i] = (pl.anonZones[i] ?? 0) + n

@@ -4,6 +4,7 @@
  * happened. The mm code appends here; the simulator applies it in one place. Also the
  * machine facts the kernel's printing needs (release, hardware, taint) and its ratelimits.
  */
+import type { UserRegs } from '../printk/stack-regs.ts'
 import type { Effect, OomControl, PrintkRecord } from '../oom-control.ts'
 import type { RatelimitState } from '../ratelimit.ts'
 
@@ -41,7 +42,11 @@ export interface KernelEnv {
   cpus: number
   taint: string | null
   build: string | null
+  /** Recorded user registers per pid, shown under a call trace that pid's fault started. */
+  userRegs?: ReadonlyMap<number, UserRegs>
   showMemConfig: Record<string, boolean> | null
+  /** CONFIG_LRU_GEN enabled at run time (multi-gen LRU): new anon pages count as active. */
+  lruGen?: boolean
   /** oom_kill_process()'s dump_header ratelimit (oom_rs). */
   oomRatelimit: RatelimitState
   /** warn_alloc()'s nopage_rs. */

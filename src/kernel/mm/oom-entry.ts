@@ -26,12 +26,17 @@ function showMemOf(w: World, nodemask: readonly number[] | null): ReturnType<typ
   return sm
 }
 
-/** The stack banner's taint and build, when the machine has them. */
-function banner(w: World): StackInfo {
+/**
+ * The stack banner's taint and build, when the machine has them, and the user registers of a
+ * task whose fault entered the kernel (not sysrq's kworker), when the scenario recorded them.
+ */
+function banner(w: World, oc: OomControl): StackInfo {
   const env = envOf(w)
   const s: StackInfo = {}
   if (env.taint !== null) s.taint = env.taint
   if (env.build !== null) s.build = env.build
+  const regs = oc.currentPid === null ? undefined : env.userRegs?.get(oc.currentPid)
+  if (regs !== undefined && oc.kind !== 'sysrq') s.regs = regs
   return s
 }
 
@@ -53,7 +58,7 @@ export function invokeOom(w: World, oc: OomControl, stack?: StackInfo): OomOutco
     hardware: env.hardware,
     // The allocating task runs on the last CPU.
     cpu: env.cpus - 1,
-    stack: { ...banner(w), ...(stack ?? stackFor(w.profile, site)) },
+    stack: { ...banner(w, oc), ...(stack ?? stackFor(w.profile, site)) },
     worker: {
       pid: Math.max(...w.oom.processes.map(p => p.pid), 100) + 1000,
       comm: 'kworker/0:1'

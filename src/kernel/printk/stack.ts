@@ -1,24 +1,16 @@
 /**
  * @module dump_stack() as the OOM report shows it: the "CPU: ... Comm: ..." banner, the
- * hardware line and a call trace. The trace is plausible and deterministic: function names come
- * from the report data or a default chain per path and stack style, offsets from a hash of the
- * name (a simulated kernel has no real addresses).
+ * hardware line and a call trace. Function names come from the report data or a default chain
+ * per path and stack style. Offsets (`+0x3f/0xb0`) are facts of one compiled kernel: they are
+ * printed only for a build in stack-builds.ts; any other build shows the names alone.
  */
 import type { OomReportData, StackInfo } from '../oom-report.ts'
 import type { KernelProfile } from '../profiles.ts'
+import { buildSymbols, symbolEntry, type BuildSymbols } from './stack-builds.ts'
+import { renderUserRegs, type UserRegs } from './stack-regs.ts'
 
 type Style = KernelProfile['format']['stack']
 type Path = NonNullable<StackInfo['path']>
-
-/** FNV-1a of a string, unsigned 32-bit: the source of stable fake offsets. */
-function hash(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  return h
-}
 
 const faultTail4 = ['handle_mm_fault', '__do_page_fault', 'do_page_fault', 'page_fault']
 const faultTail5 = ['handle_mm_fault', 'do_user_addr_fault', 'exc_page_fault', 'asm_exc_page_fault']
@@ -185,15 +177,16 @@ export function defaultCallChain(path: Path, profile: KernelProfile): string[] {
   return [...top, ...memcgMiddle[style]]
 }
 
-/** One trace entry: ` fn+0x../0x..`; 3.x also prints the address ` [<ffffffff8.......>]`. */
-function traceEntry(fn: string, style: Style): string {
-  const h = hash(fn)
-  const size = 0x40 + (h % 0x7c0)
-  const off = 0x8 + ((h >>> 11) % (size - 0x8))
-  const sym = `${fn}+0x${off.toString(16)}/0x${size.toString(16)}`
-  if (style !== '3x') return ` ${sym}`
-  const addr = (0x81000000 + ((h >>> 4) & 0x00ffffff)).toString(16).padStart(8, '0')
-  return ` [<ffffffff${addr}>] ${sym}`
+/**
+ * The trace entries of one frame: ` fn+0x../0x..` for a known build (and a `? stale` entry after
+ * it when that build's recorded trace had one), else ` fn`. 3.x printed the address first
+ * (` [<ffffffff8...>] fn+...`); with no known build there is no address to print either.
+ */
+function traceEntries(fn: string, b: BuildSymbols | null): string[] {
+  const out = [` ${symbolEntry(fn, b)}`]
+  const stale = b?.unreliable?.[fn]
+  if (stale !== undefined) out.push(` ? ${symbolEntry(stale, b)}`)
+  return out
 }
 
 /** Who dump_stack() runs for and what it shows. */
@@ -207,6 +200,8 @@ export interface StackDump {
   taint?: string | undefined
   build?: string | undefined
   calls: readonly string[]
+  /** The user registers saved at the fault, printed before </TASK> (5.x/6.x styles). */
+  regs?: UserRegs | undefined
 }
 
 /**
@@ -226,7 +221,9 @@ export function renderDumpStack(d: StackDump, profile: KernelProfile): string[] 
   out.push('Call Trace:')
   const modern = style === '6x' || style === '6.10'
   if (modern) out.push(' <TASK>')
-  for (const fn of d.calls) out.push(traceEntry(fn, style))
+  const b = buildSymbols(d.kernelRelease, d.build)
+  for (const fn of d.calls) out.push(...traceEntries(fn, b))
+  if (d.regs !== undefined && style !== '3x' && style !== '4x') out.push(...renderUserRegs(d.regs))
   if (modern) out.push(' </TASK>')
   return out
 }
@@ -246,7 +243,8 @@ export function renderStack(r: OomReportData, profile: KernelProfile): string[] 
       hardware: r.hardware,
       taint: st.taint,
       build: st.build,
-      calls: st.calls ?? defaultCallChain(path, profile)
+      calls: st.calls ?? defaultCallChain(path, profile),
+      regs: st.regs
     },
     profile
   )

@@ -129,10 +129,14 @@ export function stripPrefix(line: string): string {
     .replace(/^\[ *\d+\.\d+\] /, '')
 }
 
-/** dump_stack noise a simulated kernel cannot reproduce: trace entries and register dumps. */
+/**
+ * dump_stack noise a simulated kernel cannot reproduce: trace entries (with offsets in a real
+ * report; function names alone from a build oomkit has no symbols of) and register dumps.
+ */
 export function isStackNoise(line: string): boolean {
   return (
     /^ (?:\? )?[\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+/.test(line) ||
+    /^ (?:\? )?[\w.]+$/.test(line) ||
     /^ ?\[<[0-9a-f]+>\]/.test(line) ||
     /^ (?:[0-9a-f]{16} ?)+$/.test(line) ||
     /^(?:RIP|Code|RSP|RAX|RDX|RBP|R10|R13):/.test(line)

@@ -36,8 +36,8 @@ describe('oomkit simulate examples/costly-order-failure.yaml', () => {
     expect(log).toContain('modprobe: page allocation failure: order:4, mode:0xd0')
     expect(log.some(l => l.includes(',cpuset=/,mems_allowed=0'))).toBe(false)
     expect(log.some(l => l.includes('dump_stack_lvl'))).toBe(false)
-    expect(log.some(l => / dump_stack\+0x/.test(l))).toBe(true)
-    expect(log.some(l => / warn_alloc_failed\+0x/.test(l))).toBe(true)
+    expect(log.some(l => l === ' dump_stack')).toBe(true)
+    expect(log.some(l => l === ' warn_alloc_failed')).toBe(true)
   })
 
   it('--profile 6.1 prints the >= 5.0 line with nodemask, cpuset and mems_allowed', () => {
@@ -45,6 +45,6 @@ describe('oomkit simulate examples/costly-order-failure.yaml', () => {
     expect(log).toContain(
       'modprobe: page allocation failure: order:4, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0'
     )
-    expect(log.some(l => / dump_stack_lvl\+0x/.test(l))).toBe(true)
+    expect(log.some(l => l === ' dump_stack_lvl')).toBe(true)
   })
 })
