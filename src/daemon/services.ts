@@ -19,10 +19,9 @@ import type { MemorySource } from './readings.ts'
 import { protectSelf } from './self-protect.ts'
 import type { SelfProtection as Protection } from './self-protect.ts'
 import { thresholdBytes } from './units.ts'
-import { startWatchdog } from './watchdog.ts'
+import { SYSRQ, startWatchdog } from './watchdog.ts'
 import type { Watchdog, WatchdogConfig } from './watchdog.ts'
 
-const SYSRQ = '/proc/sysrq-trigger'
 
 export interface Services {
   control: ProcessControl

@@ -9,6 +9,9 @@ import { Worker } from 'node:worker_threads'
 import type { Threshold } from './units.ts'
 import { WATCHDOG_WORKER_SOURCE } from './watchdog-worker.ts'
 
+/** Where the system fallback writes 'f' (the kernel's OOM killer, sysrq-f). */
+export const SYSRQ = '/proc/sysrq-trigger'
+
 /** Watchdog settings (the kill threshold in bytes is recomputed on reload). */
 export interface WatchdogConfig {
   timeoutMs: number
