@@ -22,6 +22,12 @@ export class DaemonMetrics {
     labelNames: ['errno'],
     registers: [this.registry]
   })
+  readonly kernelKills = new Counter({
+    name: 'oomkit_daemon_kernel_oom_kills_total',
+    help: "Kills by the kernel's own OOM killer (ones the daemon did not prevent), from /dev/kmsg; memcg is the cgroup whose limit was hit, empty for a global OOM",
+    labelNames: ['constraint', 'memcg'],
+    registers: [this.registry]
+  })
   readonly level = new Gauge({
     name: 'oomkit_daemon_trigger_level',
     help: 'Current stage: 0 ok, 1 warn, 2 term, 3 kill',

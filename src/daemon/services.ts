@@ -22,7 +22,6 @@ import { thresholdBytes } from './units.ts'
 import { SYSRQ, startWatchdog } from './watchdog.ts'
 import type { Watchdog, WatchdogConfig } from './watchdog.ts'
 
-
 export interface Services {
   control: ProcessControl
   protection: Protection

@@ -5,7 +5,16 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -164,20 +173,37 @@ export interface DaemonChild {
   stop(): Promise<number | null>
 }
 
-/** Start `oomkit daemon ARGS` and wait for its "started" log line. */
+/**
+ * The CLI as users run it, built afresh from src/ into a scratch copy (`bin/oomkit.js` over its
+ * own `dist/`) under node_modules/.cache, where koffi still resolves; returns the bin script.
+ */
+export async function buildCliCopy(): Promise<{ bin: string; remove(): void }> {
+  const { buildBundle } = await import('../../scripts/build.ts')
+  const cache = join(repoRoot, 'node_modules', '.cache')
+  mkdirSync(cache, { recursive: true })
+  const root = mkdtempSync(join(cache, 'oomkit-bundle-'))
+  mkdirSync(join(root, 'bin'))
+  copyFileSync(join(repoRoot, 'bin', 'oomkit.js'), join(root, 'bin', 'oomkit.js'))
+  await buildBundle(join(root, 'dist'))
+  return {
+    bin: join(root, 'bin', 'oomkit.js'),
+    remove: () => rmSync(root, { recursive: true, force: true })
+  }
+}
+
+/** Start `oomkit daemon ARGS` and wait for its "started" log line: from source (tsx), or from
+ * `bin` (a built copy, buildCliCopy()) as users run it. */
 export async function startDaemon(
   args: string[],
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  options: { bin?: string } = {}
 ): Promise<DaemonChild> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(here, 'cli-child.ts'), 'daemon', ...args],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    }
-  )
+  const entry = options.bin ? [options.bin] : ['--import', 'tsx', join(here, 'cli-child.ts')]
+  const child = spawn(process.execPath, [...entry, 'daemon', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let err = ''
   child.stderr.on('data', (b: Buffer) => (err += b.toString()))
   child.stdout.resume()
