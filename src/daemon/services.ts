@@ -117,11 +117,18 @@ export async function startServices(
   const memTotalKb = source.meminfo().memTotalKb
   let watchdog: Watchdog | null = null
   if (config.selfProtect.watchdog.enabled) {
-    watchdog = startWatchdog(watchdogConfig(config, memTotalKb))
-    watchdog.onFire(info =>
-      logger.error({ event: 'watchdog', ...info }, `watchdog fired in ${info.scope}: ${info.acted}`)
-    )
-    checkWatchdogFallback(config, logger)
+    try {
+      watchdog = startWatchdog(watchdogConfig(config, memTotalKb))
+      watchdog.onFire(info =>
+        logger.error(
+          { event: 'watchdog', ...info },
+          `watchdog fired in ${info.scope}: ${info.acted}`
+        )
+      )
+      checkWatchdogFallback(config, logger)
+    } catch (error) {
+      logger.warn({ event: 'watchdog' }, `watchdog off: ${(error as Error).message}`)
+    }
   }
   return { control, protection, source, journal, metrics, server, notifier, watchdog, memTotalKb }
 }

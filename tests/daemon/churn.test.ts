@@ -19,9 +19,10 @@ import {
   tempDir
 } from './cgroup-lab.ts'
 import { holdKernelLockPerTest } from '../kernel-lock.ts'
+import { SKIP_REAL_KERNEL, SKIP_REAL_KERNEL_REASON } from '../real-kernel-skip.ts'
 import { DAEMON_NODE_OPTIONS } from '../../src/daemon/lean-vm.ts'
 
-const reason = labUnavailable()
+const reason = SKIP_REAL_KERNEL ? SKIP_REAL_KERNEL_REASON : labUnavailable()
 if (reason) process.stderr.write(`tests/daemon/churn: skipped (${reason})\n`)
 
 const SECONDS = Number(process.env.OOMKIT_CHURN_SECONDS ?? 10)
