@@ -5,7 +5,7 @@
  * logged as a warning. Without permission to read /dev/kmsg (CAP_SYSLOG, dmesg_restrict) the
  * daemon says so once and goes on without.
  */
-import type { Logger } from 'pino'
+import type { Logger } from './log.ts'
 import { openKmsgPoll } from '../adapters/kmsg/kmsg-poll.ts'
 import type { KmsgPoll } from '../adapters/kmsg/kmsg-poll.ts'
 import type { Journal } from './journal.ts'

@@ -4,8 +4,8 @@
  * command calls `runDaemon` with its IO, which only needs to provide `DaemonIO`.
  */
 import { release } from 'node:os'
-import { pino } from 'pino'
-import type { Logger } from 'pino'
+import { jsonLogger } from './log.ts'
+import type { Logger } from './log.ts'
 import { UserError } from '../errors.ts'
 import { findProfile, profileForRelease } from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
@@ -30,12 +30,9 @@ export function resolveProfile(name: string): KernelProfile {
   return p
 }
 
-/** A pino logger writing JSON lines to stderr. */
+/** The daemon's JSON-lines logger on stderr (log.ts; pino's line shape). */
 export function makeLogger(io: DaemonIO, level: string): Logger {
-  return pino(
-    { level, base: { name: 'oomkit-daemon' }, timestamp: pino.stdTimeFunctions.isoTime },
-    { write: (s: string) => io.stderr.write(s) }
-  )
+  return jsonLogger(level, 'oomkit-daemon', io.stderr)
 }
 
 export interface RunOptions {

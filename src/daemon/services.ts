@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import type { Server } from 'node:http'
-import type { Logger } from 'pino'
+import type { Logger } from './log.ts'
 import { createHostMemorySource } from '../adapters/proc/host-memory-source.ts'
 import { LiveHostSource } from '../adapters/proc/live-host-source.ts'
 import { loadProcessControl } from '../adapters/pidfd/process-control.ts'
