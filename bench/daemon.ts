@@ -3,8 +3,9 @@
  * memory controller, cc, unshare; earlyoom for its figures). Each killer runs as PID 1 of its own
  * PID namespace with its own hog as its only neighbour (bench/lib/pidns.ts): it can signal
  * nothing else on the host.
- * - daemon_idle_rss_mb / daemon_idle_cpu_pct, earlyoom_idle_*, node_floor_idle_*: `oomkit
- *   daemon` (default config), `earlyoom` (defaults) and Node's own floor (`node -e
+ * - daemon_idle_rss_mb / daemon_idle_cpu_pct, daemon_cgroup_idle_*, earlyoom_idle_*,
+ *   node_floor_idle_*: `oomkit daemon` (default config), the same watching an empty 300 MiB
+ *   memory cgroup (`--cgroup DIR=20%,10%`), `earlyoom` (defaults) and Node's own floor (`node -e
  *   'setInterval(() => {}, 1000)'`), side by side, idle for 60 s after a 10 s settle
  *   (BENCH_QUICK=1: 10 s after 5 s); RSS at the end, CPU = (utime+stime, all threads) / wall.
  * - daemon_reaction_ms: a hog grows 8 MiB every 10 ms in a 256 MiB v1 memory cgroup watched with
@@ -91,10 +92,13 @@ async function idle(
 ): Promise<Record<string, number>> {
   const floor = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
   const running: Contained[] = []
+  // The daemon again, watching an (empty) 300 MiB memory cgroup: issue 19's operator setup.
+  const cg = makeCgroup(`oomkit-bench-idle-${process.pid}`, 300 * MiB)
   try {
     running.push(await contain(oomkit([]), null, oomkitReady))
+    running.push(await contain(oomkit(['--cgroup', `${cg}=20%,10%`]), null, oomkitReady))
     if (earlyoom) running.push(await contain(['earlyoom'], null, earlyoomReady))
-    const names = ['daemon', ...(earlyoom ? ['earlyoom'] : []), 'node_floor']
+    const names = ['daemon', 'daemon_cgroup', ...(earlyoom ? ['earlyoom'] : []), 'node_floor']
     const got = await footprints([...running.map(r => r.pid), floor.pid!], windowMs, settleMs)
     const out: Record<string, number> = {}
     names.forEach((name, i) => {
@@ -106,6 +110,7 @@ async function idle(
   } finally {
     floor.kill('SIGKILL')
     for (const r of running) await r.stop()
+    await removeCgroup(cg)
   }
 }
 

@@ -2,12 +2,15 @@
  * @module `oomkit daemon --check`: validate the config and report what it would watch, with
  * warnings for rules that match no running process and cgroups that do not exist.
  */
+import { existsSync, lstatSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { DaemonConfig } from './config-schema.ts'
 import type { MemorySource } from './readings.ts'
 import { forgeableProtection, ruleLabel, unmatchedRules } from './rules.ts'
 import { formatThreshold } from './units.ts'
 import { psiTriggerProblem } from '../adapters/pidfd/psi-trigger.ts'
 import type { Threshold } from './units.ts'
+import { SYSRQ } from './watchdog.ts'
 
 /** The report `--check` prints. */
 export interface CheckReport {
@@ -27,6 +30,29 @@ function stages(s: {
   if (s.term) parts.push(`term ${formatThreshold(s.term)}`)
   if (s.kill) parts.push(`kill ${formatThreshold(s.kill)}`)
   return parts.join(', ') || 'off'
+}
+
+/** Why the journal could not be written at a kill (journal.ts opens it O_NOFOLLOW, regular
+ * files only), or null. */
+function journalProblem(path: string): string | null {
+  if (!existsSync(dirname(path))) return `its directory ${dirname(path)} does not exist`
+  try {
+    const st = lstatSync(path)
+    if (st.isSymbolicLink()) return 'is a symbolic link: the daemon refuses to write through it'
+    if (!st.isFile()) return 'is not a regular file'
+  } catch {
+    /* created at the first kill */
+  }
+  return null
+}
+
+/** What start-up would warn about the watchdog's fallback (services.ts). */
+function watchdogProblem(config: DaemonConfig): string | null {
+  const wd = config.selfProtect.watchdog
+  if (wd.action !== 'sysrq-f' || !config.memory.enabled) return null
+  return existsSync(SYSRQ)
+    ? null
+    : `${SYSRQ} does not exist: a stall under system pressure would only be logged`
 }
 
 /** Build the report; `source` is consulted for live processes and cgroups. */
@@ -69,7 +95,15 @@ export function checkConfig(
   lines.push(
     `SIGTERM grace ${config.kill.grace} ms; budget ${config.kill.budget.kills} kill(s) per ${config.kill.budget.window} ms${config.kill.dryRun ? '; DRY RUN' : ''}`
   )
-  if (config.journal) lines.push(`journal: ${config.journal}`)
+  if (config.journal) {
+    lines.push(`journal: ${config.journal}`)
+    const problem = journalProblem(config.journal)
+    if (problem) warnings.push(`journal ${config.journal}: ${problem}`)
+  }
+  if (config.selfProtect.watchdog.enabled) {
+    const problem = watchdogProblem(config)
+    if (problem) warnings.push(`watchdog: ${problem}`)
+  }
   if (config.metrics.enabled) lines.push(`metrics: http://${config.metrics.listen}/metrics`)
   for (const r of config.choose.rules.filter(forgeableProtection))
     warnings.push(

@@ -1,6 +1,6 @@
 /** @module Starting pre-kill/post-kill hooks without waiting, tracked so stop() lets them finish
  * and so their processes (each hook leads its own session) are never chosen as victims. */
-import type { Logger } from 'pino'
+import type { Logger } from './log.ts'
 import type { DaemonConfig } from './config-schema.ts'
 import { hookEnv, runHook } from './hooks.ts'
 import type { HookOutcome, HookVictim } from './hooks.ts'

@@ -17,6 +17,7 @@ import { dirname } from 'node:path'
 import { UserError } from '../errors.ts'
 import type { RankedCandidate } from './choose.ts'
 import type { TriggerHit } from './triggers.ts'
+import type { KernelKill } from './kernel-kill-parse.ts'
 
 /** What happened: a kill (or its dry-run double), a cgroup-wide kill, or a failed attempt. */
 export type JournalEvent =
@@ -76,12 +77,21 @@ export interface JournalEntry {
   error?: string
 }
 
+/** A kill by the kernel's own OOM killer, seen in its log (one the daemon did not prevent). */
+export interface KernelKillEntry {
+  time: string
+  event: 'kernel-kill'
+  /** "kernel-oom-memcg", "kernel-oom-global" or "kernel-oom" (scope not in the log). */
+  reason: string
+  kernel: KernelKill
+}
+
 /** C1 controls, DEL and the JS line separators: valid in JSON strings, but a terminal acts on
  * U+009B (CSI) and some readers split lines at U+2028/U+2029. */
 const UNSAFE = /[\u007f-\u009f\u2028\u2029]/g
 
 /** One entry as a JSON line with every control character escaped. */
-export function journalLine(entry: JournalEntry): string {
+export function journalLine(entry: JournalEntry | KernelKillEntry): string {
   const json = JSON.stringify(entry).replace(
     UNSAFE,
     c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
@@ -145,6 +155,11 @@ export class Journal {
   /** Append one entry; false when the line could not be written (reported through onError). */
   write(entry: JournalEntry): boolean {
     this.remember(entry)
+    return this.append(journalLine(entry)) !== null
+  }
+
+  /** Append a kernel kill record; false when it could not be written (reported through onError). */
+  writeKernelKill(entry: KernelKillEntry): boolean {
     return this.append(journalLine(entry)) !== null
   }
 

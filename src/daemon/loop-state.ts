@@ -3,7 +3,7 @@
  * mutable state of one running daemon (configuration, trigger and policy state, the victim in
  * flight).
  */
-import type { Logger } from 'pino'
+import type { Logger } from './log.ts'
 import type { ProcessControl, ProcessHandle } from '../adapters/pidfd/process-control.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { Choice, RankedCandidate } from './choose.ts'

@@ -7,6 +7,16 @@ import type { Server } from 'node:http'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { checkListen } from './listen.ts'
 
+/** The kernel's own OOM kills (kernel-kills.ts), by constraint and memcg. */
+function kernelKillCounter(registry: Registry): Counter<'constraint' | 'memcg'> {
+  return new Counter({
+    name: 'oomkit_daemon_kernel_oom_kills_total',
+    help: "Kills by the kernel's own OOM killer (ones the daemon did not prevent), from /dev/kmsg; memcg is the cgroup whose limit was hit, empty for a global OOM",
+    labelNames: ['constraint', 'memcg'],
+    registers: [registry]
+  })
+}
+
 /** The daemon's metric set, on its own registry. */
 export class DaemonMetrics {
   readonly registry = new Registry()
@@ -22,6 +32,7 @@ export class DaemonMetrics {
     labelNames: ['errno'],
     registers: [this.registry]
   })
+  readonly kernelKills = kernelKillCounter(this.registry)
   readonly level = new Gauge({
     name: 'oomkit_daemon_trigger_level',
     help: 'Current stage: 0 ok, 1 warn, 2 term, 3 kill',

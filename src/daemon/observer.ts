@@ -4,7 +4,7 @@
  * (exited, so its memory is back?), and warms the process table when an action is near.
  */
 import { performance } from 'node:perf_hooks'
-import type { Logger } from 'pino'
+import type { Logger } from './log.ts'
 import type { DaemonDeps, InFlightContext, LoopState } from './loop-state.ts'
 import type { DaemonMetrics } from './metrics.ts'
 import type { ProcessTable } from './process-table.ts'

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Logger } from 'pino'
+import type { Logger } from './log.ts'
 import { openPsiTrigger, psiTriggerProblem } from '../adapters/pidfd/psi-trigger.ts'
 import type { PsiTrigger } from '../adapters/pidfd/psi-trigger.ts'
 import { ownCapSysResource } from '../adapters/proc/own-process.ts'

@@ -4,13 +4,14 @@
  * command calls `runDaemon` with its IO, which only needs to provide `DaemonIO`.
  */
 import { release } from 'node:os'
-import { pino } from 'pino'
-import type { Logger } from 'pino'
+import { jsonLogger } from './log.ts'
+import type { Logger } from './log.ts'
 import { UserError } from '../errors.ts'
 import { findProfile, profileForRelease } from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { DaemonConfig } from './config-schema.ts'
 import { Daemon } from './daemon.ts'
+import { watchKernelKills } from './kernel-kills.ts'
 import { openPsiWakeups } from './psi-wakeups.ts'
 import { startServices, stopServices, watchdogConfig } from './services.ts'
 import type { Services } from './services.ts'
@@ -29,12 +30,9 @@ export function resolveProfile(name: string): KernelProfile {
   return p
 }
 
-/** A pino logger writing JSON lines to stderr. */
+/** The daemon's JSON-lines logger on stderr (log.ts; pino's line shape). */
 export function makeLogger(io: DaemonIO, level: string): Logger {
-  return pino(
-    { level, base: { name: 'oomkit-daemon' }, timestamp: pino.stdTimeFunctions.isoTime },
-    { write: (s: string) => io.stderr.write(s) }
-  )
+  return jsonLogger(level, 'oomkit-daemon', io.stderr)
 }
 
 export interface RunOptions {
@@ -120,6 +118,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
   const logger = makeLogger(io, config.log.level)
   const profile = resolveProfile(config.profile)
   const s = await startServices(config, { ffi: opts.ffi, env: io.env }, logger)
+  const kernelKills = watchKernelKills({ journal: s.journal, metrics: s.metrics, logger })
   const daemon = new Daemon(config, {
     source: s.source,
     control: s.control,
@@ -129,7 +128,11 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     notifier: s.notifier,
     profile,
     env: io.env,
-    heartbeat: wall => s.watchdog?.beat(wall)
+    // After every tick: the watchdog's heartbeat, and the kernel's own kills logged since.
+    heartbeat: wall => {
+      s.watchdog?.beat(wall)
+      kernelKills?.poll()
+    }
   })
   const wakeups = await openPsiWakeups(config, () => daemon.wakeUp(), logger)
   const unhandle = handleSignals(opts, daemon, s, logger)
@@ -142,6 +145,8 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
   } finally {
     unhandle()
     for (const t of wakeups) t.close()
+    kernelKills?.poll()
+    kernelKills?.stop()
     await stopServices(s)
     logger.info({ event: 'stop' }, 'oomkit daemon stopped')
   }

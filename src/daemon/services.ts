@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import type { Server } from 'node:http'
-import type { Logger } from 'pino'
+import type { Logger } from './log.ts'
 import { createHostMemorySource } from '../adapters/proc/host-memory-source.ts'
 import { LiveHostSource } from '../adapters/proc/live-host-source.ts'
 import { loadProcessControl } from '../adapters/pidfd/process-control.ts'
@@ -19,10 +19,8 @@ import type { MemorySource } from './readings.ts'
 import { protectSelf } from './self-protect.ts'
 import type { SelfProtection as Protection } from './self-protect.ts'
 import { thresholdBytes } from './units.ts'
-import { startWatchdog } from './watchdog.ts'
+import { SYSRQ, startWatchdog } from './watchdog.ts'
 import type { Watchdog, WatchdogConfig } from './watchdog.ts'
-
-const SYSRQ = '/proc/sysrq-trigger'
 
 export interface Services {
   control: ProcessControl
@@ -119,11 +117,18 @@ export async function startServices(
   const memTotalKb = source.meminfo().memTotalKb
   let watchdog: Watchdog | null = null
   if (config.selfProtect.watchdog.enabled) {
-    watchdog = startWatchdog(watchdogConfig(config, memTotalKb))
-    watchdog.onFire(info =>
-      logger.error({ event: 'watchdog', ...info }, `watchdog fired in ${info.scope}: ${info.acted}`)
-    )
-    checkWatchdogFallback(config, logger)
+    try {
+      watchdog = startWatchdog(watchdogConfig(config, memTotalKb))
+      watchdog.onFire(info =>
+        logger.error(
+          { event: 'watchdog', ...info },
+          `watchdog fired in ${info.scope}: ${info.acted}`
+        )
+      )
+      checkWatchdogFallback(config, logger)
+    } catch (error) {
+      logger.warn({ event: 'watchdog' }, `watchdog off: ${(error as Error).message}`)
+    }
   }
   return { control, protection, source, journal, metrics, server, notifier, watchdog, memTotalKb }
 }

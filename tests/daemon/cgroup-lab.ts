@@ -5,8 +5,17 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync
+} from 'node:fs'
+import { constants as osConstants, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -98,7 +107,39 @@ export interface Hog {
   alive(): boolean
 }
 
-/** Start the hog in `cgroupDir` (it joins the cgroup before exec). Resolves once it said ready. */
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+
+/** The host PID of `pid`'s first child, once it has one. */
+async function firstChild(pid: number): Promise<number> {
+  for (let i = 0; i < 500; i++) {
+    try {
+      const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+      if (kids) return Number(kids.split(' ')[0])
+    } catch {
+      // not there yet, or gone
+    }
+    await sleep(10)
+  }
+  throw new Error(`process ${pid} started no child`)
+}
+
+/** An exit code of 128 + N from the namespace's shell: the hog died of signal N. */
+function exitOf(
+  code: number | null,
+  signal: string | null
+): { code: number | null; signal: string | null } {
+  if (code === null || code <= 128) return { code, signal }
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0]
+  return name ? { code: null, signal: name } : { code, signal }
+}
+
+/**
+ * Start the hog in `cgroupDir` (it joins the cgroup before exec). Resolves once it said ready.
+ * The hog runs inside its own PID namespace (`unshare --pid --fork --kill-child`, as the issue's
+ * runs do): a shell is the namespace's PID 1 (a hog as PID 1 would not get signals it has no
+ * handler for) and the hog its child; `pid` is the hog's PID on the host, as the daemon sees it,
+ * and `exited` tells its signal (the shell exits with 128 + N).
+ */
 export async function startHog(
   hogPath: string,
   cgroupDir: string | null,
@@ -110,8 +151,9 @@ export async function startHog(
       ? ''
       : `echo ${options.oomScoreAdj} > /proc/self/oom_score_adj && `
   const join = cgroupDir ? `echo $$ > ${cgroupDir}/cgroup.procs && ` : ''
-  const script = `${join}${adj}exec "$0" "$@"`
-  const child = spawn('/bin/sh', ['-c', script, hogPath, ...args], {
+  const inner = `/bin/sh -c ${quote(`${join}${adj}exec "$0" "$@"`)} ${[hogPath, ...args].map(quote).join(' ')}`
+  const script = `exec 3<&0; ${inner} <&3 3<&- & wait $!`
+  const child = spawn('unshare', ['--pid', '--fork', '--kill-child', '/bin/sh', '-c', script], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: {
       ...process.env,
@@ -123,16 +165,18 @@ export async function startHog(
   const exited = new Promise<{ code: number | null; signal: string | null }>(resolve =>
     child.once('exit', (code, signal) => {
       done = true
-      resolve({ code, signal })
+      resolve(exitOf(code, signal))
     })
   )
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve())
     child.once('exit', () => reject(new Error('hog exited before it was ready')))
   })
+  // unshare -> the namespace's shell (PID 1) -> the hog.
+  const pid = await firstChild(await firstChild(child.pid!))
   return {
     child,
-    pid: child.pid!,
+    pid,
     exited,
     alive: () => !done,
     go: () => {
@@ -164,20 +208,37 @@ export interface DaemonChild {
   stop(): Promise<number | null>
 }
 
-/** Start `oomkit daemon ARGS` and wait for its "started" log line. */
+/**
+ * The CLI as users run it, built afresh from src/ into a scratch copy (`bin/oomkit.js` over its
+ * own `dist/`) under node_modules/.cache, where koffi still resolves; returns the bin script.
+ */
+export async function buildCliCopy(): Promise<{ bin: string; remove(): void }> {
+  const { buildBundle } = await import('../../scripts/build.ts')
+  const cache = join(repoRoot, 'node_modules', '.cache')
+  mkdirSync(cache, { recursive: true })
+  const root = mkdtempSync(join(cache, 'oomkit-bundle-'))
+  mkdirSync(join(root, 'bin'))
+  copyFileSync(join(repoRoot, 'bin', 'oomkit.js'), join(root, 'bin', 'oomkit.js'))
+  await buildBundle(join(root, 'dist'))
+  return {
+    bin: join(root, 'bin', 'oomkit.js'),
+    remove: () => rmSync(root, { recursive: true, force: true })
+  }
+}
+
+/** Start `oomkit daemon ARGS` and wait for its "started" log line: from source (tsx), or from
+ * `bin` (a built copy, buildCliCopy()) as users run it. */
 export async function startDaemon(
   args: string[],
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  options: { bin?: string } = {}
 ): Promise<DaemonChild> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(here, 'cli-child.ts'), 'daemon', ...args],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    }
-  )
+  const entry = options.bin ? [options.bin] : ['--import', 'tsx', join(here, 'cli-child.ts')]
+  const child = spawn(process.execPath, [...entry, 'daemon', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let err = ''
   child.stderr.on('data', (b: Buffer) => (err += b.toString()))
   child.stdout.resume()

@@ -4,7 +4,7 @@
  * running config); `--check` refuses what a start would (stage order, metrics address), and
  * accepts an IPv4-mapped loopback address.
  */
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -98,5 +98,43 @@ describe('--check validates what a start does', () => {
     expect(isLoopback('::ffff:127.0.0.2')).toBe(true)
     expect(isLoopback('::ffff:10.0.0.1')).toBe(false)
     expect(isLoopback('127.evil.example')).toBe(false)
+  })
+})
+
+describe('--check: bad input a start would trip on', () => {
+  it('refuses --json without --check in one line, exit 2', async () => {
+    const r = await runCli(['daemon', '--json'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'oomkit: --json goes with --check (the running daemon always logs JSON lines)\n'
+    )
+    expect(r.stdout).toBe('')
+  })
+
+  it('warns of a missing watched cgroup, a journal it could not write and refuses bad thresholds', async () => {
+    const missing = await check(['--cgroup', '/sys/fs/cgroup/memory/oomkit-no-such-cgroup'])
+    expect(missing.code).toBe(0)
+    expect(missing.stderr).toMatch(
+      /cgroup \/sys\/fs\/cgroup\/memory\/oomkit-no-such-cgroup does not exist/
+    )
+    const nodir = await check(['--journal', join(dir, 'no-such-dir', 'kills.jsonl')])
+    expect(nodir.stderr).toMatch(/journal .*: its directory .* does not exist/)
+    const link = join(dir, 'journal-link')
+    symlinkSync(join(dir, 'target'), link)
+    expect((await check(['--journal', link])).stderr).toMatch(/is a symbolic link/)
+    for (const bad of [
+      ['--mem', '10%,20%'],
+      ['--swap', '1M,2M'],
+      ['--mem', 'lots'],
+      ['--cgroup', 'x=5%,9%']
+    ]) {
+      const r = await check(bad)
+      expect(r.code, bad.join(' ')).toBe(2)
+      expect(r.stderr.trim().split('\n'), bad.join(' ')).toHaveLength(1)
+    }
+    const json = await check(['--json', '--cgroup', '/sys/fs/cgroup/memory/oomkit-no-such-cgroup'])
+    const report = JSON.parse(json.stdout) as { ok: boolean; warnings: string[] }
+    expect(report.ok).toBe(true)
+    expect(report.warnings.some(w => w.includes('does not exist'))).toBe(true)
   })
 })

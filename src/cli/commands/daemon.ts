@@ -1,6 +1,6 @@
 /** @module `oomkit daemon`: the userspace OOM killer (see src/daemon and docs/daemon.md). */
 import type { Register } from '../register.ts'
-import { EXIT } from '../../errors.ts'
+import { EXIT, UserError } from '../../errors.ts'
 import type { DaemonConfig } from '../../daemon/config-schema.ts'
 import type { DaemonFlags } from '../../daemon/overrides.ts'
 import { resolve } from 'node:path'
@@ -37,6 +37,9 @@ export const registerDaemon: Register = (program, io, state) => {
     .option('--log-level <level>', 'debug, info, warn, error')
     .option('--no-ffi', 'do not load koffi: signal with kill(2), no process_mrelease/mlockall')
     .action(async (opts: Options) => {
+      // The running daemon's log is JSON lines already; --json only shapes --check's report.
+      if (opts.json && !opts.check)
+        throw new UserError('--json goes with --check (the running daemon always logs JSON lines)')
       // Only the daemon's own code loads (not the other commands'), and zod + yaml only when
       // there is a config file: idle RSS matters here (docs/daemon.md, "Footprint").
       const [{ applyFlags }, { validateConfig }, { createLiveSource }] = await Promise.all([
