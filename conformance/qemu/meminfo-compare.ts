@@ -13,6 +13,8 @@
  *   min watermark with kswapd awake (it reclaims towards high); where free stands inside that
  *   window depends on per-CPU list drains (free_pcp, not modelled) and reclaim timing, not on the
  *   OOM decision;
+ * - the node's `all_unreclaimable?` identical (kswapd_failures >= MAX_RECLAIM_RETRIES: kswapd's
+ *   failing balance_pgdat() passes, and a hopeless node the snapshot's zoneinfo carried);
  * - every other numeric field counted as agreeing or not (reported, not failed).
  */
 
@@ -74,7 +76,8 @@ export function memInfoFields(block: readonly string[]): Map<string, string> {
   return out
 }
 
-const WATERMARK = /\.(min|low|high|lowmem_reserve)$/
+/** Fields that must be identical: the watermarks, lowmem_reserve, all_unreclaimable. */
+const EXACT = /\.(min|low|high|lowmem_reserve)$|^node\.all_unreclaimable$/
 
 /** A zone's watermark boost (kB) on one side. */
 const boostOf = (m: Map<string, string>, zone: string): number =>
@@ -133,7 +136,7 @@ export function compareMemInfo(
       const agreed = Math.abs(Number(kv) - Number(ov)) <= bound
       out.push({ field, rule: 'bounded', agreed, kernel: kv, ours: `${ov} (bound ±${bound})` })
     } else {
-      const rule = WATERMARK.test(field) ? 'exact' : 'info'
+      const rule = EXACT.test(field) ? 'exact' : 'info'
       const agreed = netOf(field, k) === netOf(field, o)
       out.push({ field, rule, agreed, kernel: kv, ours: ov })
     }

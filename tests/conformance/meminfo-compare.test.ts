@@ -81,6 +81,14 @@ describe('Mem-Info comparison (QEMU check 2, global OOMs)', () => {
     expect(v.find(x => x.field === 'DMA32.boost')).toMatchObject({ rule: 'info', agreed: false })
   })
 
+  it('fails an all_unreclaimable? that differs (kswapd_failures, balance_pgdat())', () => {
+    const v = compareMemInfo(
+      KERNEL,
+      ours(l => l.replace('all_unreclaimable? yes', 'all_unreclaimable? no'))
+    ).filter(x => !x.agreed)
+    expect(v.map(x => [x.field, x.rule])).toEqual([['node.all_unreclaimable', 'exact']])
+  })
+
   it('fails a missing or extra line', () => {
     const v = compareMemInfo(
       KERNEL,
