@@ -91,22 +91,42 @@ function netOf(field: string, m: Map<string, string>): string {
   return w === null ? v : String(Number(v) - boostOf(m, w[1]!))
 }
 
+const zonesOf = (k: Map<string, string>): string[] =>
+  [...k.keys()].filter(f => f.endsWith('.high')).map(f => f.slice(0, -5))
+
 /**
- * The bound of a free field (pages for global.free, kB for a zone's): the zone's high − min gap
- * plus the difference of the two sides' boosts (a boost lifts all three marks, so the kernel's
- * OOM comes that much earlier).
+ * The bound of a free field (pages for global.free, kB for a zone's): the zone's high − min gap,
+ * plus what the kernel's per-CPU lists held (free_pcp: pages rmqueue_bulk() took off the buddy
+ * free count in batches after one watermark check; not modelled, the simulator prints 0), plus
+ * the difference of the two sides' boosts (a boost lifts all three marks).
  */
 function freeBound(field: string, k: Map<string, string>, o: Map<string, string>): number | null {
   const gap = (zone: string): number =>
     Number(k.get(`${zone}.high`) ?? 0) -
     Number(k.get(`${zone}.min`) ?? 0) +
+    Number(k.get(`${zone}.free_pcp`) ?? 0) +
     Math.abs(boostOf(k, zone) - boostOf(o, zone))
-  if (field === 'global.free') {
-    const zones = [...k.keys()].filter(f => f.endsWith('.high')).map(f => f.slice(0, -5))
-    return zones.reduce((a, z) => a + gap(z), 0) / PAGE_KB
-  }
+  if (field === 'global.free') return zonesOf(k).reduce((a, z) => a + gap(z), 0) / PAGE_KB
   const zf = /^(\w+)\.free$/.exec(field)
   return zf !== null && zf[1] !== 'global' && zf[1] !== 'node' ? gap(zf[1]!) : null
+}
+
+/**
+ * The free-count bound of one kernel report, in kB: every zone's high − min gap plus its
+ * free_pcp. Check 2 lets the simulator grow this much more than the guest's grower did before
+ * its last OOM: both sides OOM when free fails the min watermark, but where the kernel's free
+ * stood in that window (and how much sat on its per-CPU lists) is not modelled.
+ */
+export function freeBoundKb(texts: readonly string[]): number {
+  const k = memInfoFields(memInfoBlock(texts))
+  return zonesOf(k).reduce(
+    (a, z) =>
+      a +
+      Number(k.get(`${z}.high`) ?? 0) -
+      Number(k.get(`${z}.min`) ?? 0) +
+      Number(k.get(`${z}.free_pcp`) ?? 0),
+    0
+  )
 }
 
 /** Every field's verdict, plus one for the line structure. */
