@@ -268,7 +268,7 @@ export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): Chec
         )
       ]
     })
-  const memInfo = globalMemInfo(run, log, disagreements)
+  const memInfo = globalMemInfo(run, reading, log, disagreements)
   return {
     check: 2,
     total: kills,
@@ -288,12 +288,14 @@ export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): Chec
  */
 function globalMemInfo(
   run: GuestRun,
+  reading: HostReading,
   log: readonly string[],
   disagreements: Disagreement[]
 ): NonNullable<CheckResult['memInfo']> | undefined {
   const first = run.kills[0]
   if (run.spec.counterCgroup !== null || run.panicked || first === undefined) return undefined
-  const verdicts = compareMemInfo(first.texts, log)
+  const hopeless = reading.zones.some(z => z.nodeUnreclaimable === true)
+  const verdicts = compareMemInfo(first.texts, log, hopeless)
   const bad = verdicts.filter(v => !v.agreed && v.rule !== 'info')
   if (bad.length > 0)
     disagreements.push({
