@@ -46,7 +46,10 @@ const CASE_TIMEOUT_MS = 120_000
 export function guestCasePassed(o: GuestOutcome): boolean {
   if (o.run.errors.length > 0 || (o.run.kills.length === 0 && !o.run.panicked)) return false
   return Object.values(o.checks).every(
-    c => c.unavailable === undefined && c.disagreements.length === 0 && c.agreed === c.total
+    c =>
+      c.unavailable === undefined &&
+      c.disagreements.length === 0 &&
+      c.agreed + (c.explained ?? 0) === c.total
   )
 }
 

@@ -10,24 +10,28 @@ const IDS = [1, 2, 3, 4] as const
 /** Per-check agreed/total over some outcomes. */
 export function guestTotals(
   outs: readonly GuestOutcome[]
-): Record<CheckId, { agreed: number; total: number }> {
+): Record<CheckId, { agreed: number; total: number; explained: number }> {
   const t = {
-    1: { agreed: 0, total: 0 },
-    2: { agreed: 0, total: 0 },
-    3: { agreed: 0, total: 0 },
-    4: { agreed: 0, total: 0 }
+    1: { agreed: 0, total: 0, explained: 0 },
+    2: { agreed: 0, total: 0, explained: 0 },
+    3: { agreed: 0, total: 0, explained: 0 },
+    4: { agreed: 0, total: 0, explained: 0 }
   }
   for (const o of outs)
     for (const id of IDS) {
       t[id].agreed += o.checks[id].agreed
       t[id].total += o.checks[id].total
+      t[id].explained += o.checks[id].explained ?? 0
     }
   return t
 }
 
 function counts(outs: readonly GuestOutcome[]): string {
   const t = guestTotals(outs)
-  return IDS.map(id => `c${id} ${t[id].agreed}/${t[id].total}`).join(', ')
+  const one = (id: CheckId): string =>
+    `c${id} ${t[id].agreed}/${t[id].total}` +
+    (t[id].explained > 0 ? ` (+${t[id].explained} explained, see the notes)` : '')
+  return IDS.map(one).join(', ')
 }
 
 /** The summary lines: overall, per kind, timings. */

@@ -16,6 +16,7 @@ import type { KernelProfile } from '../kernel/profiles.ts'
 import type { MemcgReading } from '../adapters/proc/host-source.ts'
 import type { HostReading, ProcessSample } from './scan.ts'
 import { kbToPages, rssCounters } from './host-state.ts'
+import { MAX_RECLAIM_RETRIES } from '../kernel/mm/alloc-context.ts'
 import { inSubtree } from './ranking.ts'
 
 type ProcessSpec = Scenario['processes'][number]
@@ -73,7 +74,13 @@ function machineNodes(reading: HostReading): NonNullable<Scenario['machine']['no
     biggest.managed = m
     if (m > (biggest.present as number)) biggest.present = m
   }
-  return [...byNode.entries()].sort((a, b) => a[0] - b[0]).map(([id, zones]) => ({ id, zones }))
+  // zoneinfo's node_unreclaimable: kswapd_failures >= MAX_RECLAIM_RETRIES (a hopeless node).
+  const hopeless = new Set(reading.zones.filter(z => z.nodeUnreclaimable === true).map(z => z.node))
+  return [...byNode.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, zones]) =>
+      hopeless.has(id) ? { id, zones, kswapdFailures: MAX_RECLAIM_RETRIES } : { id, zones }
+    )
 }
 
 /** The zone's min/low/high and lowmem_reserve as the kernel set them (zoneinfo), when read.
@@ -86,6 +93,7 @@ function capturedWatermarks(z: HostReading['zones'][number]): Partial<ZoneSpec> 
     watermarks: { min: z.min - b, low: z.low - b, high: z.high - b }
   }
   if (z.protection.length > 0) out.lowmemReserve = [...z.protection]
+  if (b > 0) out.boost = b
   return out
 }
 

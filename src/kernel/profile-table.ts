@@ -234,7 +234,10 @@ const v6_1 = variant(v5_10, {
     promoWatermark: true,
     congestionWaitRetry: false,
     pagefaultOom: 'retryFault',
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP']
+    // do_anonymous_page(), 6.1 x86: alloc_zeroed_user_highpage_movable() is
+    // GFP_HIGHUSER_MOVABLE | __GFP_ZERO, and alloc_page_vma() -> vma_alloc_folio() adds
+    // __GFP_COMP (Debian 6.1.176 prints gfp_mask=0x140dca).
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
   },
   format: { showMem: showMem6_1, swapCacheStats: false, stack: '6x' }
 })

@@ -161,7 +161,8 @@ export interface AllocRules {
    * x86 PGALLOC_GFP / GFP_PGTABLE_USER; >= 6.6 pagetable_alloc() adds __GFP_COMP. */
   pgtableGfp: readonly string[]
   /** gfp of an anonymous fault page: GFP_HIGHUSER_MOVABLE (<= 6.0), folio __GFP_COMP (6.1),
-   * plus __GFP_ZERO from vma_alloc_zeroed_movable_folio (>= 6.6). */
+   * x86 alloc_zeroed_user_highpage_movable() __GFP_ZERO (seen on 6.1.176),
+   * vma_alloc_zeroed_movable_folio() (>= 6.6). */
   anonFaultGfp: readonly string[]
 }
 

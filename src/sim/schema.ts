@@ -65,6 +65,9 @@ export const ZoneSpec = z.strictObject({
     .array(z.number().int().nonnegative())
     .optional()
     .describe('lowmem_reserve[] (zoneinfo "protection:") instead of computing it'),
+  boost: Size.optional().describe(
+    'watermark_boost at the start (zoneinfo "boost"): added to every watermark until kswapd clears it'
+  ),
   pcp: Size.optional().describe('Free pages parked on the per-CPU lists'),
   localPcp: Size.optional(),
   fragmented: z.boolean().optional().describe('Unmovable pages everywhere: compaction fails')
@@ -73,7 +76,15 @@ export const ZoneSpec = z.strictObject({
 /** One NUMA node and its zones (in zone order). */
 export const NodeSpec = z.strictObject({
   id: z.number().int().min(0).max(63).optional(),
-  zones: z.array(ZoneSpec).min(1)
+  zones: z.array(ZoneSpec).min(1),
+  kswapdFailures: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'kswapd_failures at the start (16: zoneinfo "node_unreclaimable: 1", kswapd not woken)'
+    )
 })
 
 /** A swap device. */

@@ -58,3 +58,13 @@ describe('5.4: late stable (5.4.214) and the 5.4.0 variant (5.4.59)', () => {
     expect(early.alloc.pagefaultOom).toBe('globalOom')
   })
 })
+
+describe('6.1 (Debian 6.1.176 in QEMU, conformance/qemu)', () => {
+  it('do_anonymous_page(), x86: alloc_zeroed_user_highpage_movable() adds __GFP_ZERO (0x140dca)', () => {
+    expect(prof('6.1').alloc.anonFaultGfp).toEqual([
+      'GFP_HIGHUSER_MOVABLE',
+      '__GFP_COMP',
+      '__GFP_ZERO'
+    ])
+  })
+})

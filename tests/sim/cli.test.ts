@@ -28,7 +28,7 @@ describe('oomkit simulate flags', () => {
     )
     expect(r.stdout).not.toContain('rss_anon')
     expect(r.stdout).toMatch(
-      /stress-ng-vm invoked oom-killer: gfp_mask=0x140cca\(GFP_HIGHUSER_MOVABLE\|__GFP_COMP\)/
+      /stress-ng-vm invoked oom-killer: gfp_mask=0x140dca\(GFP_HIGHUSER_MOVABLE\|__GFP_COMP\|__GFP_ZERO\)/
     )
   })
 

@@ -83,6 +83,8 @@ export interface ZoneReading {
   managed: number
   /** lowmem_reserve[] as printed by `protection: (...)`. */
   protection: readonly number[]
+  /** `node_unreclaimable:` of the zone's node (kswapd_failures >= MAX_RECLAIM_RETRIES). */
+  nodeUnreclaimable?: boolean
 }
 
 /** The vm.* sysctls oomkit reads; null when the kernel has no such file. */

@@ -1,7 +1,7 @@
 /**
  * @module Parser for /proc/zoneinfo: per node and zone, free pages, the min/low/high(/promo)
  * watermarks, boost, spanned/present/managed page counts and the lowmem_reserve[] array
- * (`protection:`). All values are pages.
+ * (`protection:`), and the node's `node_unreclaimable`. All values are pages.
  */
 import type { ZoneReading } from './host-source.ts'
 
@@ -31,6 +31,8 @@ export function parseZoneinfo(text: string): ZoneReading[] {
     }
     if (cur === null) continue
     const line = raw.trim()
+    const hopeless = /^node_unreclaimable:\s+(\d+)$/.exec(line)
+    if (hopeless) cur.nodeUnreclaimable = hopeless[1] !== '0'
     const prot = /^protection: \(([^)]*)\)/.exec(line)
     if (prot) {
       cur.protection = (prot[1] as string).split(',').map(s => Number(s.trim()))

@@ -1,16 +1,23 @@
 /**
- * @module kswapd (mm/vmscan.c): wakeup_kswapd() and one balance_pgdat() pass toward the high
- * watermark. After MAX_RECLAIM_RETRIES passes that reclaim nothing, kswapd_failures keeps
- * it asleep until direct reclaim makes progress again.
+ * @module kswapd (mm/vmscan.c): wakeup_kswapd() and balance_pgdat() passes toward the high
+ * watermark (boost included). A pass that reclaims nothing counts a kswapd_failure; kswapd()
+ * does not sleep while the node is unbalanced, so failing passes run back to back until
+ * MAX_RECLAIM_RETRIES; then the node is hopeless (all_unreclaimable) and stays so until any
+ * reclaim makes progress (shrink_node() resets the count, reclaim.ts).
  */
-import { MAX_RECLAIM_RETRIES } from './page-alloc.ts'
+import { MAX_RECLAIM_RETRIES } from './alloc-context.ts'
 import { shrinkZones } from './reclaim.ts'
+import { clearBoostAfterPass, nodeBoosted } from './watermark-boost.ts'
+import type { MemNode } from './model.ts'
 import { emit, outOf, type World } from './world.ts'
 
 /** How often an awake kswapd makes a balance_pgdat() pass (approximation). */
 export const KSWAPD_PERIOD_NS = 100_000_000
 
-/** wakeup_kswapd(): a no-op when kswapd is awake or has failed MAX_RECLAIM_RETRIES times. */
+/**
+ * wakeup_kswapd(), 6.1: a no-op when kswapd is awake, or the node is hopeless
+ * (kswapd_failures >= MAX_RECLAIM_RETRIES), or balanced and not boosted.
+ */
 export function wakeKswapd(w: World, node: number, order: number, classZone: number): void {
   const n = w.mem.nodes.find(x => x.id === node)
   if (n === undefined) return
@@ -26,32 +33,64 @@ export function wakeKswapd(w: World, node: number, order: number, classZone: num
 /** What one pass did: 'again' (reclaimed; run again after KSWAPD_PERIOD_NS), or it slept. */
 export type KswapdPass = 'asleep' | 'balanced' | 'failed' | 'again'
 
-/** One balance_pgdat() pass: reclaim toward the high watermark of the zones up to classZone. */
-export function balancePgdat(w: World, node: number): KswapdPass {
-  const n = w.mem.nodes.find(x => x.id === node)
-  if (n === undefined || !n.kswapd.awake) return 'asleep'
+/** Pages the zones up to classZone lack to their high watermarks (boost included). */
+function deficitOf(n: MemNode): number {
   const zones = n.zones.filter(z => z.idx <= n.kswapd.classZone)
-  const deficit = zones.reduce((a, z) => a + Math.max(0, z.wmarkHigh + z.boost - z.free), 0)
-  if (deficit === 0) {
-    n.kswapd.awake = false
-    emit(w, 'kswapd.sleep', { node })
-    return 'balanced'
-  }
-  const got = shrinkZones(w, {
-    zones: zones.map(z => w.zones.indexOf(z)),
+  return zones.reduce((a, z) => a + Math.max(0, z.wmarkHigh + z.boost - z.free), 0)
+}
+
+/** One balance_pgdat() reclaim pass; returns the pages it reclaimed. */
+function reclaimPass(w: World, n: MemNode, deficit: number): number {
+  return shrinkZones(w, {
+    zones: n.zones.filter(z => z.idx <= n.kswapd.classZone).map(z => w.zones.indexOf(z)),
     nrToReclaim: Math.min(deficit, 4096),
     mayIo: true,
     memcg: null,
     reason: 'kswapd',
     swappiness: w.mem.vm.swappiness
   })
-  if (got === 0) {
+}
+
+/**
+ * balance_pgdat() (6.1 mm/vmscan.c): reclaim toward the high watermark of the zones up to
+ * classZone. A pass that reclaims nothing bumps kswapd_failures; kswapd() then loops without
+ * sleeping (prepare_kswapd_sleep() refuses while unbalanced and below MAX_RECLAIM_RETRIES),
+ * and nothing changes between its passes, so they fail alike up to MAX_RECLAIM_RETRIES.
+ * Boost the pass saw is taken off at its end (clearBoostAfterPass).
+ */
+export function balancePgdat(w: World, node: number): KswapdPass {
+  const n = w.mem.nodes.find(x => x.id === node)
+  if (n === undefined || !n.kswapd.awake) return 'asleep'
+  const deficit = deficitOf(n)
+  if (deficit === 0) {
+    clearBoostAfterPass(n, n.kswapd.classZone)
+    n.kswapd.awake = false
+    emit(w, 'kswapd.sleep', { node })
+    return 'balanced'
+  }
+  const boosted = nodeBoosted(n, n.kswapd.classZone)
+  let got = reclaimPass(w, n, deficit)
+  while (got === 0) {
     n.kswapd.failures++
     emit(w, 'kswapd.fail', { node, failures: n.kswapd.failures })
+    if (n.kswapd.failures >= MAX_RECLAIM_RETRIES) break
+    got = reclaimPass(w, n, deficit)
+  }
+  if (boosted) clearBoostAfterPass(n, n.kswapd.classZone)
+  if (got === 0) {
     n.kswapd.awake = false
     return 'failed'
   }
   n.kswapd.failures = 0
   emit(w, 'kswapd.reclaim', { node, reclaimed: got })
   return 'again'
+}
+
+/**
+ * One CPU: an awake kswapd gets the CPU while the allocating task reschedules in its retry
+ * loop (6.1 should_reclaim_retry() → cond_resched()), so its failing passes are done before
+ * the allocator gives up and calls the OOM killer.
+ */
+export function kswapdRunsDuringRetry(w: World): void {
+  for (const n of w.mem.nodes) if (n.kswapd.awake) balancePgdat(w, n.id)
 }

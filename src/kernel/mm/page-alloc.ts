@@ -38,6 +38,7 @@ import {
 } from './watermark-check.ts'
 import { shrinkZones, SWAP_CLUSTER_MAX, zoneReclaimablePages } from './reclaim.ts'
 import { compactZone } from './compaction.ts'
+import { kswapdRunsDuringRetry } from './kswapd.ts'
 import { emit, type World } from './world.ts'
 
 export {
@@ -272,6 +273,7 @@ function retryLoop(s: Slow, startFlags: number, costly: boolean): PassEnd {
     if (take(s, flags) > 0) return 'again'
     if (req.task.fatalSignal && !g.nofail) return done(s, 'killed')
     const reclaimed = directReclaim(c)
+    if (reclaimed === 0) kswapdRunsDuringRetry(w)
     if (take(s, flags) > 0) return 'again'
     if (req.order > 0) {
       const n = directCompact(c, flags, req.count - s.got)

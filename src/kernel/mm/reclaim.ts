@@ -230,6 +230,16 @@ function reclaimAnon(w: World, rc: ReclaimControl, want: number): number {
   return freed
 }
 
+/** shrink_node(), 6.1: reclaim progress on a node resets its kswapd_failures (a hopeless
+ * node's kswapd may wake again). */
+function reviveNodes(w: World, zones: readonly number[]): void {
+  for (const zi of zones) {
+    const z = w.zones[zi]
+    const n = z === undefined ? undefined : w.mem.nodes.find(x => x.id === z.node)
+    if (n !== undefined) n.kswapd.failures = 0
+  }
+}
+
 /**
  * shrink_node() for the allowed zones: file pages first, anon pages in proportion to
  * swappiness when swap has room (get_scan_count, simplified). Returns pages reclaimed.
@@ -251,6 +261,7 @@ export function shrinkZones(w: World, rc: ReclaimControl): number {
     if (freed < want) freed += reclaimFile(w, again, want - freed)
   }
   w.stats.reclaimedPages += freed
+  if (freed > 0) reviveNodes(w, rc.zones)
   if (freed > 0 || rc.reason !== 'kswapd')
     emit(w, `reclaim.${rc.reason}`, { memcg: rc.memcg, want, reclaimed: freed })
   return freed

@@ -32,7 +32,8 @@ function cachePages(w: World, file: CachedFile, cached: number): void {
     const z = w.zones[i]
     if (z === undefined) return
     if (file.kind === 'ramfs' || file.mlocked) z.stats.unevictable += n
-    else if (file.kind === 'tmpfs') z.stats.activeAnon += n
+    // tmpfs pages join the inactive anon list (shmem_get_folio_gfp() -> folio_add_lru()).
+    else if (file.kind === 'tmpfs') z.stats.inactiveAnon += n
     else z.stats.inactiveFile += n
   })
   file.cached = cached

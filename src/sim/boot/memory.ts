@@ -127,6 +127,7 @@ export function bootMemory(s: Scenario, profile: KernelProfile): MemModel {
  * Watermarks and lowmem_reserve a machine gives per zone (a snapshot's zoneinfo) replace the
  * computed ones: the kernel set them at boot (init_per_zone_wmark_min(), a core_initcall) from
  * the managed pages of that moment and keeps them until min_free_kbytes or the ratios are written.
+ * So do a zone's watermark_boost and a node's kswapd_failures the snapshot saw.
  */
 function keepCapturedWatermarks(specs: NodeSpec[], nodes: MemNode[]): void {
   specs.forEach((n, ni) =>
@@ -142,6 +143,12 @@ function keepCapturedWatermarks(specs: NodeSpec[], nodes: MemNode[]): void {
       }
       if (spec.lowmemReserve !== undefined)
         z.lowmemReserve = z.lowmemReserve.map((v, i) => spec.lowmemReserve?.[i] ?? v)
+      if (spec.boost !== undefined) z.boost = spec.boost
     })
   )
+  specs.forEach((n, ni) => {
+    const node = nodes[ni]
+    if (node !== undefined && n.kswapdFailures !== undefined)
+      node.kswapd.failures = n.kswapdFailures
+  })
 }

@@ -10,6 +10,8 @@ import { bootTake, chargeUp } from './take.ts'
 /** A mapping's kind, as the scenario names it. */
 export type VmaKind = 'anon' | 'file' | 'shmem'
 
+/** Faulted anon pages sit where do_anonymous_page() put them (profile `alloc.newAnonLru`:
+ * inactive since 5.9, lru_cache_add_inactive_or_unevictable() / 6.1 folio_add_lru_vma()). */
 function residentAnon(w: World, p: Process, mm: Mm, vma: Vma, pages: number): void {
   const placed = bootTake(w, pages, 'M')
   const pl = placementOf(w, mm.id)
@@ -20,7 +22,8 @@ function residentAnon(w: World, p: Process, mm: Mm, vma: Vma, pages: number): vo
     if (vma.locked) {
       z.stats.unevictable += n
       z.stats.mlocked += n
-    } else z.stats.activeAnon += n
+    } else if (w.profile.alloc.newAnonLru === 'inactive') z.stats.inactiveAnon += n
+    else z.stats.activeAnon += n
   })
   mm.anon += pages
   vma.anon += pages
@@ -73,7 +76,9 @@ function residentOwnCache(
   placed.forEach((n, i) => {
     const z = w.zones[i]
     if (z === undefined) return
-    if (shmem) z.stats.activeAnon += n
+    // shmem_add_to_page_cache() callers add the folio with folio_add_lru() (lru_cache_add_anon()
+    // before 5.x): the inactive anon list.
+    if (shmem) z.stats.inactiveAnon += n
     else z.stats.inactiveFile += n
   })
   const node = w.mem.nodes[0]
