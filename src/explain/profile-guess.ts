@@ -5,7 +5,7 @@
  * release's profile disagrees with the printed table layout, the layout wins for the columns
  * and the page-table term (distro backports, -rc kernels between profiles).
  */
-import { profileForRelease, profiles, variant } from '../kernel/profiles.ts'
+import { legacyProfiles, profileForRelease, profiles, variant } from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { OomEvent, TableLayout } from './oom-event.ts'
 
@@ -26,6 +26,13 @@ function guessFromForms(e: OomEvent): ProfileGuess {
   const layout = e.tableLayout
   const killed = e.killedLines[0]
   const rhel6Kill = e.killedLines.some(k => k.uidForm === true)
+  const oldHeader =
+    e.trigger !== null && e.trigger.oomAdj !== null && e.trigger.oomScoreAdj === null
+  if ((layout === '2.6-old' || oldHeader) && !rhel6Kill)
+    return {
+      profile: legacyProfiles['2.6.26'] ?? must('rhel6'),
+      reason: 'oom_adj without oom_score_adj in the header or table (before 2.6.36)'
+    }
   if (layout === 'rhel6' || layout === '2.6-old' || rhel6Kill)
     return { profile: must('rhel6'), reason: 'RHEL6 task-table columns or Killed-line form' }
   if (layout === '6.8')

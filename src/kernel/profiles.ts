@@ -6,7 +6,7 @@
  * The shape lives in profile-types.ts, the built-in table in profile-table.ts; this module
  * picks a profile by name or by kernel release.
  */
-import { profiles } from './profile-table.ts'
+import { legacyProfiles, profiles } from './profile-table.ts'
 import type { KernelProfile } from './profile-types.ts'
 
 export type {
@@ -22,7 +22,7 @@ export type {
   SelectRules
 } from './profile-types.ts'
 export { variant } from './profile-types.ts'
-export { profiles } from './profile-table.ts'
+export { legacyProfiles, profiles } from './profile-table.ts'
 
 /** The profile of RHEL 6 kernels (2.6.32 with backports), matched by release pattern. */
 const rhel6 = profiles.rhel6 as KernelProfile
@@ -49,14 +49,27 @@ function compareVersions(a: number[], b: number[]): number {
  * ("6.18.44-fc-v769", "3.10.0-693.11.6.el7.x86_64", "2.6.32-220.7.1.el6").
  */
 export function profileForRelease(release: string): KernelProfile {
-  if (/\.el6/.test(release) || /^2\.6\./.test(release)) return rhel6
+  if (/\.el6/.test(release)) return rhel6
   const want = versionKey(release)
+  if (/^2\.6\./.test(release)) return legacyForRelease(want) ?? rhel6
   let best: KernelProfile = oldest
   for (const p of Object.values(profiles)) {
     if (p === rhel6) continue
     const k = versionKey(p.version)
     if (compareVersions(k, want) <= 0 && compareVersions(k, versionKey(best.version)) >= 0) best = p
   }
+  return best
+}
+
+/** oom_badness() rewrite (mm/oom_kill.c, 2.6.36): vanilla releases below it take a legacy row. */
+const BADNESS_REWRITE = [2, 6, 36]
+
+/** The legacy row at or below a pre-2.6.36 release (the oldest row for older ones). */
+function legacyForRelease(want: number[]): KernelProfile | undefined {
+  if (compareVersions(want, BADNESS_REWRITE) >= 0) return undefined
+  const rows = Object.values(legacyProfiles)
+  let best = rows[0]
+  for (const p of rows) if (compareVersions(versionKey(p.version), want) <= 0) best = p
   return best
 }
 

@@ -116,3 +116,20 @@ describe('explain patterns', () => {
     expect(events.map(e => e.victim?.pid)).toEqual([2701])
   })
 })
+
+describe('explain patterns: kernels before 2.6.36', () => {
+  it('2.6.26: a pre-2.6.36 profile, its gfp bits, a complete short Killed line, verdict unknown with the reason', async () => {
+    const m = await explainJson(fixture('linux-2.6.26-sacrifice.log'))
+    const r = m.reports[0]
+    expect(r?.profile).toBe('2.6.26')
+    expect(r?.trigger?.gfpFlags).toEqual(['GFP_HIGHUSER_MOVABLE', '__GFP_COLD'])
+    expect(r?.warnings.map(w => w.code)).not.toContain('killed-truncated')
+    expect(r?.kills.map(k => k.pid)).toEqual([4242])
+    expect(r?.verdict.result).toBe('unknown')
+    expect(r?.verdict.reason).toMatch(/before 2\.6\.36.*children.*CPU time.*run time.*nice/)
+    expect(r?.replay.whatIf).toBeNull()
+    const protectedRows = r?.replay.ranking.filter(x => !x.eligible).map(x => x.pid)
+    expect(protectedRows).toEqual([1, 1873])
+    expect(r?.replay.replayScore).toBe(11932)
+  })
+})
