@@ -133,3 +133,24 @@ describe('explain patterns: kernels before 2.6.36', () => {
     expect(r?.replay.replayScore).toBe(11932)
   })
 })
+
+describe('explain patterns: lines wrapped as pasted', () => {
+  it('task rows wrapped before the comm or mid-row, and an oom-kill: line cut inside a value, are joined', async () => {
+    const m = await explainJson(fixture('wrapped-row-and-summary.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.tasks?.map(t => [t.pid, t.comm, t.rss])).toEqual([
+      [800, 'driver', 2048],
+      [801, 'worker', 21972],
+      [802, 'logger', 512]
+    ])
+    const codes = r?.warnings.map(w => w.code)
+    expect(codes).not.toContain('row-truncated')
+    expect(codes).not.toContain('summary-truncated')
+    expect(r?.taskMemcg).toBe('/system.slice/batch-runner.service')
+    expect(r?.verdict.result).toBe('agrees')
+    const text = await runCli(['explain', fixture('wrapped-row-and-summary.log')])
+    expect(text.stdout).not.toMatch(/\d+ \(\) outscored/)
+    expect(text.stdout).toMatch(/801 \(worker\) outscored 800 \(driver\)/)
+  })
+})
