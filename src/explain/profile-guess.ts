@@ -90,6 +90,10 @@ export function refineForLayout(p: KernelProfile, layout: TableLayout): KernelPr
 /** Does the text show kill-path lines the profile would not print (a distro backport)? */
 function contradicts(p: KernelProfile, e: OomEvent): string | null {
   const killed = e.killedLines[0]
+  // oom_score_adj arrived with the 2.6.36 rewrite; a 2.6 kernel printing it is a backport (RHEL6).
+  if (p.badness.form === 'totalVm' && e.trigger?.oomScoreAdj != null) return 'oom_score_adj'
+  if (p.badness.form === 'totalVm' && (e.tableLayout === 'rhel6' || killed?.uidForm === true))
+    return 'the RHEL6 task table or Killed-line form'
   if (e.summary !== null && !p.format.summaryLine) return 'an oom-kill summary line'
   if (e.sacrifice !== null && !p.kill.sacrificeChild) return 'a "sacrifice child" line'
   if (killed?.pgtablesKb !== undefined && p.format.killed !== '5.4')

@@ -154,3 +154,65 @@ describe('explain patterns: lines wrapped as pasted', () => {
     expect(text.stdout).toMatch(/801 \(worker\) outscored 800 \(driver\)/)
   })
 })
+
+describe('explain patterns: scope', () => {
+  it('a memcg OOM printed as CONSTRAINT_NONE is explained as the memcg OOM it is, with a warning', async () => {
+    const m = await explainJson(fixture('memcg-printed-constraint-none.log'))
+    const r = m.reports[0]
+    expect(r?.constraint).toBe('CONSTRAINT_MEMCG')
+    expect(r?.warnings.map(w => w.code)).toContain('constraint-mislabelled')
+    expect(r?.verdict.result).toBe('agrees')
+    const text = await runCli(['explain', fixture('memcg-printed-constraint-none.log')])
+    expect(text.stdout).not.toMatch(/whole system/)
+    expect(text.stdout).toMatch(/memory cgroup \/kubepods\.slice\/\S+ was at its limit/)
+  })
+
+  it('an oom.group kill that included init: every member and init in kills, the panic kept', async () => {
+    const m = await explainJson(fixture('oom-group-kills-init-panic.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.kills.map(k => [k.pid, k.reason])).toEqual([
+      [801, 'victim'],
+      [800, 'oom-group'],
+      [1, 'oom-group']
+    ])
+    expect(r?.panic).toMatch(/Attempted to kill init!/)
+  })
+
+  it('group members shown only by oom_reaper lines, and init only by the panic, are still kills', async () => {
+    const { readFileSync } = await import('node:fs')
+    const text = readFileSync(fixture('oom-group-kills-init-panic.log'), 'utf8')
+      .split('\n')
+      .filter(l => !/Killed process (800|1) /.test(l))
+      .map(l =>
+        l.includes('Killed process 801') && l.includes('090029')
+          ? l.replace(
+              /Killed process 801 .*/,
+              'oom_reaper: reaped process 800 (driver), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB'
+            )
+          : l
+      )
+      .join('\n')
+    const r = await runCli(['explain', '--json', '-'], { stdin: text })
+    const rep = (JSON.parse(r.stdout) as ExplainModel).reports[0]
+    expect(rep?.kills.map(k => [k.pid, k.reason, k.source])).toEqual([
+      [801, 'victim', 'killed'],
+      [800, 'oom-group', 'reaper'],
+      [1, 'oom-group', 'panic']
+    ])
+    expect(rep?.warnings.map(w => w.code)).not.toContain('reaper-unmatched')
+  })
+
+  it('RHEL6: init killed as a process sharing the victim mm, then the panic', async () => {
+    const m = await explainJson(fixture('rhel6-init-shares-mm-panic.log'))
+    expect(m.reports).toHaveLength(1)
+    const r = m.reports[0]
+    expect(r?.profile).toBe('rhel6')
+    expect(r?.kills.map(k => [k.pid, k.reason])).toEqual([
+      [1300, 'victim'],
+      [1, 'mm-sharer']
+    ])
+    expect(r?.panic).toMatch(/Attempted to kill init!/)
+    expect(r?.verdict.result).toBe('agrees')
+  })
+})
