@@ -102,6 +102,12 @@ export class Assembler {
     if (this.cur) warn(this.cur, code, line, message)
   }
 
+  /** A `log-gap` warning for the event under construction (unless `next`), or the next one. */
+  noteGap(line: number, message: string, next: boolean): void {
+    if (this.cur && !next) warn(this.cur, 'log-gap', line, message)
+    else this.pending.push({ code: 'log-gap', line, message })
+  }
+
   /** The event under construction, if any. */
   get current(): Building | null {
     return this.cur

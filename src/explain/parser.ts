@@ -12,6 +12,7 @@ import { classifyLine } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
 import { splitLostNewlines, stripPrefix } from './prefix.ts'
 import { joinWrapped } from './wrap-join.ts'
+import { gapOf } from './log-gaps.ts'
 import type { PrevLine } from './wrap-join.ts'
 import type { OomEvent } from './oom-event.ts'
 
@@ -63,6 +64,13 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
     const segments = splitLostNewlines(raw)
     for (const seg of segments) {
       const s = stripPrefix(seg)
+      // Gap notes come from other programs too (oomkit itself, journald).
+      const gap = gapOf(s.text) ?? gapOf(seg)
+      if (gap !== null) {
+        asm.noteGap(lineNo, gap.message, gap.next)
+        prev = null
+        continue
+      }
       if (s.foreign) {
         out.push(...finish(asm.push({ kind: 'other' }, lineNo, null, null)))
         prevPrefixed = true
