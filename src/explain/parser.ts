@@ -67,7 +67,7 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
       // Gap notes come from other programs too (oomkit itself, journald).
       const gap = gapOf(s.text) ?? gapOf(seg)
       if (gap !== null) {
-        asm.noteGap(lineNo, gap.message, gap.next)
+        asm.note('log-gap', lineNo, gap.message, gap.next ? 'always' : 'ifNone')
         prev = null
         continue
       }
