@@ -5,7 +5,13 @@
  * release's profile disagrees with the printed table layout, the layout wins for the columns
  * and the page-table term (distro backports, -rc kernels between profiles).
  */
-import { legacyProfiles, profileForRelease, profiles, variant } from '../kernel/profiles.ts'
+import {
+  legacyProfileForRelease,
+  legacyProfiles,
+  profileForRelease,
+  profiles,
+  variant
+} from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { OomEvent, TableLayout } from './oom-event.ts'
 
@@ -113,7 +119,7 @@ function contradicts(p: KernelProfile, e: OomEvent): string | null {
 export function guessProfile(e: OomEvent, override?: KernelProfile): ProfileGuess {
   if (override) return { profile: override, reason: 'chosen with --profile' }
   if (e.kernelRelease !== null) {
-    const byRelease = profileForRelease(e.kernelRelease)
+    const byRelease = legacyProfileForRelease(e.kernelRelease) ?? profileForRelease(e.kernelRelease)
     const why = contradicts(byRelease, e)
     if (why !== null) {
       const forms = guessFromForms(e)

@@ -49,9 +49,8 @@ function compareVersions(a: number[], b: number[]): number {
  * ("6.18.44-fc-v769", "3.10.0-693.11.6.el7.x86_64", "2.6.32-220.7.1.el6").
  */
 export function profileForRelease(release: string): KernelProfile {
-  if (/\.el6/.test(release)) return rhel6
+  if (/\.el6/.test(release) || /^2\.6\./.test(release)) return rhel6
   const want = versionKey(release)
-  if (/^2\.6\./.test(release)) return legacyForRelease(want) ?? rhel6
   let best: KernelProfile = oldest
   for (const p of Object.values(profiles)) {
     if (p === rhel6) continue
@@ -64,8 +63,14 @@ export function profileForRelease(release: string): KernelProfile {
 /** oom_badness() rewrite (mm/oom_kill.c, 2.6.36): vanilla releases below it take a legacy row. */
 const BADNESS_REWRITE = [2, 6, 36]
 
-/** The legacy row at or below a pre-2.6.36 release (the oldest row for older ones). */
-function legacyForRelease(want: number[]): KernelProfile | undefined {
+/**
+ * For explain: the explain-only row at or below a vanilla release before 2.6.36 (the oldest row
+ * for older ones); undefined for RHEL6 and anything newer (`profileForRelease` answers those).
+ * The simulator never gets these rows: `profileForRelease` keeps mapping 2.6 to rhel6.
+ */
+export function legacyProfileForRelease(release: string): KernelProfile | undefined {
+  if (/\.el6/.test(release) || !/^2\.6\./.test(release)) return undefined
+  const want = versionKey(release)
   if (compareVersions(want, BADNESS_REWRITE) >= 0) return undefined
   const rows = Object.values(legacyProfiles)
   let best = rows[0]

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { gfpNamesOf } from '../../src/kernel/gfp.ts'
 import { legacyBadness, shiftByOomAdj } from '../../src/kernel/oom-badness-legacy.ts'
 import type { LegacyBadnessInput } from '../../src/kernel/oom-badness-legacy.ts'
-import { legacyProfiles, profileForRelease, profiles } from '../../src/kernel/profiles.ts'
+import {
+  legacyProfileForRelease,
+  legacyProfiles,
+  profileForRelease,
+  profiles
+} from '../../src/kernel/profiles.ts'
 
 const plain: LegacyBadnessInput = {
   totalVm: 10_000,
@@ -46,12 +51,16 @@ describe('badness(), <= 2.6.35', () => {
 })
 
 describe('legacy profile rows', () => {
-  it('vanilla releases before 2.6.36 take a legacy row; RHEL6 and 2.6.36+ keep rhel6', () => {
-    expect(profileForRelease('2.6.26-2-686').name).toBe('2.6.26')
-    expect(profileForRelease('2.6.24').name).toBe('2.6.26')
-    expect(profileForRelease('2.6.33-rc4-mm1').name).toBe('2.6.31')
-    expect(profileForRelease('2.6.32-220.7.1.el6.x86_64').name).toBe('rhel6')
-    expect(profileForRelease('2.6.38').name).toBe('rhel6')
+  it('for explain, vanilla releases before 2.6.36 take a legacy row; RHEL6 and 2.6.36+ do not', () => {
+    expect(legacyProfileForRelease('2.6.26-2-686')?.name).toBe('2.6.26')
+    expect(legacyProfileForRelease('2.6.24')?.name).toBe('2.6.26')
+    expect(legacyProfileForRelease('2.6.33-rc4-mm1')?.name).toBe('2.6.31')
+    expect(legacyProfileForRelease('2.6.32-220.7.1.el6.x86_64')).toBeUndefined()
+    expect(legacyProfileForRelease('2.6.38')).toBeUndefined()
+    expect(legacyProfileForRelease('3.10.0')).toBeUndefined()
+  })
+  it('the simulator never gets them: releases map as before', () => {
+    expect(profileForRelease('2.6.26-2-686').name).toBe('rhel6')
     expect(Object.keys(profiles)).not.toContain('2.6.26')
   })
   it('the gfp bits of each era: 0x1201d2 is GFP_HIGHUSER_MOVABLE|__GFP_COLD before 2.6.31', () => {
