@@ -34,8 +34,23 @@ function applyKilled(b: Building, info: LineInfo & { kind: 'killed' }, line: num
     if (e.oomGroup === null)
       warn(b, 'duplicate-killed', line, `the Killed line for pid ${info.killed.pid} is repeated`)
   } else e.killedLines.push({ ...info.killed, uidForm: info.uidForm })
-  if (info.killed.totalVmKb === undefined || info.killed.anonRssKb === undefined)
+  if (
+    (info.killed.totalVmKb === undefined || info.killed.anonRssKb === undefined) &&
+    !completeShortForm(b, info)
+  )
     warn(b, 'killed-truncated', line, 'the Killed line is cut short')
+}
+
+/**
+ * __oom_kill_task(), <= 2.6.33: "Killed process %d (%s)" with nothing after the comm is the whole
+ * line on a kernel whose header shows oom_adj without oom_score_adj (before 2.6.36).
+ */
+function completeShortForm(b: Building, info: LineInfo & { kind: 'killed' }): boolean {
+  const k = info.killed
+  const bare = k.totalVmKb === undefined && k.anonRssKb === undefined && k.fileRssKb === undefined
+  const t = b.event.trigger
+  const oldHeader = t !== null && t.oomAdj !== null && t.oomScoreAdj === null
+  return bare && (oldHeader || b.event.tableLayout === '2.6-old')
 }
 
 /** Apply a closing line; false when `info` is not one. */

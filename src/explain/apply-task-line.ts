@@ -41,6 +41,18 @@ function applyRow(b: Building, info: LineInfo & { kind: 'row' }, line: number): 
   e.tasks.push(rowFromRaw(info.row, cols))
 }
 
+/** A row completed by the line it was wrapped onto: it replaces the half parsed before. */
+function applyJoinedRow(b: Building, info: LineInfo & { kind: 'row-joined' }, line: number): void {
+  const e = b.event
+  const pid = info.row.pid
+  if (e.tasks?.[e.tasks.length - 1]?.pid === pid) e.tasks.pop()
+  e.warnings = e.warnings.filter(
+    w => !(w.code === 'row-truncated' && w.message.startsWith(`task row ${pid} `))
+  )
+  applyRow(b, { kind: 'row', row: info.row }, line)
+  warn(b, 'line-wrapped', line, `task row ${pid} was wrapped onto the next line; joined`)
+}
+
 /** Apply a task-table line; false when `info` is not one. */
 export function applyTaskLine(b: Building, info: LineInfo, line: number): boolean {
   const e = b.event
@@ -59,6 +71,9 @@ export function applyTaskLine(b: Building, info: LineInfo, line: number): boolea
       return true
     case 'row':
       applyRow(b, info, line)
+      return true
+    case 'row-joined':
+      applyJoinedRow(b, info, line)
       return true
     default:
       return false

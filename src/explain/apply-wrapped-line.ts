@@ -15,10 +15,13 @@ function applySummaryTail(
   const sm = e.summary
   if (!sm) return
   const t = info.summary
-  sm.task ??= t.task
-  sm.pid ??= t.pid
-  sm.uid ??= t.uid
-  sm.taskMemcg ??= t.taskMemcg
+  // The tail's fields win: a line cut inside a value comes back re-parsed whole (wrap-join.ts).
+  sm.constraint = t.constraint ?? sm.constraint
+  sm.oomMemcg = t.oomMemcg ?? sm.oomMemcg
+  sm.task = t.task ?? sm.task
+  sm.pid = t.pid ?? sm.pid
+  sm.uid = t.uid ?? sm.uid
+  sm.taskMemcg = t.taskMemcg ?? sm.taskMemcg
   sm.truncated = sm.uid === null
   if (!sm.truncated) e.warnings = e.warnings.filter(w => w.code !== 'summary-truncated')
   warn(b, 'line-wrapped', line, 'the summary line was wrapped onto the next line; joined')

@@ -97,9 +97,11 @@ export class Assembler {
     this.cur = null
   }
 
-  /** Add a warning to the event under construction, if any. */
-  note(code: string, line: number, message: string): void {
-    if (this.cur) warn(this.cur, code, line, message)
+  /** A warning for the event under construction; for the next event instead when there is
+   * none (`later` 'ifNone') or always ('always'); else dropped. */
+  note(code: string, line: number, message: string, later?: 'ifNone' | 'always'): void {
+    if (this.cur && later !== 'always') warn(this.cur, code, line, message)
+    else if (later !== undefined) this.pending.push({ code, line, message })
   }
 
   /** The event under construction, if any. */

@@ -172,6 +172,7 @@ export function stageOf(info: LineInfo): Stage | null {
     case 'tasks-state':
     case 'table-header':
     case 'row':
+    case 'row-joined':
       return Stage.Tasks
     case 'summary':
     case 'summary-tail':
@@ -217,6 +218,7 @@ export function canOpen(info: LineInfo): boolean {
     case 'mm-pinned':
     case 'kill-tail':
     case 'summary-tail':
+    case 'row-joined':
     case 'elision':
       return false
     default:

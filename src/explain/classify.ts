@@ -23,6 +23,8 @@ export type LineInfo =
   | { kind: 'tasks-state' }
   | { kind: 'table-header'; header: TableHeader }
   | { kind: 'row'; row: RawRow }
+  /** A row joined with the line it was wrapped onto (wrap-join.ts); replaces the last row. */
+  | { kind: 'row-joined'; row: RawRow }
   | { kind: 'elision' }
   | { kind: 'slab' }
   | MemLine

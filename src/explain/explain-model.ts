@@ -11,6 +11,8 @@ import { replayEvent } from './replay.ts'
 import type { Replay } from './replay.ts'
 import type { OomEvent, ParseWarning, ReaperOutcome } from './oom-event.ts'
 import { killsOf } from './kills.ts'
+import { explanationOf } from './explain-sentences.ts'
+import type { Explanation } from './explain-sentences.ts'
 import type { Kill } from './kills.ts'
 
 /** Version of the JSON shape (schema/explain.schema.json); bumped on incompatible changes. */
@@ -79,6 +81,8 @@ export interface ExplainReport {
   tableLayout: string | null
   tasks: TaskRow[] | null
   replay: Replay
+  /** Why the victim was chosen, what would have saved it, what memory.oom.group did. */
+  explanation: Explanation
   warnings: ParseWarning[]
 }
 
@@ -130,7 +134,7 @@ function toReport(
   const mc = e.memcgInfo
   const ramPages = mem?.pagesRam !== undefined ? mem.pagesRam - (mem.pagesReserved ?? 0) : null
   const freePages = mem?.free
-  return {
+  const report = {
     index,
     lines: e.lines,
     time: e.timeText,
@@ -189,6 +193,7 @@ function toReport(
     replay,
     warnings: e.warnings
   }
+  return { ...report, explanation: explanationOf(report) }
 }
 
 /**

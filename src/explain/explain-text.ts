@@ -8,10 +8,6 @@ import type { RankedRow } from './replay.ts'
 
 const TOP = 10
 
-function kb(pages: number): string {
-  return `${pages * 4} kB`
-}
-
 function pad(s: string | number, n: number): string {
   return String(s).padStart(n)
 }
@@ -80,7 +76,7 @@ function section(r: ExplainReport): string[] {
     out.push(
       `  note:     the kernel chose ${r.chosen.pid} (${r.chosen.comm}) and killed ${r.killed.pid} instead (a child sacrificed, or another thread of the process)`
     )
-  if (r.oomGroup !== null) out.push(`  oom.group: every task in ${r.oomGroup} was killed`)
+  if (r.explanation.oomGroup !== null) out.push(`  oom.group: ${r.explanation.oomGroup}`)
   for (const re of r.reaper)
     out.push(
       re.outcome === 'reaped'
@@ -109,26 +105,9 @@ function section(r: ExplainReport): string[] {
       out.push(`    protected ${x.pid} (${x.comm}): ${x.ineligibleReason ?? ''}`)
     if (out_.length > TOP) out.push(`    ... ${out_.length - TOP} more protected`)
   }
-  if (rp.victim && rp.margin !== null && rp.runnerUp)
-    out.push(
-      `  why:      ${rp.victim.pid} (${rp.victim.comm}) outscored ${rp.runnerUp.pid} (${rp.runnerUp.comm}) by ${rp.margin} points${r.profile.startsWith('rhel6') ? ' (of 1000)' : ` (a point is a page: ${kb(rp.margin)})`}`
-    )
-  else if (rp.victim)
-    out.push(`  why:      ${rp.victim.pid} (${rp.victim.comm}) was the only eligible task`)
+  if (r.explanation.why !== null) out.push(`  why:      ${r.explanation.why}`)
   if (rp.agrees !== null) out.push(`  agrees:   ${rp.agrees ? 'yes' : 'NO'}`)
-  const w = rp.whatIf
-  if (w) {
-    const parts: string[] = []
-    if (w.oomScoreAdj !== null) {
-      parts.push(
-        w.nextVictim
-          ? `oom_score_adj ${w.oomScoreAdj} or lower on ${rp.victim?.pid ?? '?'} (then ${w.nextVictim.pid} (${w.nextVictim.comm}) would have been chosen)`
-          : `oom_score_adj -1000 on ${rp.victim?.pid ?? '?'} (no other task was eligible: the OOM would then have found nobody to kill)`
-      )
-    }
-    if (w.shedPages !== null && w.shedPages > 0) parts.push(`using ${kb(w.shedPages)} less memory`)
-    if (parts.length > 0) out.push(`  saved by: ${parts.join('; or ')}`)
-  }
+  if (r.explanation.savedBy !== null) out.push(`  saved by: ${r.explanation.savedBy}`)
   for (const n of rp.notes) out.push(`  note:     ${n}`)
   for (const x of r.warnings) out.push(`  warning:  line ${x.line}: ${x.message} [${x.code}]`)
   return out

@@ -23,10 +23,23 @@ function isMemcgMessage(m: string | undefined | null): boolean {
   return m != null && m.startsWith('Memory cgroup out of memory')
 }
 
+/** What in the text shows a memory-cgroup OOM, or null. */
+function memcgEvidence(e: OomEvent): string | null {
+  if (e.summary?.oomMemcg != null) return `oom_memcg=${e.summary.oomMemcg} in the summary line`
+  if (e.memcgInfo !== null) return 'the memory cgroup usage/limit lines'
+  if (isMemcgMessage(e.sacrifice?.message) || isMemcgMessage(e.killedLines[0]?.message))
+    return 'the "Memory cgroup out of memory" kill line'
+  return null
+}
+
 function constraintOf(e: OomEvent): { constraint: Constraint | null; text: string | null } {
   const text = e.summary?.constraint ?? null
   if (text !== null) {
     const known = CONSTRAINTS.find(c => c === text)
+    // A memcg OOM printed as CONSTRAINT_NONE (the memcg lines say otherwise): the scope is the
+    // memcg; finalizeEvent warns.
+    if (known === 'CONSTRAINT_NONE' && memcgEvidence(e) !== null)
+      return { constraint: 'CONSTRAINT_MEMCG', text }
     if (known) return { constraint: known, text }
     if (e.summary?.oomMemcg != null) return { constraint: 'CONSTRAINT_MEMCG', text }
     return { constraint: null, text }
@@ -129,6 +142,13 @@ export function finalizeEvent(b: Building, override?: KernelProfile): OomEvent {
   e.constraintText = c.text
   if (c.text !== null && c.constraint === null)
     warn(b, 'unknown-constraint', e.lines.first, `unknown constraint "${c.text}"`)
+  if (c.text === 'CONSTRAINT_NONE' && c.constraint === 'CONSTRAINT_MEMCG')
+    warn(
+      b,
+      'constraint-mislabelled',
+      e.lines.first,
+      `the summary line says CONSTRAINT_NONE, but ${memcgEvidence(e) ?? 'the memcg lines'} show a memory cgroup OOM: explained as one`
+    )
   settleTable(b)
   settleProfile(e, override)
   return e

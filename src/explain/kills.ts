@@ -14,7 +14,7 @@ export interface Kill {
   comm: string
   reason: KillReason
   /** Which line named it: a Killed line, the summary, "Kill process", "sharing" or the reaper. */
-  source: 'killed' | 'summary' | 'sacrifice' | 'sharing' | 'reaper'
+  source: 'killed' | 'summary' | 'sacrifice' | 'sharing' | 'reaper' | 'panic'
 }
 
 /** The reason of the first kill: the chosen victim, or a child sacrificed for it. */
@@ -53,5 +53,23 @@ export function killsOf(e: OomEvent): Kill[] {
       reason: e.oomGroup !== null ? 'oom-group' : 'mm-sharer',
       source: 'killed'
     })
+  if (e.oomGroup !== null) groupKillsFromLateLines(e, add)
   return kills
+}
+
+/**
+ * oom.group members the text shows only through later lines: an oom_reaper line for a task of
+ * the report's table, and global init when "Attempted to kill init!" follows (oom_kill_memcg_member()
+ * before 5.0 did not spare init: "mm, oom: don't kill global init via memory.oom.group").
+ */
+function groupKillsFromLateLines(e: OomEvent, add: (k: Kill) => void): void {
+  const rows = e.tasks ?? []
+  for (const r of e.reaper) {
+    const row = rows.find(t => t.pid === r.pid)
+    if (row) add({ pid: r.pid, comm: r.comm, reason: 'oom-group', source: 'reaper' })
+  }
+  if (e.panic?.includes('Attempted to kill init!') === true) {
+    const init = rows.find(t => t.pid === 1)
+    add({ pid: 1, comm: init?.comm ?? 'init', reason: 'oom-group', source: 'panic' })
+  }
 }

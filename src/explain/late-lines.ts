@@ -30,6 +30,9 @@ export function attachReaperLine(
     if (b.event.victim) pids.add(b.event.victim.pid)
     if (b.event.summary?.pid != null) pids.add(b.event.summary.pid)
     if (b.event.sacrifice) pids.add(b.event.sacrifice.pid)
+    // mem_cgroup_scan_tasks(oom_group): every member is killed and queued for the reaper, even
+    // when its Killed line is not in the text.
+    if (b.event.oomGroup !== null) for (const t of b.event.tasks ?? []) pids.add(t.pid)
     if (pids.has(info.pid)) {
       b.event.reaper.push(reaperOutcome(info, line))
       if (line > b.event.lines.last && b === current) b.event.lines.last = line

@@ -11,6 +11,9 @@ import type { AssemblerOptions } from './assembler.ts'
 import { classifyLine } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
 import { splitLostNewlines, stripPrefix } from './prefix.ts'
+import { joinWrapped } from './wrap-join.ts'
+import { gapOf } from './log-gaps.ts'
+import type { PrevLine } from './wrap-join.ts'
 import type { OomEvent } from './oom-event.ts'
 
 /** Parser options. */
@@ -31,41 +34,58 @@ export interface ReportParser {
   end(): OomEvent[]
 }
 
+/** Finish closed events; a failure becomes an `internal` warning on the event. */
+function finishAll(bs: ReturnType<Assembler['end']>, override?: KernelProfile): OomEvent[] {
+  return bs.map(b => {
+    try {
+      return finalizeEvent(b, override)
+    } catch (error) {
+      b.event.warnings.push({
+        code: 'internal',
+        line: b.event.lines.first,
+        message: `could not finish the event: ${String(error)}`
+      })
+      return b.event
+    }
+  })
+}
+
 /** Create a streaming parser. */
 export function createReportParser(options: ReportParserOptions = {}): ReportParser {
   const asm = new Assembler(options)
   let lineNo = (options.firstLine ?? 1) - 1
   let prevPrefixed = false
+  let prev: PrevLine | null = null
   const override = options.profile
-  const finish = (bs: ReturnType<Assembler['end']>): OomEvent[] =>
-    bs.map(b => {
-      try {
-        return finalizeEvent(b, override)
-      } catch (error) {
-        b.event.warnings.push({
-          code: 'internal',
-          line: b.event.lines.first,
-          message: `could not finish the event: ${String(error)}`
-        })
-        return b.event
-      }
-    })
+  const finish = (bs: ReturnType<Assembler['end']>): OomEvent[] => finishAll(bs, override)
   const pushOne = (raw: string): OomEvent[] => {
     lineNo++
     const out: OomEvent[] = []
     const segments = splitLostNewlines(raw)
     for (const seg of segments) {
       const s = stripPrefix(seg)
+      // Gap notes come from other programs too (oomkit itself, journald).
+      const gap = gapOf(s.text) ?? gapOf(seg)
+      if (gap !== null) {
+        asm.note('log-gap', lineNo, gap.message, gap.next ? 'always' : 'ifNone')
+        prev = null
+        continue
+      }
       if (s.foreign) {
         out.push(...finish(asm.push({ kind: 'other' }, lineNo, null, null)))
         prevPrefixed = true
+        prev = null
         continue
       }
       if (takeStatLine(asm.current, s.text, lineNo)) {
         prevPrefixed = s.prefixed
+        prev = null
         continue
       }
-      const info = classifyLine(s.text)
+      let info = classifyLine(s.text)
+      if (info.kind === 'other')
+        info = joinWrapped(prev, s.text, s.prefixed, asm.current?.event.tableLayout ?? null) ?? info
+      prev = { text: s.text, info, prefixed: s.prefixed }
       out.push(...finish(asm.push(info, lineNo, s.time, s.timeText, s.wall)))
       if (
         info.kind === 'other' &&

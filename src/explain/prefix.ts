@@ -130,12 +130,18 @@ function bracketPrefix(s: Stripping): boolean {
   return false
 }
 
+/** A /dev/kmsg microsecond stamp as dmesg prints it ("8123.091000"). */
+function kmsgSeconds(us: string): string {
+  const digits = us.padStart(7, '0')
+  return `${digits.slice(0, -6)}.${digits.slice(-6)}`
+}
+
 /** /dev/kmsg records, ISO dates and journalctl's short-unix stamps. */
 function digitPrefix(s: Stripping): boolean {
   let m: RegExpExecArray | null
   if ((m = KMSG.exec(s.text))) {
     s.time = Number(m[3]) / 1e6
-    s.timeText ??= m[3] ?? null
+    s.timeText ??= kmsgSeconds(m[3] ?? '0')
     return drop(s, m)
   }
   if ((m = ISO.exec(s.text))) {

@@ -5,7 +5,13 @@
  * release's profile disagrees with the printed table layout, the layout wins for the columns
  * and the page-table term (distro backports, -rc kernels between profiles).
  */
-import { profileForRelease, profiles, variant } from '../kernel/profiles.ts'
+import {
+  legacyProfileForRelease,
+  legacyProfiles,
+  profileForRelease,
+  profiles,
+  variant
+} from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { OomEvent, TableLayout } from './oom-event.ts'
 
@@ -26,6 +32,13 @@ function guessFromForms(e: OomEvent): ProfileGuess {
   const layout = e.tableLayout
   const killed = e.killedLines[0]
   const rhel6Kill = e.killedLines.some(k => k.uidForm === true)
+  const oldHeader =
+    e.trigger !== null && e.trigger.oomAdj !== null && e.trigger.oomScoreAdj === null
+  if ((layout === '2.6-old' || oldHeader) && !rhel6Kill)
+    return {
+      profile: legacyProfiles['2.6.26'] ?? must('rhel6'),
+      reason: 'oom_adj without oom_score_adj in the header or table (before 2.6.36)'
+    }
   if (layout === 'rhel6' || layout === '2.6-old' || rhel6Kill)
     return { profile: must('rhel6'), reason: 'RHEL6 task-table columns or Killed-line form' }
   if (layout === '6.8')
@@ -83,6 +96,10 @@ export function refineForLayout(p: KernelProfile, layout: TableLayout): KernelPr
 /** Does the text show kill-path lines the profile would not print (a distro backport)? */
 function contradicts(p: KernelProfile, e: OomEvent): string | null {
   const killed = e.killedLines[0]
+  // oom_score_adj arrived with the 2.6.36 rewrite; a 2.6 kernel printing it is a backport (RHEL6).
+  if (p.badness.form === 'totalVm' && e.trigger?.oomScoreAdj != null) return 'oom_score_adj'
+  if (p.badness.form === 'totalVm' && (e.tableLayout === 'rhel6' || killed?.uidForm === true))
+    return 'the RHEL6 task table or Killed-line form'
   if (e.summary !== null && !p.format.summaryLine) return 'an oom-kill summary line'
   if (e.sacrifice !== null && !p.kill.sacrificeChild) return 'a "sacrifice child" line'
   if (killed?.pgtablesKb !== undefined && p.format.killed !== '5.4')
@@ -102,7 +119,7 @@ function contradicts(p: KernelProfile, e: OomEvent): string | null {
 export function guessProfile(e: OomEvent, override?: KernelProfile): ProfileGuess {
   if (override) return { profile: override, reason: 'chosen with --profile' }
   if (e.kernelRelease !== null) {
-    const byRelease = profileForRelease(e.kernelRelease)
+    const byRelease = legacyProfileForRelease(e.kernelRelease) ?? profileForRelease(e.kernelRelease)
     const why = contradicts(byRelease, e)
     if (why !== null) {
       const forms = guessFromForms(e)

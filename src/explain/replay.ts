@@ -11,6 +11,7 @@ import { kernelChoiceOf, settleTotal } from './replay-calibrate.ts'
 import type { KernelChoice } from './replay-calibrate.ts'
 import { findRow, printedScoreOf, scoreRows } from './replay-score.ts'
 import type { RankedRow } from './replay-score.ts'
+import { replayLegacy } from './replay-legacy.ts'
 import { killedPidOf, killsAllocatingTask, verdictOf } from './replay-verdict.ts'
 import type { Verdict } from './replay-verdict.ts'
 import { savedBy } from './saved-by.ts'
@@ -51,11 +52,6 @@ function cannotReplay(e: OomEvent): string | null {
     return 'the report has no task table (oom_dump_tasks off, or not in the text)'
   if (e.tableStatus === 'header-only' || (e.tasks ?? []).length === 0)
     return 'the task table has a header but no rows (filtered output)'
-  if (
-    e.tableLayout === '2.6-old' ||
-    (e.trigger !== null && e.trigger.oomScoreAdj === null && e.trigger.oomAdj !== null)
-  )
-    return 'a kernel before 2.6.36: its badness() heuristic (total_vm, CPU time, nice, children) is not modelled'
   return null
 }
 
@@ -147,6 +143,15 @@ export function replayEvent(
   const base = emptyReplay(e, profile, notes)
   const why = cannotReplay(e)
   if (why !== null) return { ...base, reason: why }
+  if (profile.badness.form === 'totalVm') {
+    const legacy = replayLegacy(e)
+    return {
+      ...base,
+      ...legacy,
+      ranking: byRank(legacy.ranking),
+      notes: [...notes, ...legacy.notes]
+    }
+  }
   const rows = e.tasks ?? []
   const chosen = kernelChoiceOf(e, rows)
   const settled = settleTotal(e, rows, chosen, profile, notes)

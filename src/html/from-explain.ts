@@ -9,6 +9,7 @@ import type { RankedRow } from '../explain/replay.ts'
 import type { OomEvent } from '../explain/oom-event.ts'
 import { formatInt, formatKb } from './escape.ts'
 import { extractLines } from './line-ranges.ts'
+import { kmsgAsDmesg } from './explain-kmsg.ts'
 import { toLogLines } from './log-lines.ts'
 import type { ExplainPage, MemoryState, OomSection, RankingRow, ZoneState } from './page-model.ts'
 
@@ -134,6 +135,9 @@ function factsOf(r: ExplainReport, unit: string): [string, string][] {
           : 'not in the text'
     ],
     ['Replay', replayVerdict(r)],
+    ['Why', r.explanation.why],
+    ['Saved by', r.explanation.savedBy],
+    ['oom.group', r.explanation.oomGroup],
     ['Margin', r.replay.margin === null ? null : `${formatInt(r.replay.margin)} ${unit}`],
     ['totalpages', r.replay.totalPages === null ? null : `${formatInt(r.replay.totalPages)} pages`],
     ['Panic', r.panic]
@@ -167,7 +171,7 @@ export function explainSection(
     scoreUnit: unit,
     ranking: rows,
     memory: memoryOf(r, e),
-    log: toLogLines(log),
+    log: toLogLines(log.map(kmsgAsDmesg)),
     notes
   }
 }

@@ -16,7 +16,7 @@ export function renderFacts(facts: readonly (readonly [string, string])[], cls =
       .map(
         ([k, v]) =>
           `<div${v.length > 26 ? ' class="wide"' : ''}><dt>${escapeHtml(k)}</dt>` +
-          `<dd>${escapeHtml(v).replace(/\|/g, '|<wbr>')}</dd></div>`
+          `<dd>${escapeHtml(v).replace(/[|(]/g, '$&<wbr>')}</dd></div>`
       )
       .join('') +
     `</dl>`

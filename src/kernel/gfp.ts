@@ -96,6 +96,17 @@ const layout3x: GfpBits = {
   WRITE: 0x1000000
 }
 
+/** 2.6.24–2.6.30 (include/linux/gfp.h): __GFP_MOVABLE at 0x100000, GFP_HIGHUSER_MOVABLE =
+ * 0x1200d2; 2.6.31 moved MOVABLE to the zone bits (0x08, the 3.x layout). */
+const layout26: GfpBits = {
+  ...layout3x,
+  MOVABLE: 0x100000,
+  NOTRACK: 0,
+  NO_KSWAPD: 0,
+  OTHER_NODE: 0,
+  WRITE: 0
+}
+
 /** 4.19 / 5.0: GFP_KERNEL = 0x6000c0. */
 const layout419: GfpBits = {
   ...none,
@@ -161,6 +172,7 @@ const layout64: GfpBits = {
 const layout52: GfpBits = { ...layout64, ATOMIC: 0x200, ZEROTAGS: 0 }
 
 const layouts: Record<KernelProfile['format']['gfpLayout'], GfpBits> = {
+  '2.6': layout26,
   '3x': layout3x,
   '4.5': layout45,
   '4.4': layout44,
@@ -345,7 +357,8 @@ export function gfpNamesOf(mask: number, profile: KernelProfile): string {
 export function formatGfp(mask: number, profile: KernelProfile): string {
   const m = mask >>> 0
   // 3.x dump_header(): "gfp_mask=0x%x".
-  if (profile.format.gfpLayout === '3x' || profile.format.header === '3x') return hex(m)
+  const plain = ['2.6', '3x'].includes(profile.format.gfpLayout)
+  if (plain || profile.format.header === '3x') return hex(m)
   return `${hex(m)}(${gfpNamesOf(m, profile)})`
 }
 

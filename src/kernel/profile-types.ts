@@ -11,8 +11,9 @@ export interface BadnessRules {
    * 'scaled1000': 2.6.36–3.4, points normalised to 0..1000 and clamped (min 1).
    * 'pagesClamped': ~3.5–5.8, pages + adj*(totalpages/1000), result <= 0 becomes 1, 0 = ineligible.
    * 'pagesSigned': >= 5.9 (and 5.4.195+), no clamp, LONG_MIN = ineligible.
+   * 'totalVm': <= 2.6.35 badness() (oom-badness-legacy.ts); explain only, not simulated.
    */
-  form: 'scaled1000' | 'pagesClamped' | 'pagesSigned'
+  form: 'totalVm' | 'scaled1000' | 'pagesClamped' | 'pagesSigned'
   /** Root bonus: 'minus30' (2.6.36–3.4, 0..1000 form), 'adjMinus30' (3.10.0–3.10.28, 3.13.0:
    * adj -= 30 before adj *= totalpages/1000), 'threePercent' (3.14 and 3.10.33+/3.13.y stable
    * to 4.18: 3% of the task's pages), 'none' (>= 4.19). */
@@ -198,9 +199,9 @@ export interface FormatRules {
   showMem: ShowMemFormat
   /** <= 5.17: "Swap cache stats: add ..." line. */
   swapCacheStats: boolean
-  /** GFP bit layout: '4.5' (4.4–4.9: __GFP_COLD/NOTRACK/OTHER_NODE, GFP_KERNEL 0x24000c0),
+  /** GFP bit layout: '2.6' (2.6.24–2.6.30, __GFP_MOVABLE 0x100000), '3x', '4.5' (4.4–4.9: __GFP_COLD/NOTRACK/OTHER_NODE, GFP_KERNEL 0x24000c0),
    * '4.4' (~4.10–4.18, GFP_KERNEL 0x14000c0), '4.19' (4.19/5.0), '5.2' (5.2–6.3, ATOMIC 0x200), '6.4'. */
-  gfpLayout: '3x' | '4.5' | '4.4' | '4.19' | '5.2' | '6.4'
+  gfpLayout: '2.6' | '3x' | '4.5' | '4.4' | '4.19' | '5.2' | '6.4'
   /** %pGg name table order: 'classic' (<= 6.13) or 'bitOrder' (6.18+). */
   gfpNames: 'classic' | 'bitOrder'
   /** Call trace style: '3x' ([<addr>] fn+off/len), '4.x' (fn+off/len), '6.x' (<TASK> markers,

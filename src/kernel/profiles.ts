@@ -6,7 +6,7 @@
  * The shape lives in profile-types.ts, the built-in table in profile-table.ts; this module
  * picks a profile by name or by kernel release.
  */
-import { profiles } from './profile-table.ts'
+import { legacyProfiles, profiles } from './profile-table.ts'
 import type { KernelProfile } from './profile-types.ts'
 
 export type {
@@ -22,7 +22,7 @@ export type {
   SelectRules
 } from './profile-types.ts'
 export { variant } from './profile-types.ts'
-export { profiles } from './profile-table.ts'
+export { legacyProfiles, profiles } from './profile-table.ts'
 
 /** The profile of RHEL 6 kernels (2.6.32 with backports), matched by release pattern. */
 const rhel6 = profiles.rhel6 as KernelProfile
@@ -57,6 +57,24 @@ export function profileForRelease(release: string): KernelProfile {
     const k = versionKey(p.version)
     if (compareVersions(k, want) <= 0 && compareVersions(k, versionKey(best.version)) >= 0) best = p
   }
+  return best
+}
+
+/** oom_badness() rewrite (mm/oom_kill.c, 2.6.36): vanilla releases below it take a legacy row. */
+const BADNESS_REWRITE = [2, 6, 36]
+
+/**
+ * For explain: the explain-only row at or below a vanilla release before 2.6.36 (the oldest row
+ * for older ones); undefined for RHEL6 and anything newer (`profileForRelease` answers those).
+ * The simulator never gets these rows: `profileForRelease` keeps mapping 2.6 to rhel6.
+ */
+export function legacyProfileForRelease(release: string): KernelProfile | undefined {
+  if (/\.el6/.test(release) || !/^2\.6\./.test(release)) return undefined
+  const want = versionKey(release)
+  if (compareVersions(want, BADNESS_REWRITE) >= 0) return undefined
+  const rows = Object.values(legacyProfiles)
+  let best = rows[0]
+  for (const p of rows) if (compareVersions(versionKey(p.version), want) <= 0) best = p
   return best
 }
 

@@ -1,5 +1,6 @@
 /**
- * `oomkit simulate X | oomkit explain -` on every example under every profile: the replay never
+ * `oomkit simulate X | oomkit explain -` on every example under every profile, with the profile
+ * told (--profile) and guessed from the text: the replay never
  * disagrees with the simulated kernel, and says "unknown" only where the report cannot tell
  * (a panic before any choice, no task table).
  */
@@ -21,19 +22,22 @@ describe('simulate | explain agree on every example under every profile', () => 
       const problems: string[] = []
       for (const profile of profileNames) {
         const sim = await runCli(['simulate', '--profile', profile, join(examples, file)])
-        const r = await runCli(['explain', '--json', '--profile', profile, '-'], {
-          stdin: sim.stdout
-        })
-        const model = JSON.parse(r.stdout) as ExplainModel
-        for (const rep of model.reports) {
-          const v = rep.verdict
-          if (
-            v.result === 'disagrees' ||
-            (v.result === 'unknown' && !HONEST_UNKNOWN.test(v.reason))
-          )
-            problems.push(`${profile} #${rep.index}: ${v.result}: ${v.reason}`)
-          if (v.result === 'unknown' && rep.replay.whatIf !== null)
-            problems.push(`${profile} #${rep.index}: advice without a verdict`)
+        // As told (--profile) and as guessed from the text (`simulate X | explain -`).
+        for (const told of [true, false]) {
+          const argv = ['explain', '--json', ...(told ? ['--profile', profile] : []), '-']
+          const r = await runCli(argv, { stdin: sim.stdout })
+          const model = JSON.parse(r.stdout) as ExplainModel
+          const how = told ? profile : `${profile} (guessed ${model.reports[0]?.profile ?? '-'})`
+          for (const rep of model.reports) {
+            const v = rep.verdict
+            if (
+              v.result === 'disagrees' ||
+              (v.result === 'unknown' && !HONEST_UNKNOWN.test(v.reason))
+            )
+              problems.push(`${how} #${rep.index}: ${v.result}: ${v.reason}`)
+            if (v.result === 'unknown' && rep.replay.whatIf !== null)
+              problems.push(`${how} #${rep.index}: advice without a verdict`)
+          }
         }
       }
       expect(problems).toEqual([])

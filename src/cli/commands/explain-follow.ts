@@ -46,6 +46,7 @@ export async function runFollow(
   let timer: NodeJS.Timeout | undefined
   for await (const line of linesOf(file, io, opts.signal)) {
     clearTimeout(timer)
+    if (line.startsWith('oomkit: ')) io.stderr.write(`${line}\n`)
     print(follower.push(line))
     timer = setTimeout(() => print(follower.idle()), QUIET_MS)
   }
