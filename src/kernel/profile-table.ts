@@ -125,7 +125,8 @@ const v3_10: KernelProfile = {
     watermarkBoost: false,
     minFreeKbytesMax: 65536,
     lowmemReserveRatio: [256, 256, 32, 32, 0],
-    congestionWaitRetry: false,
+    // __alloc_pages_slowpath(), 3.10.4 / 3.13: should_alloc_retry() and wait_iff_congested().
+    slowPath: 'shouldAllocRetry',
     nofailBypassesGates: true,
     oomLock: 'zonelistBit',
     pagefaultOom: 'globalOom',
@@ -191,7 +192,8 @@ const v4_19 = variant(v3_10, {
   alloc: {
     watermarks: 'scaleFactor',
     lowmemReserveRatio: [256, 256, 32, 0, 0],
-    congestionWaitRetry: true,
+    // __alloc_pages_slowpath(), 4.19.304: should_reclaim_retry() (the 4.7 rework).
+    slowPath: 'shouldReclaimRetry',
     nofailBypassesGates: false,
     oomLock: 'mutex',
     memcgCharge: 'synchronous',
@@ -257,7 +259,6 @@ const v6_1 = variant(v5_10, {
   reaper: { delayMs: 2000, reapsMlocked: true },
   alloc: {
     promoWatermark: true,
-    congestionWaitRetry: false,
     pagefaultOom: 'retryFault',
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP']
   },
@@ -374,7 +375,7 @@ const v5_15 = variant(v5_10, {
   version: '5.15.0',
   description: 'Linux 5.15 LTS (stable with the 2 s reaper delay and pagefault retry backported)',
   reaper: { delayMs: 2000 },
-  alloc: { congestionWaitRetry: false, pagefaultOom: 'retryFault' }
+  alloc: { pagefaultOom: 'retryFault' }
 })
 
 /** Vanilla 3.10.0–3.10.28 (3.10.4 read): before the 3.14 root-bonus and tie changes. */

@@ -133,11 +133,17 @@ export interface AllocRules {
   minFreeKbytesMax: number
   /** Default lowmem_reserve_ratio for DMA, DMA32, NORMAL, HIGHMEM, MOVABLE. */
   lowmemReserveRatio: readonly number[]
-  /** should_reclaim_retry's congestion_wait rule (4.x–5.10). */
-  congestionWaitRetry: boolean
+  /** __alloc_pages_slowpath()'s retry rule: 'shouldAllocRetry' (2.6.32–4.6: OOM only after a
+   * reclaim pass without progress and only for __GFP_FS && !__GFP_NORETRY, retry forever for
+   * order <= PAGE_ALLOC_COSTLY_ORDER with wait_iff_congested(), TIF_MEMDIE through
+   * __alloc_pages_high_priority(); page-alloc-legacy.ts) or 'shouldReclaimRetry' (>= 4.7:
+   * MAX_RECLAIM_RETRIES no-progress loops, should_compact_retry(), ALLOC_OOM reserves; its
+   * writeback throttle is congestion_wait() to 5.15, reclaim_throttle() after, same effect). */
+  slowPath: 'shouldAllocRetry' | 'shouldReclaimRetry'
   /** 3.x: __GFP_NOFAIL bypasses the costly/lowmem/THISNODE gates of __alloc_pages_may_oom. */
   nofailBypassesGates: boolean
-  /** 3.x: zonelist OOM bit instead of the oom_lock mutex. */
+  /** One OOM kill at a time: 'zonelistBit' (<= 4.1 try_set_zonelist_oom(), ZONE_OOM_LOCKED per
+   * zone of the zonelist) or 'mutex' (>= 4.2 oom_lock). Read by the 3.x slow path. */
   oomLock: 'zonelistBit' | 'mutex'
   /** VM_FAULT_OOM handling: 'globalOom' (<= 5.15) or 'retryFault' (>= 5.16: "Huh VM_FAULT_OOM
    * leaked out to the #PF handler. Retrying PF"). */
