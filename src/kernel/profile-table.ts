@@ -127,6 +127,8 @@ const v3_10: KernelProfile = {
     lowmemReserveRatio: [256, 256, 32, 32, 0],
     // __alloc_pages_slowpath(), 3.10.4 / 3.13: should_alloc_retry() and wait_iff_congested().
     slowPath: 'shouldAllocRetry',
+    // memalloc_noio_flags(), 3.10.4 include/linux/sched.h: PF_MEMALLOC_NOIO only.
+    scopedGfp: 'noio',
     nofailBypassesGates: true,
     oomLock: 'zonelistBit',
     pagefaultOom: 'globalOom',
@@ -194,6 +196,8 @@ const v4_19 = variant(v3_10, {
     lowmemReserveRatio: [256, 256, 32, 0, 0],
     // __alloc_pages_slowpath(), 4.19.304: should_reclaim_retry() (the 4.7 rework).
     slowPath: 'shouldReclaimRetry',
+    // current_gfp_context(), 4.14.177 include/linux/sched/mm.h: NOIO and NOFS scopes.
+    scopedGfp: 'noioNofs',
     nofailBypassesGates: false,
     oomLock: 'mutex',
     memcgCharge: 'synchronous',
@@ -306,8 +310,9 @@ const v2_6_32_rhel6 = variant(v3_10, {
   kill: { sharers: 'sharingSameMemoryLineAll' },
   // out_of_memory() / select_bad_process(), 2.6.32-642: see exitingCheck.
   outOfMemory: { exitingCheck: 'fatalSignalOnly' },
-  // __mem_cgroup_try_charge() -> mem_cgroup_handle_oom(), 2.6.32-220 (lkml_rhel6memcg_1.log).
-  alloc: { memcgCharge: 'chargePath' },
+  // __mem_cgroup_try_charge() -> mem_cgroup_handle_oom(), 2.6.32-220 (lkml_rhel6memcg_1.log);
+  // 2.6.32-642 has no PF_MEMALLOC_NOIO.
+  alloc: { memcgCharge: 'chargePath', scopedGfp: 'none' },
   format: {
     tasks: 'rhel6',
     header: 'rhel6',

@@ -142,6 +142,9 @@ export interface AllocRules {
   slowPath: 'shouldAllocRetry' | 'shouldReclaimRetry'
   /** 3.x: __GFP_NOFAIL bypasses the costly/lowmem/THISNODE gates of __alloc_pages_may_oom. */
   nofailBypassesGates: boolean
+  /** Scoped GFP contexts: 'none' (2.6.32-642), 'noio' (3.9–4.11 memalloc_noio_save()),
+   * 'noioNofs' (>= 4.12 memalloc_nofs_save() and current_gfp_context()). */
+  scopedGfp: 'none' | 'noio' | 'noioNofs'
   /** One OOM kill at a time: 'zonelistBit' (<= 4.1 try_set_zonelist_oom(), ZONE_OOM_LOCKED per
    * zone of the zonelist) or 'mutex' (>= 4.2 oom_lock). Read by the 3.x slow path. */
   oomLock: 'zonelistBit' | 'mutex'

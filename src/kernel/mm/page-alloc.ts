@@ -38,6 +38,7 @@ import {
 } from './watermark-check.ts'
 import { zoneReclaimablePages } from './reclaim.ts'
 import { slowPath3x } from './page-alloc-legacy.ts'
+import { currentGfpContext } from './page-alloc-gfp-context.ts'
 import {
   directCompact,
   directReclaim,
@@ -156,7 +157,8 @@ function mayOom(c: Ctx, hooks: AllocHooks, want: number, profile: KernelProfile)
  */
 export function allocPages(w: World, req: AllocRequest, hooks: AllocHooks): AllocResult {
   const profile = w.profile
-  const g = decodeGfp(req.gfp, profile)
+  // __alloc_pages(): the task's scoped context narrows the gfp first (current_gfp_context()).
+  const g = decodeGfp(currentGfpContext(profile, req.gfp, req.task.memallocScope), profile)
   const classZone = gfpZone(g, w.mem)
   const c: Ctx = {
     w,
