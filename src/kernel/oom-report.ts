@@ -162,6 +162,9 @@ export interface ShowMem {
   pagesRam: number
   pagesHighmemMovable: number
   pagesReserved: number
+  /** 2.6.32–3.11 show_mem() pfn walk: extra references of shared pages, pages with one. */
+  pagesShared?: number
+  pagesNonShared?: number
   pagesCmaReserved: number
   pagesHwpoisoned: number
   /** Build switches (THP, hugetlb, CMA, ...); defaults: all on except the swap cache stats. */

@@ -17,10 +17,31 @@ const showMem3x: ShowMemFormat = {
   balloon: false,
   zoneBoost: false,
   reservedHighatomic: false,
-  freeHighatomic: false
+  freeHighatomic: false,
+  zoneManaged: true,
+  freeCma: true,
+  // setup_per_zone_lowmem_reserve(), 3.x x86_64: DMA, DMA32, Normal, Movable (no ZONE_DEVICE).
+  lowmemReserveEntries: 4,
+  // show_mem(), 3.13 (cadvisor_2.log) and el7: HighMem/MovableOnly.
+  pageCounts: 'highmemMovable',
+  hugepagesLines: true
+}
+/** 3.10.0 vanilla show_mem(): lib/show_mem.c 3.10 still walks every pfn (shared/non-shared). */
+const showMem3_10_0: ShowMemFormat = { ...showMem3x, pageCounts: 'sharedNonShared' }
+/** 2.6.32-642 show_free_areas(): no managed:, no free_cma:, no hugepages lines. */
+const showMemRhel6: ShowMemFormat = {
+  ...showMem3_10_0,
+  zoneManaged: false,
+  freeCma: false,
+  hugepagesLines: false
 }
 /** 4.19 show_free_areas(): the per-node line. */
-const showMem4_19: ShowMemFormat = { ...showMem3x, layout: 'nodeLru', thpFieldSpace: true }
+const showMem4_19: ShowMemFormat = {
+  ...showMem3x,
+  layout: 'nodeLru',
+  thpFieldSpace: true,
+  lowmemReserveEntries: 5
+}
 /** 5.10 show_free_areas(): no unstable, kernel_stack per node, reserved_highatomic. */
 const showMem5_10: ShowMemFormat = {
   ...showMem4_19,
@@ -104,7 +125,10 @@ const v3_10: KernelProfile = {
     watermarkBoost: false,
     minFreeKbytesMax: 65536,
     lowmemReserveRatio: [256, 256, 32, 32, 0],
-    congestionWaitRetry: false,
+    // __alloc_pages_slowpath(), 3.10.4 / 3.13: should_alloc_retry() and wait_iff_congested().
+    slowPath: 'shouldAllocRetry',
+    // memalloc_noio_flags(), 3.10.4 include/linux/sched.h: PF_MEMALLOC_NOIO only.
+    scopedGfp: 'noio',
     nofailBypassesGates: true,
     oomLock: 'zonelistBit',
     pagefaultOom: 'globalOom',
@@ -127,6 +151,9 @@ const v3_10: KernelProfile = {
     killed: '3x',
     summaryLine: false,
     memcgInfo: 'taskIn',
+    memcgStatKeys: '3.13',
+    memcgShowMem: false,
+    memcgKmemLine: true,
     memcgV1Stat: 'v2keys',
     memcgFailcntFromEvents: false,
     showMem: showMem3x,
@@ -167,7 +194,10 @@ const v4_19 = variant(v3_10, {
   alloc: {
     watermarks: 'scaleFactor',
     lowmemReserveRatio: [256, 256, 32, 0, 0],
-    congestionWaitRetry: true,
+    // __alloc_pages_slowpath(), 4.19.304: should_reclaim_retry() (the 4.7 rework).
+    slowPath: 'shouldReclaimRetry',
+    // current_gfp_context(), 4.14.177 include/linux/sched/mm.h: NOIO and NOFS scopes.
+    scopedGfp: 'noioNofs',
     nofailBypassesGates: false,
     oomLock: 'mutex',
     memcgCharge: 'synchronous',
@@ -178,6 +208,7 @@ const v4_19 = variant(v3_10, {
     allocFailure: 'nodemask',
     tasks: '4.19',
     killed: '4.5',
+    memcgStatKeys: 'full',
     showMem: showMem4_19,
     gfpLayout: '4.19',
     stack: '4x'
@@ -232,7 +263,6 @@ const v6_1 = variant(v5_10, {
   reaper: { delayMs: 2000, reapsMlocked: true },
   alloc: {
     promoWatermark: true,
-    congestionWaitRetry: false,
     pagefaultOom: 'retryFault',
     // do_anonymous_page(), 6.1 x86: alloc_zeroed_user_highpage_movable() is
     // GFP_HIGHUSER_MOVABLE | __GFP_ZERO, and alloc_page_vma() -> vma_alloc_folio() adds
@@ -283,13 +313,21 @@ const v2_6_32_rhel6 = variant(v3_10, {
   kill: { sharers: 'sharingSameMemoryLineAll' },
   // out_of_memory() / select_bad_process(), 2.6.32-642: see exitingCheck.
   outOfMemory: { exitingCheck: 'fatalSignalOnly' },
+  // __mem_cgroup_try_charge() -> mem_cgroup_handle_oom(), 2.6.32-220 (lkml_rhel6memcg_1.log);
+  // 2.6.32-642 has no PF_MEMALLOC_NOIO.
+  alloc: { memcgCharge: 'chargePath', scopedGfp: 'none' },
   format: {
     tasks: 'rhel6',
     header: 'rhel6',
     killed: 'rhel6',
     allocFailure: 'rhel6Dot',
     legacyOomAdj: true,
-    stackPidCommLine: true
+    stackPidCommLine: true,
+    showMem: showMemRhel6,
+    // mem_cgroup_print_oom_info(), 2.6.32-642: the Task in and counter lines only.
+    memcgStatKeys: 'none',
+    memcgShowMem: true,
+    memcgKmemLine: false
   }
 })
 
@@ -345,7 +383,7 @@ const v5_15 = variant(v5_10, {
   version: '5.15.0',
   description: 'Linux 5.15 LTS (stable with the 2 s reaper delay and pagefault retry backported)',
   reaper: { delayMs: 2000 },
-  alloc: { congestionWaitRetry: false, pagefaultOom: 'retryFault' }
+  alloc: { pagefaultOom: 'retryFault' }
 })
 
 /** Vanilla 3.10.0–3.10.28 (3.10.4 read): before the 3.14 root-bonus and tie changes. */
@@ -356,7 +394,11 @@ const v3_10_0 = variant(v3_10, {
   // oom_badness(), 3.10.4: CAP_SYS_ADMIN adj -= 30 before adj *= totalpages / 1000.
   badness: { rootBonus: 'adjMinus30' },
   // select_bad_process(), 3.10.4: strict `points > chosen_points`.
-  select: { tie: 'firstWins' }
+  select: { tie: 'firstWins' },
+  // __mem_cgroup_try_charge() -> mem_cgroup_handle_oom(), 3.10.4 (oom_synchronize is 3.12).
+  alloc: { memcgCharge: 'chargePath' },
+  // show_mem(), lib/show_mem.c 3.10.4: pfn walk; mem_cgroup_stat_names, 3.10.4: no writeback.
+  format: { showMem: showMem3_10_0, memcgStatKeys: '3.10' }
 })
 
 /** Every built-in profile by name. */

@@ -134,17 +134,29 @@ export interface AllocRules {
   minFreeKbytesMax: number
   /** Default lowmem_reserve_ratio for DMA, DMA32, NORMAL, HIGHMEM, MOVABLE. */
   lowmemReserveRatio: readonly number[]
-  /** should_reclaim_retry's congestion_wait rule (4.x–5.10). */
-  congestionWaitRetry: boolean
+  /** __alloc_pages_slowpath()'s retry rule: 'shouldAllocRetry' (2.6.32–4.6: OOM only after a
+   * reclaim pass without progress and only for __GFP_FS && !__GFP_NORETRY, retry forever for
+   * order <= PAGE_ALLOC_COSTLY_ORDER with wait_iff_congested(), TIF_MEMDIE through
+   * __alloc_pages_high_priority(); page-alloc-legacy.ts) or 'shouldReclaimRetry' (>= 4.7:
+   * MAX_RECLAIM_RETRIES no-progress loops, should_compact_retry(), ALLOC_OOM reserves; its
+   * writeback throttle is congestion_wait() to 5.15, reclaim_throttle() after, same effect). */
+  slowPath: 'shouldAllocRetry' | 'shouldReclaimRetry'
   /** 3.x: __GFP_NOFAIL bypasses the costly/lowmem/THISNODE gates of __alloc_pages_may_oom. */
   nofailBypassesGates: boolean
-  /** 3.x: zonelist OOM bit instead of the oom_lock mutex. */
+  /** Scoped GFP contexts: 'none' (2.6.32-642), 'noio' (3.9–4.11 memalloc_noio_save()),
+   * 'noioNofs' (>= 4.12 memalloc_nofs_save() and current_gfp_context()). */
+  scopedGfp: 'none' | 'noio' | 'noioNofs'
+  /** One OOM kill at a time: 'zonelistBit' (<= 4.1 try_set_zonelist_oom(), ZONE_OOM_LOCKED per
+   * zone of the zonelist) or 'mutex' (>= 4.2 oom_lock). Read by the 3.x slow path. */
   oomLock: 'zonelistBit' | 'mutex'
   /** VM_FAULT_OOM handling: 'globalOom' (<= 5.15) or 'retryFault' (>= 5.16: "Huh VM_FAULT_OOM
    * leaked out to the #PF handler. Retrying PF"). */
   pagefaultOom: 'globalOom' | 'retryFault'
-  /** memcg charge failure: 'deferredToFaultEnd' (3.12–4.18) or 'synchronous' (>= 4.19). */
-  memcgCharge: 'deferredToFaultEnd' | 'synchronous'
+  /** memcg charge failure: 'chargePath' (<= 3.11 and 2.6.32-642: __mem_cgroup_try_charge() ->
+   * mem_cgroup_handle_oom() -> mem_cgroup_out_of_memory() inside the charge), 'deferredToFaultEnd'
+   * (3.12–4.18: mem_cgroup_oom_synchronize() from pagefault_out_of_memory()) or 'synchronous'
+   * (>= 4.19: mem_cgroup_out_of_memory() from try_charge()). */
+  memcgCharge: 'chargePath' | 'deferredToFaultEnd' | 'synchronous'
   /** try_charge(): MEM_CGROUP_RECLAIM_RETRIES 5 (<= 5.8) or MAX_RECLAIM_RETRIES 16 (>= 5.9, "mm,
    * memcg: unify reclaim retry limits with page allocator"; not in 5.4.y). */
   memcgReclaimRetries: number
@@ -191,6 +203,16 @@ export interface FormatRules {
   summaryLine: boolean
   /** Memcg block: 'taskIn' (<= 4.20), 'v5.0' (no "Task in" line), 'v5.3' (memory.stat text). */
   memcgInfo: 'taskIn' | 'v5.0' | 'v5.3'
+  /** The <= 5.2 "Memory cgroup stats for %s:" key set: 'none' (2.6.32-642: no stats lines),
+   * '3.10' (3.10 mem_cgroup_stat_names: cache rss rss_huge mapped_file swap), '3.13' (+ writeback,
+   * seen in 3.13 cadvisor_1.log), 'full' (4.x: + shmem, dirty). */
+  memcgStatKeys: 'none' | '3.10' | '3.13' | 'full'
+  /** dump_header() of a memcg OOM also prints the global show_mem() after the memcg lines
+   * (2.6.36–3.4 and 2.6.32-642, seen in lkml_rhel6memcg_1.log). */
+  memcgShowMem: boolean
+  /** The v1 "kmem: usage ..." counter line (kernel memory accounting, 3.8+; absent in
+   * 2.6.32-642). */
+  memcgKmemLine: boolean
   /** Memcg stats text on v1 hierarchies: 'v2keys' (5.3–~6.4) or 'v1keys' (>= 6.6). */
   memcgV1Stat: 'v2keys' | 'v1keys'
   /** 6.18: v2 memory:/swap: failcnt come from memory.events max/swap_max. */
@@ -239,6 +261,20 @@ export interface ShowMemFormat {
   reservedHighatomic: boolean
   /** "free_highatomic:%luKB" and "zspages:" in the zone line (6.18). */
   freeHighatomic: boolean
+  /** 3.x zone line "managed:%lukB" (zone->managed_pages, 3.8+; absent in 2.6.32-642). */
+  zoneManaged: boolean
+  /** "free_cma:" in the 3.x global counters and zone line (NR_FREE_CMA_PAGES, 3.7+; absent in
+   * 2.6.32-642). The node-LRU layouts always print it. */
+  freeCma: boolean
+  /** Entries of "lowmem_reserve[]:" (MAX_NR_ZONES on x86_64): 4 before ZONE_DEVICE (4.3), 5
+   * after. */
+  lowmemReserveEntries: 4 | 5
+  /** show_mem()'s tail: 'sharedNonShared' (lib/show_mem.c <= 3.11, 2.6.32-642: pages RAM,
+   * reserved, shared, non-shared from a pfn walk) or 'highmemMovable' (3.12+, "mm: do not walk
+   * all of system memory during show_mem": RAM, HighMem/MovableOnly, reserved from zone counts). */
+  pageCounts: 'sharedNonShared' | 'highmemMovable'
+  /** hugetlb_show_meminfo() "Node %d hugepages_total=..." lines (absent in 2.6.32-642). */
+  hugepagesLines: boolean
 }
 
 export interface KernelProfile {

@@ -36,6 +36,8 @@ export interface AllocTask {
   preferredNode: number
   /** A fatal signal is pending (the allocation gives up where the kernel checks). */
   fatalSignal: boolean
+  /** Inside memalloc_noio_save() / memalloc_nofs_save() (page-alloc-gfp-context.ts). */
+  memallocScope?: 'noio' | 'nofs'
 }
 
 /** Which kernel path asked for the pages. */

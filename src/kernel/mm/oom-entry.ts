@@ -16,11 +16,13 @@ import { KernelPanic } from './kernel-output.ts'
 import { wakeKswapd } from './kswapd.ts'
 import type { FaultHooks } from './fault.ts'
 import { buildMemcgInfo, buildShowMem } from './show-mem.ts'
+import { addLegacyShowMem } from './show-mem-legacy.ts'
 import { envOf, outOf, printk, type World } from './world.ts'
 
 /** show_mem() data with the machine's CONFIG_* view. */
 function showMemOf(w: World, nodemask: readonly number[] | null): ReturnType<typeof buildShowMem> {
   const sm = buildShowMem(w, nodemask)
+  if (w.profile.format.showMem.layout === 'zoneLru') addLegacyShowMem(w, sm)
   const config = envOf(w).showMemConfig
   if (config !== null) sm.config = config
   return sm
@@ -52,7 +54,10 @@ export function invokeOom(w: World, oc: OomControl, stack?: StackInfo): OomOutco
     ratelimit: env.oomRatelimit,
     memInfo: q =>
       q.memcg !== null
-        ? { showMem: null, memcgInfo: buildMemcgInfo(w, q.memcg, q.victimMemcg) }
+        ? {
+            showMem: w.profile.format.memcgShowMem ? showMemOf(w, null) : null,
+            memcgInfo: buildMemcgInfo(w, q.memcg, q.victimMemcg)
+          }
         : { showMem: showMemOf(w, q.nodemask), memcgInfo: null },
     kernelRelease: env.kernelRelease,
     hardware: env.hardware,

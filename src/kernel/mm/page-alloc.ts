@@ -1,7 +1,8 @@
 /**
- * @module The page allocator (mm/page_alloc.c): the fast path at the LOW watermark and the slow
- * path (wake kswapd, MIN watermark, direct compaction, direct reclaim, should_reclaim_retry,
- * should_compact_retry, __alloc_pages_may_oom with its gates, __GFP_NOFAIL, warn_alloc).
+ * @module The page allocator (mm/page_alloc.c): the fast path at the LOW watermark and the 4.7+
+ * slow path (wake kswapd, MIN watermark, direct compaction, direct reclaim, should_reclaim_retry,
+ * should_compact_retry, __alloc_pages_may_oom with its gates, __GFP_NOFAIL, warn_alloc); the
+ * 2.6.32–4.6 slow path is page-alloc-legacy.ts (profile.alloc.slowPath).
  *
  * Bulk: a request for `count` blocks of one order is served zone by zone in closed form
  * (O(zones x orders) per pass, never per page); passes repeat only when the path changes.
@@ -21,7 +22,6 @@ import {
   type AllocHooks,
   type AllocRequest,
   type AllocResult,
-  type AllocStatus,
   type Ctx
 } from './alloc-context.ts'
 import {
@@ -36,9 +36,20 @@ import {
   markOf,
   zoneWatermarkOk
 } from './watermark-check.ts'
-import { shrinkZones, SWAP_CLUSTER_MAX, zoneReclaimablePages } from './reclaim.ts'
-import { compactZone } from './compaction.ts'
+import { zoneReclaimablePages } from './reclaim.ts'
 import { kswapdRunsDuringRetry } from './kswapd.ts'
+import { slowPath3x } from './page-alloc-legacy.ts'
+import { currentGfpContext } from './page-alloc-gfp-context.ts'
+import {
+  directCompact,
+  directReclaim,
+  done,
+  flush,
+  nopage,
+  take,
+  type PassEnd,
+  type Slow
+} from './page-alloc-steps.ts'
 import { emit, type World } from './world.ts'
 
 export {
@@ -101,28 +112,6 @@ function shouldReclaimRetry(
   return false
 }
 
-function directReclaim(c: Ctx): number {
-  const g = c.g
-  const reclaimed = shrinkZones(c.w, {
-    zones: c.zonelist,
-    nrToReclaim: Math.max(SWAP_CLUSTER_MAX, 2 ** c.req.order),
-    mayIo: g.io,
-    memcg: null,
-    reason: 'direct',
-    swappiness: c.w.mem.vm.swappiness
-  })
-  return reclaimed
-}
-
-function directCompact(c: Ctx, flags: number, want: number): number {
-  for (const zi of c.zonelist) {
-    const z = c.w.zones[zi] as Zone
-    if (!nodeAllowed(c.req.task, z.node, flags, c.g)) continue
-    compactZone(c.w, z, c.req.order)
-  }
-  return takeBulk(c, want, flags)
-}
-
 interface MayOomResult {
   got: number
   progress: boolean
@@ -169,7 +158,8 @@ function mayOom(c: Ctx, hooks: AllocHooks, want: number, profile: KernelProfile)
  */
 export function allocPages(w: World, req: AllocRequest, hooks: AllocHooks): AllocResult {
   const profile = w.profile
-  const g = decodeGfp(req.gfp, profile)
+  // __alloc_pages(): the task's scoped context narrows the gfp first (current_gfp_context()).
+  const g = decodeGfp(currentGfpContext(profile, req.gfp, req.task.memallocScope), profile)
   const classZone = gfpZone(g, w.mem)
   const c: Ctx = {
     w,
@@ -184,42 +174,10 @@ export function allocPages(w: World, req: AllocRequest, hooks: AllocHooks): Allo
   // Fast path: LOW watermark.
   const fast = takeBulk(c, req.count, ALLOC_WMARK_LOW | ALLOC_CPUSET)
   if (fast >= req.count) return { status: 'ok', got: fast, placed: c.placed, oomCalls: 0 }
+  if (profile.alloc.slowPath === 'shouldAllocRetry') {
+    return slowPath3x({ c, hooks, profile, got: fast, oomCalls: 0, committed: 0 })
+  }
   return slowPath(c, hooks, profile, fast)
-}
-
-/** The slow path's running state: blocks got so far, OOM calls, blocks handed to commit. */
-interface Slow {
-  c: Ctx
-  hooks: AllocHooks
-  profile: KernelProfile
-  got: number
-  oomCalls: number
-  committed: number
-}
-
-/** How a pass of the slow path ended: retry from the top, give up (nopage), or a result. */
-type PassEnd = 'again' | 'nopage' | AllocResult
-
-function done(s: Slow, status: AllocStatus): AllocResult {
-  if (status === 'failed') s.c.w.stats.allocFailures++
-  return { status, got: s.got, placed: s.c.placed, oomCalls: s.oomCalls }
-}
-
-/** Take what the request still lacks at `flags`; returns the blocks taken. */
-function take(s: Slow, flags: number): number {
-  const n = takeBulk(s.c, s.c.req.count - s.got, flags)
-  s.got += n
-  return n
-}
-
-/** Hand what was placed so far to the caller's commit (before anything can OOM-kill). */
-function flush(s: Slow): void {
-  const req = s.c.req
-  if (req.commit === undefined || s.got <= s.committed) return
-  const placed = s.c.placed
-  s.c.placed = new Array<number>(placed.length).fill(0)
-  req.commit(placed, s.got - s.committed)
-  s.committed = s.got
 }
 
 /** __alloc_pages_slowpath(): everything after a fast path that could not serve the request. */
@@ -314,25 +272,6 @@ function mayOomStep(s: Slow, flags: number): PassEnd {
   // here; the simulator resumes the task when the world changes.
   if (m.progress) return { ...done(s, 'blocked'), waitFor: g.nofail ? 'nofail' : 'oom-victim' }
   return 'nopage'
-}
-
-/** nopage: __GFP_NOFAIL keeps looping; anything else fails with warn_alloc(). */
-function nopage(s: Slow): AllocResult {
-  const { c, hooks } = s
-  const { g, req, w } = c
-  if (g.nofail) {
-    // __alloc_pages_cpuset_fallback(ALLOC_MIN_RESERVE) on each pass; keep looping.
-    take(s, ALLOC_WMARK_MIN | ALLOC_MIN_RESERVE)
-    if (s.got >= req.count) return done(s, 'ok')
-    emit(w, 'alloc.nofail_loop', { pid: req.task.pid, gfp: g.mask, order: req.order })
-    return { ...done(s, 'blocked'), waitFor: 'nofail' }
-  }
-  if (!g.nowarn) {
-    flush(s)
-    hooks.warnAlloc({ gfpMask: g.mask, order: req.order, nodemask: req.task.mempolicy })
-  }
-  emit(w, 'alloc.fail', { pid: req.task.pid, comm: req.task.comm, gfp: g.mask, order: req.order })
-  return done(s, 'failed')
 }
 
 export {

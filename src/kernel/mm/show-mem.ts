@@ -5,6 +5,8 @@
  * Units: ShowMem global counters in pages, zone and node fields in kB (see oom-report.ts).
  */
 import type { MemcgInfo, NodeMemInfo, ShowMem, ZoneInfo } from '../oom-report.ts'
+import type { KernelProfile } from '../profiles.ts'
+import { memcgStatEntries as printedStatEntries } from '../printk/memcg-stat.ts'
 import { freeSwapPages, totalSwapPages } from './model.ts'
 import { buddySummary, type Zone } from './zone.ts'
 import { usageOf, type World } from './world.ts'
@@ -152,7 +154,9 @@ export function buildMemcgInfo(w: World, oomMemcg: string, victimMemcg: string |
     extra
   )
   const form = w.profile.format.memcgInfo
-  const paths = form === 'v5.3' ? [oomMemcg] : subtree(w, oomMemcg)
+  // mem_cgroup_print_oom_info(), 2.6.32-642: no stats lines (format.memcgStatKeys 'none').
+  const noStats = w.profile.format.memcgStatKeys === 'none'
+  const paths = noStats ? [] : form === 'v5.3' ? [oomMemcg] : subtree(w, oomMemcg)
   for (const p of paths) {
     // Hierarchical totals for the >= 5.3 memory.stat text; local for the old per-memcg lines.
     const agg = form === 'v5.3' ? sumUsage(w, p) : usageOf(w, p)
@@ -181,13 +185,16 @@ function memcgCounters(
       swap: { usageKb: kb(m?.swapUsage ?? 0), limitKb: limitKb(m?.swapLimit ?? null), failcnt: 0 }
     }
   }
+  const memsw = {
+    usageKb: kb(usage + (m?.swapUsage ?? 0)),
+    limitKb: m?.swapLimit == null ? limitKb(null) : kb((m.limit ?? 0) + m.swapLimit),
+    failcnt: 0
+  }
+  // mem_cgroup_print_oom_info(), 2.6.32-642: no kmem line (format.memcgKmemLine).
+  if (!w.profile.format.memcgKmemLine) return { memory, memsw }
   return {
     memory,
-    memsw: {
-      usageKb: kb(usage + (m?.swapUsage ?? 0)),
-      limitKb: m?.swapLimit == null ? limitKb(null) : kb((m.limit ?? 0) + m.swapLimit),
-      failcnt: 0
-    },
+    memsw,
     kmem: {
       usageKb: kb(usageOf(w, oomMemcg).pagetables + usageOf(w, oomMemcg).kernel),
       limitKb: limitKb(null),
@@ -202,9 +209,27 @@ function memcgCounters(
  */
 function memcgStatEntries(w: World, agg: ReturnType<typeof usageOf>): [string, number][] {
   const fmt = w.profile.format
-  if (fmt.memcgInfo !== 'v5.3') return v1StatEntries(agg, 4)
+  if (fmt.memcgInfo !== 'v5.3') return oldStatEntries(agg, w.profile)
   if (w.oom.cgroupVersion === 1 && fmt.memcgV1Stat === 'v1keys') return v1StatEntries(agg, 4096)
   return v2StatEntries(agg)
+}
+
+/** The <= 5.2 ` key:%luKB` pairs in the profile's key set (printk/memcg-stat.ts). */
+function oldStatEntries(
+  agg: ReturnType<typeof usageOf>,
+  profile: KernelProfile
+): [string, number][] {
+  const B = 4096
+  const values = {
+    file: (agg.file + agg.shmem) * B,
+    anon: agg.anon * B,
+    shmem: agg.shmem * B,
+    file_mapped: agg.file * B,
+    swap: agg.swap * B,
+    active_anon: (agg.anon + agg.shmem) * B,
+    inactive_file: agg.file * B
+  }
+  return printedStatEntries(values, 'v1', profile).map(([k, v]) => [k, Number(v)])
 }
 
 /** The cgroup v1 memory.stat keys, each page counted as `unit` (4 for kB, 4096 for bytes). */

@@ -116,6 +116,21 @@ const v2Keys = [
   'thp_collapse_alloc'
 ]
 
+/** The <= 5.2 key set of the profile (format.memcgStatKeys). */
+function oldPairsFor(profile: KernelProfile): [string, string][] {
+  switch (profile.format.memcgStatKeys) {
+    case 'none':
+      return []
+    case '3.10':
+      // mem_cgroup_stat_names, 3.10.4: no "writeback" yet.
+      return oldPairs3x.filter(([name]) => name !== 'writeback')
+    case '3.13':
+      return oldPairs3x
+    case 'full':
+      return oldPairs
+  }
+}
+
 function get(v: MemcgStatValues, key: string): number | bigint {
   if (key === 'slab' && v['slab'] === undefined) {
     const r = v['slab_reclaimable'] ?? 0
@@ -144,8 +159,7 @@ export function memcgStatEntries(
   if (form === 'taskIn' || form === 'v5.0') {
     // Values in kB; "swap" only with swap accounting, i.e. when the caller gives a swap value.
     // 3.x (the zone-LRU show_free_areas() era) prints the older key set.
-    const pairs = profile.format.showMem.layout === 'zoneLru' ? oldPairs3x : oldPairs
-    return pairs
+    return oldPairsFor(profile)
       .filter(([name]) => name !== 'swap' || values['swap'] !== undefined)
       .map(([name, src]) => [name, kb(get(values, src))])
   }

@@ -7,6 +7,7 @@
  */
 import type { NodeMemInfo, ShowMem, ZoneInfo } from '../oom-report.ts'
 import type { KernelProfile } from '../profiles.ts'
+import { renderPageCounts, renderPerCpuBlocks, zoneLineZoneLru } from './show-mem-legacy.ts'
 
 type Fmt = KernelProfile['format']['showMem']
 
@@ -27,7 +28,7 @@ function globalLines(m: ShowMem, f: Fmt): string[] {
       dirty,
       ` free:${m.free}${slab}`,
       `${mapped} bounce:${m.bounce}`,
-      ` free_cma:${m.freeCma}`
+      ...(f.freeCma ? [` free_cma:${m.freeCma}`] : [])
     ]
   }
   const free = ` free:${m.free} free_pcp:${m.freePcp} free_cma:${m.freeCma}`
@@ -68,22 +69,6 @@ function nodeLine(n: NodeMemInfo, m: ShowMem, f: Fmt): string {
   return s
 }
 
-/** 3.x show_free_areas()'s zone line: LRU, dirty and slab counters per zone. */
-function zoneLine3x(z: ZoneInfo, prefix: string, wm: string, lru: string): string {
-  const l = z.legacy
-  return (
-    `${prefix}${z.name} free:${z.freeKb}kB${wm}${lru}` +
-    ` isolated(anon):${l?.isolatedAnonKb ?? 0}kB isolated(file):${l?.isolatedFileKb ?? 0}kB` +
-    ` present:${z.presentKb}kB managed:${z.managedKb}kB mlocked:${z.mlockedKb}kB` +
-    ` dirty:${l?.dirtyKb ?? 0}kB writeback:${l?.writebackKb ?? 0}kB mapped:${l?.mappedKb ?? 0}kB` +
-    ` shmem:${l?.shmemKb ?? 0}kB slab_reclaimable:${l?.slabReclaimableKb ?? 0}kB` +
-    ` slab_unreclaimable:${l?.slabUnreclaimableKb ?? 0}kB kernel_stack:${z.kernelStackKb}kB` +
-    ` pagetables:${z.pagetablesKb}kB unstable:${l?.unstableKb ?? 0}kB bounce:${z.bounceKb}kB` +
-    ` free_cma:${z.freeCmaKb}kB writeback_tmp:${l?.writebackTmpKb ?? 0}kB` +
-    ` pages_scanned:${l?.pagesScanned ?? 0} all_unreclaimable? ${l?.allUnreclaimable === true ? 'yes' : 'no'}`
-  )
-}
-
 /** The zone line (kB); the highatomic fields use a capital KB. */
 function zoneLine(z: ZoneInfo, m: ShowMem, f: Fmt): string {
   const prefix = (m.config?.numa ?? true) ? `Node ${z.node} ` : ''
@@ -92,7 +77,7 @@ function zoneLine(z: ZoneInfo, m: ShowMem, f: Fmt): string {
     ` active_file:${z.activeFileKb}kB inactive_file:${z.inactiveFileKb}kB` +
     ` unevictable:${z.unevictableKb}kB`
   const wm = ` min:${z.minKb}kB low:${z.lowKb}kB high:${z.highKb}kB`
-  if (f.layout === 'zoneLru') return zoneLine3x(z, prefix, wm, lru)
+  if (f.layout === 'zoneLru') return zoneLineZoneLru(z, prefix, wm, lru, f)
   let s = `${prefix}${z.name} free:${z.freeKb}kB`
   if (f.zoneBoost) s += ` boost:${z.boostKb}kB`
   s += wm
@@ -130,16 +115,7 @@ export function renderShowMem(m: ShowMem, profile: KernelProfile): string[] {
   const cfg = m.config ?? {}
   const numa = cfg.numa ?? true
   const out: string[] = ['Mem-Info:']
-  if (zoneLru) {
-    for (const z of m.zones) {
-      out.push(`${numa ? `Node ${z.node} ` : ''}${z.name} per-cpu:`)
-      for (const p of z.legacy?.pcp ?? []) {
-        out.push(
-          `CPU ${String(p.cpu).padStart(4)}: hi:${String(p.high).padStart(5)}, btch:${String(p.batch).padStart(4)} usd:${String(p.count).padStart(4)}`
-        )
-      }
-    }
-  }
+  if (zoneLru) out.push(...renderPerCpuBlocks(m, numa))
   out.push(...globalLines(m, fmt))
   if (!zoneLru) for (const n of m.nodes) out.push(nodeLine(n, m, fmt))
   for (const z of m.zones) {
@@ -147,7 +123,7 @@ export function renderShowMem(m: ShowMem, profile: KernelProfile): string[] {
     out.push(`lowmem_reserve[]:${z.lowmemReserve.map(v => ` ${v}`).join('')}`)
   }
   for (const z of m.zones) out.push(renderBuddyLine(z, numa))
-  if (cfg.hugetlb ?? true) {
+  if ((cfg.hugetlb ?? true) && fmt.hugepagesLines) {
     for (const n of m.nodes) {
       for (const h of n.hugepages) {
         out.push(
@@ -166,13 +142,7 @@ export function renderShowMem(m: ShowMem, profile: KernelProfile): string[] {
   }
   out.push(`Free swap  = ${m.freeSwapKb}kB`)
   out.push(`Total swap = ${m.totalSwapKb}kB`)
-  out.push(`${m.pagesRam} pages RAM`)
-  out.push(`${m.pagesHighmemMovable} pages HighMem/MovableOnly`)
-  out.push(`${m.pagesReserved} pages reserved`)
-  if (!zoneLru) {
-    if (cfg.cma ?? true) out.push(`${m.pagesCmaReserved} pages cma reserved`)
-    if (cfg.memoryFailure ?? true) out.push(`${m.pagesHwpoisoned} pages hwpoisoned`)
-  }
+  out.push(...renderPageCounts(m, fmt))
   return out
 }
 

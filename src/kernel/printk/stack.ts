@@ -163,6 +163,20 @@ const memcgDeferred = [
   ...faultTail4.slice(1)
 ]
 
+/** <= 3.11 and 2.6.32-642: the memcg kill runs inside the charge (lkml_rhel6memcg_1.log). */
+const memcgChargePath = [
+  'mem_cgroup_out_of_memory',
+  'mem_cgroup_handle_oom',
+  '__mem_cgroup_try_charge',
+  'mem_cgroup_charge_common',
+  'mem_cgroup_newpage_charge',
+  'handle_pte_fault',
+  'handle_mm_fault',
+  '__do_page_fault',
+  'do_page_fault',
+  'page_fault'
+]
+
 /** dump_stack() itself: `dump_stack_lvl` from 5.13 (6.x styles), `dump_stack` before. */
 export function dumpStackFrame(style: Style): string {
   return style === '6x' || style === '6.10' ? 'dump_stack_lvl' : 'dump_stack'
@@ -174,6 +188,7 @@ export function defaultCallChain(path: Path, profile: KernelProfile): string[] {
   const top = [dumpStackFrame(style), 'dump_header', 'oom_kill_process']
   if (path !== 'memcg') return [...top, ...middle[path][style]]
   if (profile.alloc.memcgCharge === 'deferredToFaultEnd') return [...top, ...memcgDeferred]
+  if (profile.alloc.memcgCharge === 'chargePath') return [...top, ...memcgChargePath]
   return [...top, ...memcgMiddle[style]]
 }
 

@@ -332,7 +332,7 @@ describe('RHEL 6 2.6.32 memcg OOM (lkml_rhel6memcg_1)', () => {
     expect(renderKilledLine(r.killed!, p)).toBe(expected.at(-1))
   })
 
-  it('renders the header, cpuset, banner and memcg lines (Mem-Info is not modelled for 2.6.32)', () => {
+  it('renders the header, cpuset, banner and memcg lines (the Mem-Info block: golden-old-meminfo.test.ts)', () => {
     const got = renderOomReport(r, p).filter(l => !isStackNoise(l))
     const want = expected.filter(l => !isStackNoise(l))
     const memInfo = want.indexOf('Mem-Info:')
