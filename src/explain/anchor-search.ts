@@ -53,6 +53,8 @@ const INPUT = 65536
 export const SCAN_BUFFER_SIZE = 2 << 20
 const PIECE = 1 << 20
 const SLACK = 64
+/** Where bytes from elsewhere are copied in, by pieces (never over the scan buffer). */
+const SCRATCH = INPUT + SCAN_BUFFER_SIZE + SLACK
 
 /** Anchors by pair (first byte * 256 + second byte). */
 const byPair = new Map<number, Anchor[]>()
@@ -71,7 +73,7 @@ let ready: Buffer | undefined
 function memory(): Buffer {
   if (ready) return ready
   const s = scanner()
-  const need = INPUT + SCAN_BUFFER_SIZE + SLACK
+  const need = SCRATCH + PIECE + SLACK
   const have = s.memory.buffer.byteLength
   if (have < need) s.memory.grow(Math.ceil((need - have) / 65536))
   const mem = Buffer.from(s.memory.buffer)
@@ -147,9 +149,9 @@ export function findAnchors(region: Buffer, base: number, out: Hits): void {
   for (let from = 0; from < region.length; from += PIECE) {
     // The piece and the bytes its last 16-byte step reads past its end (zeros past the region).
     const to = Math.min(region.length, from + PIECE)
-    const copied = region.copy(mem, INPUT, from, Math.min(region.length, to + 32))
-    mem.fill(0, INPUT + copied, INPUT + copied + 32)
-    scanRange(region, INPUT - from, from, to, base, out)
+    const copied = region.copy(mem, SCRATCH, from, Math.min(region.length, to + 32))
+    mem.fill(0, SCRATCH + copied, SCRATCH + copied + 32)
+    scanRange(region, SCRATCH - from, from, to, base, out)
   }
 }
 
@@ -176,8 +178,8 @@ export function countNewlines(buf: Buffer, start: number, end: number): number {
   let n = 0
   for (let from = start; from < end; from += PIECE) {
     const to = Math.min(end, from + PIECE)
-    buf.copy(mem, INPUT, from, to)
-    n += newlinesInPlace(mem, 0, INPUT, INPUT + (to - from))
+    buf.copy(mem, SCRATCH, from, to)
+    n += newlinesInPlace(mem, 0, SCRATCH, SCRATCH + (to - from))
   }
   return n
 }

@@ -50,6 +50,16 @@ interface BlockCount {
   next: number
 }
 
+/** The block counts of input[0, end), read again in pieces; returns the newlines before `end`. */
+function countBefore(source: ByteSource, end: number, t: BlockCount): number {
+  let lines = 0
+  for (let from = 0; from < end; from += BLOCK * 16) {
+    const piece = readAt(source, from, Math.min(BLOCK * 16, end - from))
+    lines = countBlocks(piece, from, lines, t)
+  }
+  return lines
+}
+
 /** One sequential pass: the anchor hits and the per-block newline counts. */
 export function scanSource(source: ByteSource): Scan {
   const size = source.size
@@ -60,6 +70,7 @@ export function scanSource(source: ByteSource): Scan {
   let regionStart = 0
   let filePos = 0
   let lines = 0
+  let counting = false
   for (;;) {
     if (carry >= buf.length - CHUNK) {
       // One line longer than the buffer: drop its head (it is searched already).
@@ -75,7 +86,13 @@ export function scanSource(source: ByteSource): Scan {
     if (cut > 0) {
       const region = buf.subarray(0, cut)
       findAnchors(region, regionStart, hits)
-      lines = countBlocks(region, regionStart, lines, t)
+      // Line numbers matter only from the first hit on: a log without any report is not counted,
+      // and the bytes before a first hit further in are counted once, read again.
+      if (!counting && hits.anchors.length > 0) {
+        counting = true
+        lines = countBefore(source, regionStart, t)
+      }
+      if (counting) lines = countBlocks(region, regionStart, lines, t)
     }
     if (n === 0) break
     buf.copyWithin(0, cut, len)
