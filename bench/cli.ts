@@ -6,6 +6,7 @@
  *   startup: node_startup (`node -e 0`), help_cli (`oomkit --help`), simulate_default_cli
  *   explain: a ~200 MB syslog with one OOM report per MB, and one without any report, against
  *            `grep -c` and (where installed) `rg -c`
+ *            and 1 GB of it piped to `explain -` (time and peak RSS)
  *   scores:  `oomkit scores` against `ps -e` at the host's size, then with 2,000 more processes
  * BENCH_CLI_BEFORE=/path/to/other/bin/oomkit.js adds `*_before` figures for another build, run in
  * the same alternation (before/after comparisons of a change).
@@ -76,6 +77,28 @@ function explainAgainstGrep(prefix: string, path: string, rounds: number): Recor
   return out
 }
 
+/**
+ * `cat FILE x5 | oomkit explain --json -`: 1 GB on stdin, with one report per MB and without any;
+ * the peak RSS is the largest of the pipeline's processes (wait4 reports the reaped children's).
+ */
+function explainStdin(withReports: string, noReports: string): Record<string, number> {
+  const piped = (path: string): Command => ({
+    cmd: 'sh',
+    args: ['-c', `cat ${Array(5).fill(path).join(' ')} | "${node}" "${oomkit}" explain --json -`]
+  })
+  const s = alternate({ reports: piped(withReports), noreport: piped(noReports) }, quick ? 1 : 2)
+  const out: Record<string, number> = {}
+  for (const [key, name] of [
+    ['reports', 'explain_stdin_1g'],
+    ['noreport', 'explain_stdin_1g_noreport']
+  ] as const) {
+    const f = figures(name, s[key]!)
+    out[`${name}_ms`] = f[`${name}_ms`]!
+    out[`${name}_rss_mb`] = f[`${name}_rss_mb`]!
+  }
+  return out
+}
+
 async function scores(): Promise<Record<string, number>> {
   const cmds: Record<string, Command> = {
     scores_cli: { cmd: node, args: [oomkit, 'scores'] },
@@ -110,6 +133,7 @@ export async function bench(): Promise<Record<string, number>> {
     ...startup(),
     ...explainAgainstGrep('', withReports.path, rounds),
     ...explainAgainstGrep('_noreport', noReports.path, rounds),
+    ...explainStdin(withReports.path, noReports.path),
     ...(await scores())
   }
 }

@@ -7,6 +7,7 @@
  *   dist/cli.js       export `cli(io)`            (src/cli/main.ts; bin/oomkit.js loads it)
  *   dist/lean-vm.js   export `leanVm()`           (src/daemon/lean-vm.ts; before the CLI loads)
  *   dist/chunks/*.js  shared and per-command code
+ * The built-in default scenario is checked here and bundled as data (`prevalidatedDefault`).
  *
  * Type-checking is `npm run typecheck` (tsc); this script only transpiles and bundles.
  * `node --import tsx scripts/build.ts --meta` also writes dist/meta.json (esbuild's metafile) for inspection.
@@ -14,8 +15,10 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build, type Metafile } from 'esbuild'
+import { build, type Metafile, type Plugin } from 'esbuild'
 import { writeWebPage } from './build-web.ts'
+import { DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO_YAML } from '../src/sim/default-scenario.ts'
+import { parseScenario } from '../src/sim/load.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -23,6 +26,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // has no `require`, so each output file gets one made for its own URL.
 const banner =
   "import{createRequire as __oomkitRequire}from'node:module';const require=__oomkitRequire(import.meta.url);"
+
+/**
+ * The default scenario, parsed and checked here, goes into the bundle as data in place of
+ * src/cli/commands/default-scenario-data.ts (whose source says null): `oomkit simulate` without a
+ * file then loads no YAML parser or schema library. A scenario file is still checked at run time.
+ */
+export function prevalidatedDefault(): Plugin {
+  return {
+    name: 'prevalidated-default-scenario',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]commands[\\/]default-scenario-data\.ts$/ }, () => ({
+        contents: `export const PREVALIDATED_DEFAULT = ${JSON.stringify(
+          parseScenario(DEFAULT_SCENARIO_YAML, DEFAULT_SCENARIO_NAME)
+        )}`,
+        loader: 'js'
+      }))
+    }
+  }
+}
 
 /** Bundle the CLI into `outdir` (emptied first); resolves to esbuild's metafile. */
 export async function buildBundle(outdir: string): Promise<Metafile> {
@@ -42,6 +64,7 @@ export async function buildBundle(outdir: string): Promise<Metafile> {
     external: ['koffi', 'uplot'],
     banner: { js: banner },
     metafile: true,
+    plugins: [prevalidatedDefault()],
     logLevel: 'warning'
   })
   return result.metafile

@@ -1,14 +1,15 @@
 /**
  * @module Phase 1 of parsing a large log: one sequential pass over a `ByteSource` in cache-sized
- * chunks, searching every OOM anchor while each chunk is hot (native Buffer search), and keeping
- * the newline count at the start of every block so line numbers stay exact when only the ranges
- * around the hits are parsed later.
+ * chunks, read straight into the SIMD scanner's memory (`anchor-search.ts`), which finds every OOM
+ * anchor in one search and counts the newlines while the chunk is hot; the newline count at the
+ * start of every block keeps line numbers exact when only the ranges around the hits are parsed
+ * later. No JavaScript loop runs per line.
  */
 import type { ByteSource } from '../adapters/file/byte-source.ts'
-import { findAnchors } from './prefilter.ts'
-import type { Hits } from './prefilter.ts'
+import { countNewlines, findAnchors, SCAN_BUFFER_SIZE, scanBuffer } from './anchor-search.ts'
+import type { Hits } from './anchor-search.ts'
 
-const CHUNK = 1 << 20
+const CHUNK = SCAN_BUFFER_SIZE / 2
 /** Newline counts are kept at the start of every block of this many bytes. */
 const BLOCK = 1 << 16
 
@@ -31,17 +32,45 @@ export function readAt(source: ByteSource, position: number, length: number): Bu
   return b.subarray(0, got)
 }
 
+/** Count the newlines of region[0, cut) (at `regionStart` in the input) into the block table. */
+function countBlocks(region: Buffer, regionStart: number, lines: number, t: BlockCount): number {
+  let pos = 0
+  while (t.next * BLOCK <= regionStart + region.length && t.next < t.blockLines.length) {
+    const boundary = Math.max(pos, t.next * BLOCK - regionStart)
+    lines += countNewlines(region, pos, boundary)
+    t.blockLines[t.next++] = lines
+    pos = boundary
+  }
+  return lines + countNewlines(region, pos, region.length)
+}
+
+interface BlockCount {
+  blockLines: Float64Array
+  /** The next block whose start count is unknown. */
+  next: number
+}
+
+/** The block counts of input[0, end), read again in pieces; returns the newlines before `end`. */
+function countBefore(source: ByteSource, end: number, t: BlockCount): number {
+  let lines = 0
+  for (let from = 0; from < end; from += BLOCK * 16) {
+    const piece = readAt(source, from, Math.min(BLOCK * 16, end - from))
+    lines = countBlocks(piece, from, lines, t)
+  }
+  return lines
+}
+
 /** One sequential pass: the anchor hits and the per-block newline counts. */
 export function scanSource(source: ByteSource): Scan {
   const size = source.size
-  const buf = Buffer.allocUnsafe(CHUNK * 2)
+  const buf = scanBuffer()
   const hits: Hits = { anchors: [], headers: [], ends: [] }
-  const blockLines = new Float64Array(Math.floor(size / BLOCK) + 2)
+  const t: BlockCount = { blockLines: new Float64Array(Math.floor(size / BLOCK) + 2), next: 1 }
   let carry = 0
   let regionStart = 0
   let filePos = 0
   let lines = 0
-  let nextBlock = 1
+  let counting = false
   for (;;) {
     if (carry >= buf.length - CHUNK) {
       // One line longer than the buffer: drop its head (it is searched already).
@@ -57,23 +86,21 @@ export function scanSource(source: ByteSource): Scan {
     if (cut > 0) {
       const region = buf.subarray(0, cut)
       findAnchors(region, regionStart, hits)
-      let p = 0
-      for (;;) {
-        const at = region.indexOf(10, p)
-        if (at < 0) break
-        const g = regionStart + at
-        while (nextBlock * BLOCK <= g) blockLines[nextBlock++] = lines
-        lines++
-        p = at + 1
+      // Line numbers matter only from the first hit on: a log without any report is not counted,
+      // and the bytes before a first hit further in are counted once, read again.
+      if (!counting && hits.anchors.length > 0) {
+        counting = true
+        lines = countBefore(source, regionStart, t)
       }
+      if (counting) lines = countBlocks(region, regionStart, lines, t)
     }
     if (n === 0) break
     buf.copyWithin(0, cut, len)
     carry = len - cut
     regionStart += cut
   }
-  while (nextBlock < blockLines.length) blockLines[nextBlock++] = lines
-  return { size, hits, blockLines }
+  while (t.next < t.blockLines.length) t.blockLines[t.next++] = lines
+  return { size, hits, blockLines: t.blockLines }
 }
 
 /** Newlines before byte `pos`. */
@@ -81,12 +108,5 @@ export function linesBefore(source: ByteSource, s: Scan, pos: number): number {
   const block = Math.floor(pos / BLOCK)
   const from = block * BLOCK
   const b = readAt(source, from, pos - from)
-  let n = s.blockLines[block] ?? 0
-  let p = 0
-  for (;;) {
-    const at = b.indexOf(10, p)
-    if (at < 0) return n
-    n++
-    p = at + 1
-  }
+  return (s.blockLines[block] ?? 0) + countNewlines(b, 0, b.length)
 }

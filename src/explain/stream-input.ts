@@ -1,6 +1,6 @@
 /**
  * @module Parse a log handed over as a stream of chunks (stdin) in bounded memory: the bytes are
- * cut into line-aligned blocks of a few MB, each block goes through the prefilter as
+ * copied (a chunk may be a reused buffer) into line-aligned blocks of a few MB, each block goes through the prefilter as
  * `parseBuffer` does, and the parser carries its state from one block to the next. A report
  * that runs into the next block is followed there from the block's first line.
  */
@@ -15,6 +15,35 @@ import type { OomEvent } from './oom-event.ts'
 /** Bytes gathered before a block is parsed. */
 const BLOCK = 4 * 1024 * 1024
 
+/**
+ * One reusable buffer the chunks are copied into (no concatenation, so the garbage a long stream
+ * leaves is the chunks themselves); it grows only for a line longer than a block.
+ */
+class BlockBuffer {
+  buf = Buffer.allocUnsafe(2 * BLOCK)
+  size = 0
+
+  add(chunk: Buffer): void {
+    if (this.size + chunk.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.size + chunk.length))
+      this.buf.copy(bigger, 0, 0, this.size)
+      this.buf = bigger
+    }
+    chunk.copy(this.buf, this.size)
+    this.size += chunk.length
+  }
+
+  /** The bytes up to the last newline (empty when there is none); `drop()` removes them. */
+  lines(): Buffer {
+    return this.buf.subarray(0, this.buf.lastIndexOf(10, this.size - 1) + 1)
+  }
+
+  drop(count: number): void {
+    this.buf.copyWithin(0, count, this.size)
+    this.size -= count
+  }
+}
+
 /** Parse every OOM event in the chunks of `input`. */
 export async function parseStream(
   input: AsyncIterable<Buffer | string>,
@@ -22,8 +51,7 @@ export async function parseStream(
 ): Promise<OomEvent[]> {
   const p = createReportParser(options)
   const out: OomEvent[] = []
-  let pending: Buffer[] = []
-  let size = 0
+  const pending = new BlockBuffer()
   let first = true
   let open = false
   let utf16 = false
@@ -47,21 +75,18 @@ export async function parseStream(
       utf16 = utf16Order(buf.subarray(0, 64)) !== null
       if (!utf16) buf = asUtf8(buf)
     }
-    pending.push(buf)
-    size += buf.length
-    if (size < BLOCK || utf16) continue
-    const all = Buffer.concat(pending)
-    const cut = all.lastIndexOf(10) + 1
-    if (cut === 0) continue
-    block(all.subarray(0, cut))
-    pending = [all.subarray(cut)]
-    size = all.length - cut
+    pending.add(buf)
+    if (pending.size < BLOCK || utf16) continue
+    const whole = pending.lines()
+    if (whole.length === 0) continue
+    block(whole)
+    pending.drop(whole.length)
   }
+  const rest = pending.buf.subarray(0, pending.size)
   // UTF-16 input (rare, and small) is gathered and decoded whole.
-  if (utf16) return parseBuffer(Buffer.concat(pending), options)
-  if (size > 0) {
-    const rest = Buffer.concat(pending)
-    block(rest.toString('utf8').endsWith('\n') ? rest : Buffer.concat([rest, Buffer.from('\n')]))
+  if (utf16) return parseBuffer(Buffer.from(rest), options)
+  if (rest.length > 0) {
+    block(rest[rest.length - 1] === 10 ? rest : Buffer.concat([rest, Buffer.from('\n')]))
   }
   out.push(...p.end())
   return out

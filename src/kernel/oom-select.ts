@@ -10,7 +10,6 @@ import { badnessPointsOf, INELIGIBLE, isUnkillableTask, oomBadness } from './oom
 import { cpusetEligible, memcgScanOrder } from './oom-constraint.ts'
 import type { KernelProfile } from './profiles.ts'
 import { findTask } from './task-will-free-mem.ts'
-import { VersionedMap } from './versioned-map.ts'
 import type { Mm, OomState, Process, Thread } from './types.ts'
 import { OOM_SCORE_ADJ_MIN } from './types.ts'
 
@@ -30,41 +29,7 @@ export function scanList(state: OomState, oc: OomControl): readonly Process[] {
     : state.processes
 }
 
-/** Above this many processes the scan resolves mms through a dense index built per call. */
-const DENSE_INDEX_MIN = 2048
-
-/**
- * A dense array `index[mmId] = mm` for small integer ids (one Map walk, cache friendly), or null
- * when the ids are not suitable. Equivalent to `state.mms.get(id)` for every id.
- */
-function denseMmIndex(state: OomState, count: number): (Mm | undefined)[] | null {
-  if (count < DENSE_INDEX_MIN) return null
-  const mms = state.mms
-  if (mms instanceof VersionedMap) {
-    const cached = indexCache.get(mms)
-    if (cached !== undefined && cached.version === mms.version) return cached.index
-    const index = buildDenseIndex(mms, count)
-    if (index !== null) indexCache.set(mms, { version: mms.version, index })
-    return index
-  }
-  return buildDenseIndex(mms, count)
-}
-
-/** Dense indexes of VersionedMaps, valid while the map's version is unchanged. */
-const indexCache = new WeakMap<object, { version: number; index: (Mm | undefined)[] }>()
-
-function buildDenseIndex(mms: Map<number, Mm>, count: number): (Mm | undefined)[] | null {
-  // Grown in id order (V8 keeps it a flat array for dense ids); an id missing from the Map
-  // reads as undefined, exactly as Map.get.
-  const limit = 4 * (mms.size + count) + 65536
-  const index: (Mm | undefined)[] = []
-  let ok = true
-  mms.forEach((mm, id) => {
-    if (id >= 0 && id < limit && Number.isInteger(id)) index[id] = mm
-    else ok = false
-  })
-  return ok ? index : null
-}
+import { denseMmIndex } from './mm-index.ts'
 
 /** True when the mems check applies to this OOM (always <= 5.2; non-memcg OOMs >= 5.3). */
 function checksMems(oc: OomControl, profile: KernelProfile): boolean {

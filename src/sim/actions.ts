@@ -3,7 +3,7 @@
  * handlers (one file per family under actions/), and when a repeating action runs next.
  * Handlers orchestrate; the kernel rules they call live in src/kernel.
  */
-import { durationToNs } from './load.ts'
+import { durationToNs } from './size.ts'
 import type { ActionSpecT } from './schema.ts'
 import type { Sim } from './sim-state.ts'
 import { alloc } from './actions/alloc.ts'

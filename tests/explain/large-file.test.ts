@@ -76,4 +76,15 @@ describe('large files', () => {
     expect(reads).toBeGreaterThan(0)
     expect(summary(parseSource(bufferSource(bytes)))).toEqual(full)
   })
+
+  it('keeps line numbers exact when the first report comes megabytes in (counting starts late)', () => {
+    const late = [...noise(40000, 7), ...(logs[0] ?? []), ...noise(3000, 8), ...(logs[1] ?? [])]
+    const lateText = late.join('\n') + '\n'
+    expect(Buffer.byteLength(lateText)).toBeGreaterThan(3 << 20)
+    const latePath = join(work, 'late.log')
+    writeFileSync(latePath, lateText)
+    const full = summary(parseReports(lateText))
+    expect(full.length).toBeGreaterThan(1)
+    expect(summary(withFileSource(latePath, source => parseSource(source)))).toEqual(full)
+  })
 })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Metafile } from 'esbuild'
-import { buildBundle, staticInputs } from '../../scripts/build.ts'
+import { buildBundle, prevalidatedDefault, staticInputs } from '../../scripts/build.ts'
 
 const HEAVY = [/node_modules\/yaml\//, /node_modules\/zod\//, /^src\/sim\//, /^src\/kernel\/oom-/]
 
@@ -24,6 +24,42 @@ describe('the bundled CLI', () => {
     const loaded = [...staticInputs(meta, out('cli.js'))]
     expect(loaded).toContain('src/cli/main.ts')
     for (const heavy of HEAVY) expect(loaded.filter(f => heavy.test(f))).toEqual([])
+  })
+
+  it('runs the built-in simulate scenario without yaml or zod: it ships checked, as data', () => {
+    const action = Object.keys(meta.outputs).find(o =>
+      Object.keys(meta.outputs[o]?.inputs ?? {}).includes('src/cli/commands/simulate-action.ts')
+    )
+    expect(action).toBeDefined()
+    const loaded = [...staticInputs(meta, action!)]
+    expect(loaded).toContain('src/sim/runner.ts')
+    expect(loaded).toContain('src/cli/commands/default-scenario-data.ts')
+    const schema = [/node_modules\/yaml\//, /node_modules\/zod\//, /^src\/sim\/(load|schema)\.ts$/]
+    for (const heavy of schema) expect(loaded.filter(f => heavy.test(f))).toEqual([])
+  })
+
+  it('bundles the default scenario exactly as parseScenario checks it', async () => {
+    const { DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO_YAML } =
+      await import('../../src/sim/default-scenario.ts')
+    const { parseScenario } = await import('../../src/sim/load.ts')
+    const { build } = await import('esbuild')
+    const r = await build({
+      stdin: {
+        contents: "export * from './src/cli/commands/default-scenario-data.ts'",
+        resolveDir: process.cwd(),
+        loader: 'ts'
+      },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      plugins: [prevalidatedDefault()]
+    })
+    const url =
+      'data:text/javascript;base64,' + Buffer.from(r.outputFiles[0]!.text).toString('base64')
+    const data = (await import(url)) as { PREVALIDATED_DEFAULT: unknown }
+    expect(data.PREVALIDATED_DEFAULT).toStrictEqual(
+      parseScenario(DEFAULT_SCENARIO_YAML, DEFAULT_SCENARIO_NAME)
+    )
   })
 
   it('keeps the daemon entry (lean-vm) free of the rest of the CLI', () => {

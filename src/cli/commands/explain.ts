@@ -2,7 +2,7 @@
  * @module `oomkit explain [FILE|-]`: read kernel log text (a file, or stdin with `-` or when
  * stdin is not a terminal), find every OOM report in it, replay the victim selection and explain
  * it: human text by default, `{"reports": [...]}` with --json. `--profile NAME` overrides the
- * guessed kernel profile. Exit 0 when the input was read (even with no OOM in it), 2 when it
+ * guessed kernel profile. A gzip file or stream is read as the text inside it. Exit 0 when the input was read (even with no OOM in it), 2 when it
  * could not be read.
  */
 import { readFile } from 'node:fs/promises'
@@ -51,6 +51,20 @@ async function readAll(file: string | undefined, io: CliIO): Promise<Buffer> {
   }
 }
 
+/** The input as bytes, decompressed when it is gzip. */
+async function readAllText(file: string | undefined, io: CliIO): Promise<Buffer> {
+  const { gunzipIfNeeded } = await import('../../adapters/file/gzip.ts')
+  return gunzipIfNeeded(await readAll(file, io))
+}
+
+/** Stdin as chunks: the real descriptor 0 is read into one reused buffer (flat memory). */
+async function stdinChunks(io: CliIO): Promise<AsyncIterable<Buffer | string>> {
+  const stdin = io.stdin as AsyncIterable<Buffer | string> & { fd?: unknown }
+  if (stdin.fd !== 0) return stdin
+  const { reopenStdin } = await import('../../adapters/file/fd-chunks.ts')
+  return reopenStdin() ?? stdin
+}
+
 /** Parse the named file, or stdin for "-" / no file on a non-terminal stdin. */
 async function parseInput(
   file: string | undefined,
@@ -62,11 +76,24 @@ async function parseInput(
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdin.isTTY === true)
       throw new UserError('explain needs a FILE, or log text on stdin (use - to read stdin)')
+    const { maybeGunzip } = await import('../../adapters/file/gzip.ts')
     const { parseStream } = await import('../../explain/stream-input.ts')
-    return parseStream(io.stdin as AsyncIterable<Buffer | string>, options)
+    try {
+      return await parseStream(maybeGunzip(await stdinChunks(io)), options)
+    } catch (error) {
+      // A damaged gzip stream (zlib's Z_DATA_ERROR ...) is one line, as for a file.
+      if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, '-')
+      throw error
+    }
   }
   try {
-    return withFileSource(resolve(io.cwd, file), source => parseSource(source, options))
+    const path = resolve(io.cwd, file)
+    const { gunzipFile, isGzipFile } = await import('../../adapters/file/gzip.ts')
+    if (isGzipFile(path)) {
+      const { parseStream } = await import('../../explain/stream-input.ts')
+      return await parseStream(gunzipFile(path), options)
+    }
+    return withFileSource(path, source => parseSource(source, options))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, file)
     throw error
@@ -107,7 +134,7 @@ export const registerExplain: Register = (program, io, state) => {
       if (opts.html !== undefined) {
         const { parseBuffer } = await import('../../explain/read-input.ts')
         const { writeExplainHtmlFile } = await import('../../html/write.ts')
-        const buf = await readAll(file, io)
+        const buf = await readAllText(file, io)
         const events = parseBuffer(buf, options)
         const model = buildExplainModel(events, profile)
         await writeExplainHtmlFile(resolve(io.cwd, opts.html), {

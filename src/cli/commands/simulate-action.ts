@@ -10,21 +10,17 @@ import { writeFileAtomicSync } from '../../adapters/file/atomic-write.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { KernelProfile } from '../../kernel/profiles.ts'
 import { formatDmesgTimestamp } from '../../kernel/printk/timestamp.ts'
-import {
-  checkExpect,
-  DEFAULT_SCENARIO_NAME,
-  DEFAULT_SCENARIO_YAML,
-  noOomNote,
-  parseScenario,
-  runScenario,
-  ScenarioError,
-  traceToJsonLines
-} from '../../sim/index.ts'
-import type { RunOptions, RunResult, Scenario } from '../../sim/index.ts'
+import { checkExpect } from '../../sim/expect.ts'
+import { runScenario } from '../../sim/runner.ts'
+import type { RunOptions, RunResult } from '../../sim/runner.ts'
+import type { Scenario } from '../../sim/schema.ts'
+import { noOomNote } from '../../sim/summary.ts'
+import { traceToJsonLines } from '../../sim/trace.ts'
 import type { CliIO } from '../io.ts'
 import { profileOption } from '../profile-option.ts'
 import type { RunState } from '../register.ts'
 import { readStdinText } from '../read-stdin.ts'
+import { defaultScenario } from './simulate-default.ts'
 
 /** The version of the `simulate --json` document (schema/simulate.schema.json). */
 export const SIMULATE_JSON_VERSION = 1
@@ -44,9 +40,8 @@ function errorCode(e: unknown): string {
   return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code
 }
 
-/** The scenario's text and the name errors point at: a file, stdin for "-", or the default. */
-async function scenarioText(file: string | undefined, io: CliIO): Promise<[string, string]> {
-  if (file === undefined) return [DEFAULT_SCENARIO_YAML, DEFAULT_SCENARIO_NAME]
+/** The scenario's text and the name errors point at: a file, or stdin for "-". */
+async function scenarioText(file: string, io: CliIO): Promise<[string, string]> {
   if (file === '-') return [await readStdinText(io), '<stdin>']
   try {
     return [readFileSync(resolve(io.cwd, file), 'utf8'), file]
@@ -56,7 +51,9 @@ async function scenarioText(file: string | undefined, io: CliIO): Promise<[strin
 }
 
 /** Parse and check the scenario; YAML the parser refuses (an alias bomb) is one line too. */
-function parse(text: string, name: string): Scenario {
+async function parse(text: string, name: string): Promise<Scenario> {
+  // The YAML parser and the schema load only for a scenario that needs checking.
+  const { parseScenario, ScenarioError } = await import('../../sim/load.ts')
   try {
     return parseScenario(text, name)
   } catch (e) {
@@ -77,6 +74,8 @@ async function loadScenario(
 ): Promise<Scenario> {
   if (opts.seed !== undefined && !/^-?\d+$/.test(opts.seed))
     throw new UserError(`--seed expects an integer, got '${opts.seed}'`)
+  // The built-in default ships checked already (simulate-default.ts).
+  if (file === undefined) return defaultScenario()
   const [text, name] = await scenarioText(file, io)
   return parse(text, name)
 }

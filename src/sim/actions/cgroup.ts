@@ -3,7 +3,7 @@
  * `cgroup-move` (a task moves to another memcg).
  */
 import { memcgWrite, type MemcgValue } from '../../kernel/mm/memcontrol.ts'
-import { sizeToPages } from '../load.ts'
+import { sizeToPages } from '../size.ts'
 import { emitSim } from '../effects.ts'
 import { DONE, proc, type ActionHandler } from './common.ts'
 

@@ -8,7 +8,7 @@ import { faultAnon, readFile } from '../../kernel/mm/fault.ts'
 import { mlockVma } from '../../kernel/mm/mlock.ts'
 import { mapFile, mmapRegion } from '../../kernel/mm/mmap.ts'
 import { munmapVma, zapVmaAnon } from '../../kernel/mm/unmap.ts'
-import { sizeToPages } from '../load.ts'
+import { sizeToPages } from '../size.ts'
 import { emitSim } from '../effects.ts'
 import { afterFault, dead, DONE, hooks, one, pickVma, proc, type ActionHandler } from './common.ts'
 
