@@ -20,6 +20,8 @@ export interface HogShape {
   threads: number
   /** One CLONE_VM child process sharing the mm. */
   cloneVm: boolean
+  /** One vfork child parked before exec (in_vfork() until the harness kills it). */
+  vfork?: boolean
   /** CPU to pin to (default 0): the kernel's per-CPU rss counters then drift alike. */
   cpu?: number
 }
@@ -29,6 +31,7 @@ export interface HogPids {
   pid: number
   children: number[]
   cloneVm: number | null
+  vfork: number | null
 }
 
 /** How a hog process ended. */
@@ -86,6 +89,7 @@ export function hogArgs(s: HogShape): string[] {
   if (s.forks > 0) a.push('-f', String(s.forks), '-c', String(s.childKb))
   if (s.threads > 0) a.push('-t', String(s.threads))
   if (s.cloneVm) a.push('-v')
+  if (s.vfork === true) a.push('-V')
   return a
 }
 
@@ -141,10 +145,16 @@ export class Hog {
   async go(): Promise<HogPids> {
     this.child.stdin.write('go\n')
     const words = (await this.expect('ready ')).split(' ').slice(1)
-    const pids: HogPids = { pid: Number(words[0]), children: [], cloneVm: null }
+    const pids: HogPids = {
+      pid: Number(words[0]),
+      children: [],
+      cloneVm: null,
+      vfork: null
+    }
     for (const w of words.slice(1)) {
       if (w.startsWith('c')) pids.children.push(Number(w.slice(1)))
       else if (w.startsWith('v')) pids.cloneVm = Number(w.slice(1))
+      else if (w.startsWith('V')) pids.vfork = Number(w.slice(1))
     }
     return pids
   }

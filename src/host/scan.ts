@@ -11,6 +11,7 @@ import type {
   Meminfo,
   MemcgTree,
   Psi,
+  TaskReading,
   VmSysctls,
   ZoneReading
 } from '../adapters/proc/host-source.ts'
@@ -20,6 +21,7 @@ import {
   PF_KTHREAD,
   hasCapability
 } from '../adapters/proc/parse-proc.ts'
+import { vforkChildren } from './vfork.ts'
 
 export { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../adapters/proc/parse-proc.ts'
 
@@ -56,6 +58,10 @@ export interface ProcessSample {
   memcg: string
   /** Raw cgroup path of the process on the memory hierarchy (before resolution). */
   memcgRaw: string
+  /** Its threads (tid, comm, state), ascending tid; null when not read (no mm, unreadable). */
+  tasks: TaskReading[] | null
+  /** In vfork (in_vfork()): the parent whose mm it borrows; null otherwise. Set by scanHost. */
+  vforkParent: number | null
 }
 
 /** A full host reading. */
@@ -124,6 +130,9 @@ export function readProcess(
   const score = source.procOomScore(pid)
   if (!score.ok && score.why === 'gone') return 'gone'
   const raw = cg.ok ? memcgPathOf(cg.value, memcgVersion) : '/'
+  const hasMm = !kthread && s.vmSizeKb !== null
+  const tasks = hasMm ? source.procTasks(pid) : null
+  if (tasks !== null && !tasks.ok && tasks.why === 'gone') return 'gone'
   return {
     pid,
     comm: s.name,
@@ -132,7 +141,7 @@ export function readProcess(
     uid: s.uid[0],
     threads: s.threads,
     kthread,
-    hasMm: !kthread && s.vmSizeKb !== null,
+    hasMm,
     vmSizeKb: s.vmSizeKb ?? 0,
     rssAnonKb: s.rssAnonKb ?? 0,
     rssFileKb: s.rssFileKb ?? 0,
@@ -145,7 +154,9 @@ export function readProcess(
     oomScoreAdj: adj.ok ? adj.value : 0,
     kernelOomScore: score.ok ? score.value : null,
     memcg: resolveMemcg(raw, known),
-    memcgRaw: raw
+    memcgRaw: raw,
+    tasks: tasks?.ok === true ? tasks.value : null,
+    vforkParent: null
   }
 }
 
@@ -168,6 +179,8 @@ export function scanHost(source: HostSource): HostReading {
     else if (p === 'denied') denied.push(pid)
     else processes.push(p)
   }
+  const vfork = vforkChildren(processes)
+  for (const p of processes) p.vforkParent = vfork.get(p.pid) ?? null
   return {
     source: source.description,
     release: release.ok ? release.value : null,

@@ -57,6 +57,31 @@ export interface ProcStat {
   rssPages: number
 }
 
+/** Where a blocked (state D) thread sleeps: enough to tell a parent waiting for its vfork child. */
+export interface BlockedTask {
+  /** /proc/<pid>/task/<tid>/wchan: the kernel function it sleeps in; null when hidden ('0') or
+   * unreadable. */
+  wchan: string | null
+  /** /proc/<pid>/task/<tid>/syscall: the syscall number it is blocked in and its first argument
+   * (clone's flags); null when running, hidden or unreadable. */
+  syscallNr: number | null
+  syscallArg0: number | null
+  /** /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): pids this thread forked; null when
+   * the kernel has no such file. */
+  children: readonly number[] | null
+}
+
+/** One thread of a process, /proc/<pid>/task/<tid>. */
+export interface TaskReading {
+  tid: number
+  /** The thread's own comm (prctl PR_SET_NAME or pthread_setname_np). */
+  comm: string
+  /** State letter, as in ProcStatus. */
+  state: string
+  /** Read only for a thread in state D; null otherwise. */
+  blocked: BlockedTask | null
+}
+
 /** One line of /proc/<pid>/cgroup: `hierarchy-id:controllers:path`. v2 is `0::path`. */
 export interface CgroupLine {
   hierarchy: number
@@ -174,6 +199,8 @@ export interface HostSource {
   procOomScore(pid: number): Read<number>
   procOomScoreAdj(pid: number): Read<number>
   procCgroup(pid: number): Read<CgroupLine[]>
+  /** The threads of a process, ascending tid (/proc/<pid>/task/). */
+  procTasks(pid: number): Read<TaskReading[]>
   meminfo(): Read<Meminfo>
   zoneinfo(): Read<ZoneReading[]>
   /** /proc/vmstat (counters by name). */
