@@ -19,6 +19,7 @@ import type { HostReading } from './scan.ts'
 import { kbToPages } from './host-state.ts'
 import { inSubtree } from './ranking.ts'
 import { processSpec } from './snapshot-process.ts'
+import { cgroupCacheFiles } from './snapshot-cache.ts'
 
 type CgroupSpec = NonNullable<NonNullable<Scenario['cgroups']>['groups']>[number]
 type ZoneSpec = NonNullable<Scenario['machine']['nodes']>[number]['zones'][number]
@@ -154,6 +155,28 @@ function unlistedStacksKb(reading: HostReading, options: SnapshotOptions): numbe
   return Math.max(0, (reading.meminfo.KernelStack ?? 0) - STACK_KB_PER_THREAD * listedThreads)
 }
 
+/**
+ * Each written group's own page cache and tmpfs (memory.stat) beyond what its processes map,
+ * then the rest of the host's page cache (meminfo Cached less Shmem) as one uncharged pool.
+ */
+function scenarioFiles(
+  reading: HostReading,
+  groups: readonly MemcgReading[],
+  procs: HostReading['processes']
+): NonNullable<Scenario['files']> {
+  const files: NonNullable<Scenario['files']> = []
+  for (const g of groups) {
+    const members = procs.filter(p => p.memcg === g.path)
+    files.push(...cgroupCacheFiles(g, scenarioCgroupPath(g.path), members))
+  }
+  const inGroups = files.reduce((n, f) => n + (f.fs === 'tmpfs' ? 0 : (f.size as number)), 0)
+  const m = reading.meminfo
+  const cached = (m.Cached ?? 0) - (m.Shmem ?? 0) - inGroups * 4
+  if (cached > 0)
+    files.push({ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` })
+  return files
+}
+
 /** The scenario for a host reading under `profile`. */
 export function snapshotScenario(
   reading: HostReading,
@@ -206,9 +229,7 @@ export function snapshotScenario(
       )
     )
   }
-  const cached = (m.Cached ?? 0) - (m.Shmem ?? 0)
-  if (cached > 0) {
-    scenario.files = [{ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` }]
-  }
+  const files = scenarioFiles(reading, groups, procs)
+  if (files.length > 0) scenario.files = files
   return scenario
 }

@@ -140,6 +140,21 @@ export interface Psi {
 /** memory.events / memory.events.local counters (v2). */
 export type MemcgEventCounts = Readonly<Record<string, number>>
 
+/** memory.stat of a memory cgroup, its own pages only (not its descendants'), bytes. */
+export interface MemcgStatReading {
+  anonBytes: number
+  /** Page cache, shmem/tmpfs included (v1 `cache`, v2 `file`). */
+  fileBytes: number
+  shmemBytes: number
+  /** Page cache mapped by some process (v1 `mapped_file`, v2 `file_mapped`). */
+  fileMappedBytes: number
+  activeAnonBytes: number
+  inactiveAnonBytes: number
+  activeFileBytes: number
+  inactiveFileBytes: number
+  unevictableBytes: number
+}
+
 /**
  * One memory cgroup. Byte values are bytes; `null` limits mean unlimited (v1 PAGE_COUNTER_MAX or
  * v2 "max"); other null fields mean the file is missing on this hierarchy or kernel.
@@ -175,6 +190,8 @@ export interface MemcgReading {
   /** v2 memory.events and memory.events.local (empty on v1). */
   events: MemcgEventCounts
   eventsLocal: MemcgEventCounts
+  /** memory.stat (own pages), null when unreadable (the v2 root has none). */
+  stat: MemcgStatReading | null
 }
 
 /** The memory cgroup hierarchy as found on the host. */
