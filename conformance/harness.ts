@@ -107,6 +107,11 @@ function setAdj(pid: number, adj: number): void {
   writeFileSync(`/proc/${pid}/oom_score_adj`, String(adj))
 }
 
+/** The legacy knob: oom_adj_write() (fs/proc/base.c) stores oom_adj * 1000 / 17 (15: 1000). */
+function setOomAdj(pid: number, oomAdj: number): void {
+  writeFileSync(`/proc/${pid}/oom_adj`, String(oomAdj))
+}
+
 /** One attempt at a case. */
 async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): Promise<CaseRun> {
   const started = Date.now()
@@ -114,7 +119,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
   const errors: string[] = []
   const hogs: Hog[] = []
   const roles = new Map<number, PidRole>()
-  const entriesOrder: { pid: number; sharesMmWith: number | null }[] = []
+  const entriesOrder: { pid: number; sharesMmWith: number | null; vfork?: boolean }[] = []
   const records: KmsgRecord[] = []
   let cg: CaseCgroup | null = null
   let finalCounters: OomCounters | null = null
@@ -169,8 +174,10 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         pgtables: Math.floor(before.pgtablesBytes / 4096)
       })
       cg.addProcess(h.pid)
-      if (hs.adj !== 0) setAdj(h.pid, hs.adj)
+      if (hs.oomAdj !== undefined) setOomAdj(h.pid, hs.oomAdj)
+      else if (hs.adj !== 0) setAdj(h.pid, hs.adj)
       const pids = await h.go()
+      if (hs.stopped === true) process.kill(h.pid, 'SIGSTOP')
       roles.set(pids.pid, { hog: i, role: 'parent', index: 0 })
       entriesOrder.push({ pid: pids.pid, sharesMmWith: null })
       pids.children.forEach((c, j) => {
@@ -182,6 +189,10 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
       if (pids.cloneVm !== null) {
         roles.set(pids.cloneVm, { hog: i, role: 'clone-vm', index: 0 })
         entriesOrder.push({ pid: pids.cloneVm, sharesMmWith: pids.pid })
+      }
+      if (pids.vfork !== null) {
+        roles.set(pids.vfork, { hog: i, role: 'vfork', index: 0 })
+        entriesOrder.push({ pid: pids.vfork, sharesMmWith: pids.pid, vfork: true })
       }
     }
     // Every hog process must be in the case cgroup before the snapshot.
@@ -212,7 +223,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         errors.push(
           `host reader disagrees with /proc for ${e.pid}: ${diff.join(', ')} (direct vs host)`
         )
-      return { proc: viaHost, sharesMmWith: e.sharesMmWith }
+      return { proc: viaHost, sharesMmWith: e.sharesMmWith, ...(e.vfork ? { vfork: true } : {}) }
     })
     run.snapshot.usagePages = Math.floor(cg.usageBytes() / 4096)
 
