@@ -10,7 +10,9 @@ import type {
   HostSource,
   Meminfo,
   MemcgTree,
+  ProcStatus,
   Psi,
+  Read,
   TaskReading,
   VmSysctls,
   ZoneReading
@@ -104,6 +106,12 @@ export function resolveMemcg(path: string, known: ReadonlySet<string>): string {
   }
 }
 
+/** The threads of a process; a single running thread is its status (no task directory read). */
+function readTasks(source: HostSource, pid: number, s: ProcStatus): Read<TaskReading[]> {
+  if (s.threads > 1 || s.state === 'D') return source.procTasks(pid)
+  return { ok: true, value: [{ tid: pid, comm: s.name, state: s.state, blocked: null }] }
+}
+
 /** Read one process; null when it vanished (or was denied, recorded by the caller). */
 export function readProcess(
   source: HostSource,
@@ -131,7 +139,7 @@ export function readProcess(
   if (!score.ok && score.why === 'gone') return 'gone'
   const raw = cg.ok ? memcgPathOf(cg.value, memcgVersion) : '/'
   const hasMm = !kthread && s.vmSizeKb !== null
-  const tasks = hasMm ? source.procTasks(pid) : null
+  const tasks = hasMm ? readTasks(source, pid, s) : null
   if (tasks !== null && !tasks.ok && tasks.why === 'gone') return 'gone'
   return {
     pid,
