@@ -13,7 +13,7 @@ import type { CaseSpec } from './cases.ts'
 import type { CaseRun, PidRole } from './case-run.ts'
 import { createCaseCgroup, killAndRemoveSync, type CaseCgroup, type OomCounters } from './cgroup.ts'
 import type { MemoryController } from './environment.ts'
-import { Hog } from './hog-process.ts'
+import { Hog, type HogPids } from './hog-process.ts'
 import { caseKills, killedCount, splitKills } from './kernel-report.ts'
 import { dmesgLine, type KmsgReader, type KmsgRecord, uptimeUsec, writeMarker } from './kmsg.ts'
 import { LiveHostSource } from '../src/adapters/proc/live-host-source.ts'
@@ -112,6 +112,35 @@ function setOomAdj(pid: number, oomAdj: number): void {
   writeFileSync(`/proc/${pid}/oom_adj`, String(oomAdj))
 }
 
+/** A snapshot entry in the making: the pid and whose mm it shares. */
+type EntryOrder = { pid: number; sharesMmWith: number | null; vfork?: boolean }
+
+/** Record the roles of hog `i`'s processes (in cgroup join order) and set the children's adj. */
+function registerPids(
+  i: number,
+  hs: CaseSpec['hogs'][number],
+  pids: HogPids,
+  roles: Map<number, PidRole>,
+  entriesOrder: EntryOrder[]
+): void {
+  roles.set(pids.pid, { hog: i, role: 'parent', index: 0 })
+  entriesOrder.push({ pid: pids.pid, sharesMmWith: null })
+  pids.children.forEach((c, j) => {
+    roles.set(c, { hog: i, role: 'child', index: j })
+    entriesOrder.push({ pid: c, sharesMmWith: null })
+    const adj = hs.childAdj[j]
+    if (adj !== undefined && adj !== hs.adj) setAdj(c, adj)
+  })
+  if (pids.cloneVm !== null) {
+    roles.set(pids.cloneVm, { hog: i, role: 'clone-vm', index: 0 })
+    entriesOrder.push({ pid: pids.cloneVm, sharesMmWith: pids.pid })
+  }
+  if (pids.vfork !== null) {
+    roles.set(pids.vfork, { hog: i, role: 'vfork', index: 0 })
+    entriesOrder.push({ pid: pids.vfork, sharesMmWith: pids.pid, vfork: true })
+  }
+}
+
 /** One attempt at a case. */
 async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): Promise<CaseRun> {
   const started = Date.now()
@@ -119,7 +148,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
   const errors: string[] = []
   const hogs: Hog[] = []
   const roles = new Map<number, PidRole>()
-  const entriesOrder: { pid: number; sharesMmWith: number | null; vfork?: boolean }[] = []
+  const entriesOrder: EntryOrder[] = []
   const records: KmsgRecord[] = []
   let cg: CaseCgroup | null = null
   let finalCounters: OomCounters | null = null
@@ -178,22 +207,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
       else if (hs.adj !== 0) setAdj(h.pid, hs.adj)
       const pids = await h.go()
       if (hs.stopped === true) process.kill(h.pid, 'SIGSTOP')
-      roles.set(pids.pid, { hog: i, role: 'parent', index: 0 })
-      entriesOrder.push({ pid: pids.pid, sharesMmWith: null })
-      pids.children.forEach((c, j) => {
-        roles.set(c, { hog: i, role: 'child', index: j })
-        entriesOrder.push({ pid: c, sharesMmWith: null })
-        const adj = hs.childAdj[j]
-        if (adj !== undefined && adj !== hs.adj) setAdj(c, adj)
-      })
-      if (pids.cloneVm !== null) {
-        roles.set(pids.cloneVm, { hog: i, role: 'clone-vm', index: 0 })
-        entriesOrder.push({ pid: pids.cloneVm, sharesMmWith: pids.pid })
-      }
-      if (pids.vfork !== null) {
-        roles.set(pids.vfork, { hog: i, role: 'vfork', index: 0 })
-        entriesOrder.push({ pid: pids.vfork, sharesMmWith: pids.pid, vfork: true })
-      }
+      registerPids(i, hs, pids, roles, entriesOrder)
     }
     // Every hog process must be in the case cgroup before the snapshot.
     const inside = new Set(cg.pids())

@@ -93,6 +93,18 @@ export function hogArgs(s: HogShape): string[] {
   return a
 }
 
+/** The pids of a "ready <pid> [c<child>...] [v<clone-vm child>] [V<vfork child>]" line. */
+export function parseReady(line: string): HogPids {
+  const words = line.split(' ').slice(1)
+  const pids: HogPids = { pid: Number(words[0]), children: [], cloneVm: null, vfork: null }
+  for (const w of words.slice(1)) {
+    if (w.startsWith('c')) pids.children.push(Number(w.slice(1)))
+    else if (w.startsWith('v')) pids.cloneVm = Number(w.slice(1))
+    else if (w.startsWith('V')) pids.vfork = Number(w.slice(1))
+  }
+  return pids
+}
+
 /** A started hog. Every hog runs in its own process group (pgid = pid). */
 export class Hog {
   readonly child: ChildProcessWithoutNullStreams
@@ -144,19 +156,7 @@ export class Hog {
   /** Let it allocate; resolves with its pids once everything is touched. */
   async go(): Promise<HogPids> {
     this.child.stdin.write('go\n')
-    const words = (await this.expect('ready ')).split(' ').slice(1)
-    const pids: HogPids = {
-      pid: Number(words[0]),
-      children: [],
-      cloneVm: null,
-      vfork: null
-    }
-    for (const w of words.slice(1)) {
-      if (w.startsWith('c')) pids.children.push(Number(w.slice(1)))
-      else if (w.startsWith('v')) pids.cloneVm = Number(w.slice(1))
-      else if (w.startsWith('V')) pids.vfork = Number(w.slice(1))
-    }
-    return pids
+    return parseReady(await this.expect('ready '))
   }
 
   /**
