@@ -157,7 +157,8 @@ function unlistedStacksKb(reading: HostReading, options: SnapshotOptions): numbe
 
 /**
  * Each written group's own page cache and tmpfs (memory.stat) beyond what its processes map,
- * then the rest of the host's page cache (meminfo Cached less Shmem) as one uncharged pool.
+ * then the rest of the host's page cache (meminfo Cached less Shmem, less what the processes map)
+ * as one pool charged to the root.
  */
 function scenarioFiles(
   reading: HostReading,
@@ -169,9 +170,15 @@ function scenarioFiles(
     const members = procs.filter(p => p.memcg === g.path)
     files.push(...cgroupCacheFiles(g, scenarioCgroupPath(g.path), members))
   }
+  // Written elsewhere: the groups' own cache, and what the processes map (their rss_file is
+  // booted as page cache of their own), so the page cache booted in all is Cached - Shmem.
   const inGroups = files.reduce((n, f) => n + (f.fs === 'tmpfs' ? 0 : (f.size as number)), 0)
+  const mapped = procs.reduce(
+    (n, p) => n + (p.vforkParent === null ? kbToPages(p.rssFileKb) : 0),
+    0
+  )
   const m = reading.meminfo
-  const cached = (m.Cached ?? 0) - (m.Shmem ?? 0) - inGroups * 4
+  const cached = (m.Cached ?? 0) - (m.Shmem ?? 0) - (inGroups + mapped) * 4
   if (cached > 0)
     files.push({ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` })
   return files
