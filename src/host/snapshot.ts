@@ -158,7 +158,7 @@ function unlistedStacksKb(reading: HostReading, options: SnapshotOptions): numbe
 /**
  * Each written group's own page cache and tmpfs (memory.stat) beyond what its processes map,
  * then the rest of the host's page cache (meminfo Cached less Shmem, less what the processes map)
- * as one pool charged to the root.
+ * as one pool charged to the root, and the shmem/tmpfs nobody maps as a tmpfs file there.
  */
 function scenarioFiles(
   reading: HostReading,
@@ -181,6 +181,14 @@ function scenarioFiles(
   const cached = (m.Cached ?? 0) - (m.Shmem ?? 0) - (inGroups + mapped) * 4
   if (cached > 0)
     files.push({ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` })
+  // shmem/tmpfs nobody written maps, outside the written groups: charged to the root.
+  const groupTmpfs = files.reduce((n, f) => n + (f.fs === 'tmpfs' ? (f.size as number) : 0), 0)
+  const mappedShmem = procs.reduce(
+    (n, p) => n + (p.vforkParent === null ? kbToPages(p.rssShmemKb) : 0),
+    0
+  )
+  const shmem = (m.Shmem ?? 0) - (groupTmpfs + mappedShmem) * 4
+  if (shmem > 0) files.push({ path: '/host/shmem', size: `${shmem}kB`, fs: 'tmpfs' })
   return files
 }
 
