@@ -9,7 +9,7 @@ import type { CaseSnapshot } from './snapshot-state.ts'
 /** Which process of which hog a pid is. */
 export interface PidRole {
   hog: number
-  role: 'parent' | 'child' | 'clone-vm'
+  role: 'parent' | 'child' | 'clone-vm' | 'vfork'
   /** Index among the hog's forked children (role 'child'). */
   index: number
 }

@@ -17,6 +17,10 @@ export interface HogSpec extends HogShape {
   adj: number
   /** oom_score_adj for each forked child (defaults to the parent's, inherited). */
   childAdj: number[]
+  /** Set through the legacy /proc/<pid>/oom_adj (-16..15) instead of `adj`. */
+  oomAdj?: number
+  /** SIGSTOPped once ready (state T through the OOM). */
+  stopped?: boolean
 }
 
 /** A whole case. */
@@ -37,6 +41,8 @@ export interface CaseSpec {
   cgroupVersion?: 2
   /** v2 memory.oom.group. */
   oomGroup?: boolean
+  /** The generator kind (`--kind`), absent for the mixed generator and hand-written cases. */
+  kind?: string
 }
 
 /** First seed of the hand-written cases (generated cases use seeds below it). */
@@ -47,7 +53,12 @@ export const HAND_WRITTEN_BASE = 9001
 const PROCESS_OVERHEAD_KB = 420
 const THREAD_OVERHEAD_KB = 90
 
-function hog(name: string, privateKb: number, adj = 0, extra: Partial<HogSpec> = {}): HogSpec {
+export function hog(
+  name: string,
+  privateKb: number,
+  adj = 0,
+  extra: Partial<HogSpec> = {}
+): HogSpec {
   return {
     name,
     privateKb,
@@ -73,7 +84,7 @@ export function baselineKb(c: CaseSpec): number {
   return kb
 }
 
-const round4 = (kb: number): number => Math.max(4, Math.round(kb / 4) * 4)
+export const round4 = (kb: number): number => Math.max(4, Math.round(kb / 4) * 4)
 
 /** A generated case for `seed`. */
 export function generateCase(seed: number): CaseSpec {

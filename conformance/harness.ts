@@ -13,7 +13,7 @@ import type { CaseSpec } from './cases.ts'
 import type { CaseRun, PidRole } from './case-run.ts'
 import { createCaseCgroup, killAndRemoveSync, type CaseCgroup, type OomCounters } from './cgroup.ts'
 import type { MemoryController } from './environment.ts'
-import { Hog } from './hog-process.ts'
+import { Hog, type HogPids } from './hog-process.ts'
 import { caseKills, killedCount, splitKills } from './kernel-report.ts'
 import { dmesgLine, type KmsgReader, type KmsgRecord, uptimeUsec, writeMarker } from './kmsg.ts'
 import { LiveHostSource } from '../src/adapters/proc/live-host-source.ts'
@@ -107,6 +107,40 @@ function setAdj(pid: number, adj: number): void {
   writeFileSync(`/proc/${pid}/oom_score_adj`, String(adj))
 }
 
+/** The legacy knob: oom_adj_write() (fs/proc/base.c) stores oom_adj * 1000 / 17 (15: 1000). */
+function setOomAdj(pid: number, oomAdj: number): void {
+  writeFileSync(`/proc/${pid}/oom_adj`, String(oomAdj))
+}
+
+/** A snapshot entry in the making: the pid and whose mm it shares. */
+type EntryOrder = { pid: number; sharesMmWith: number | null; vfork?: boolean }
+
+/** Record the roles of hog `i`'s processes (in cgroup join order) and set the children's adj. */
+function registerPids(
+  i: number,
+  hs: CaseSpec['hogs'][number],
+  pids: HogPids,
+  roles: Map<number, PidRole>,
+  entriesOrder: EntryOrder[]
+): void {
+  roles.set(pids.pid, { hog: i, role: 'parent', index: 0 })
+  entriesOrder.push({ pid: pids.pid, sharesMmWith: null })
+  pids.children.forEach((c, j) => {
+    roles.set(c, { hog: i, role: 'child', index: j })
+    entriesOrder.push({ pid: c, sharesMmWith: null })
+    const adj = hs.childAdj[j]
+    if (adj !== undefined && adj !== hs.adj) setAdj(c, adj)
+  })
+  if (pids.cloneVm !== null) {
+    roles.set(pids.cloneVm, { hog: i, role: 'clone-vm', index: 0 })
+    entriesOrder.push({ pid: pids.cloneVm, sharesMmWith: pids.pid })
+  }
+  if (pids.vfork !== null) {
+    roles.set(pids.vfork, { hog: i, role: 'vfork', index: 0 })
+    entriesOrder.push({ pid: pids.vfork, sharesMmWith: pids.pid, vfork: true })
+  }
+}
+
 /** One attempt at a case. */
 async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): Promise<CaseRun> {
   const started = Date.now()
@@ -114,7 +148,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
   const errors: string[] = []
   const hogs: Hog[] = []
   const roles = new Map<number, PidRole>()
-  const entriesOrder: { pid: number; sharesMmWith: number | null }[] = []
+  const entriesOrder: EntryOrder[] = []
   const records: KmsgRecord[] = []
   let cg: CaseCgroup | null = null
   let finalCounters: OomCounters | null = null
@@ -169,20 +203,11 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         pgtables: Math.floor(before.pgtablesBytes / 4096)
       })
       cg.addProcess(h.pid)
-      if (hs.adj !== 0) setAdj(h.pid, hs.adj)
+      if (hs.oomAdj !== undefined) setOomAdj(h.pid, hs.oomAdj)
+      else if (hs.adj !== 0) setAdj(h.pid, hs.adj)
       const pids = await h.go()
-      roles.set(pids.pid, { hog: i, role: 'parent', index: 0 })
-      entriesOrder.push({ pid: pids.pid, sharesMmWith: null })
-      pids.children.forEach((c, j) => {
-        roles.set(c, { hog: i, role: 'child', index: j })
-        entriesOrder.push({ pid: c, sharesMmWith: null })
-        const adj = hs.childAdj[j]
-        if (adj !== undefined && adj !== hs.adj) setAdj(c, adj)
-      })
-      if (pids.cloneVm !== null) {
-        roles.set(pids.cloneVm, { hog: i, role: 'clone-vm', index: 0 })
-        entriesOrder.push({ pid: pids.cloneVm, sharesMmWith: pids.pid })
-      }
+      if (hs.stopped === true) process.kill(h.pid, 'SIGSTOP')
+      registerPids(i, hs, pids, roles, entriesOrder)
     }
     // Every hog process must be in the case cgroup before the snapshot.
     const inside = new Set(cg.pids())
@@ -212,7 +237,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         errors.push(
           `host reader disagrees with /proc for ${e.pid}: ${diff.join(', ')} (direct vs host)`
         )
-      return { proc: viaHost, sharesMmWith: e.sharesMmWith }
+      return { proc: viaHost, sharesMmWith: e.sharesMmWith, ...(e.vfork ? { vfork: true } : {}) }
     })
     run.snapshot.usagePages = Math.floor(cg.usageBytes() / 4096)
 

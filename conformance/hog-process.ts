@@ -20,6 +20,8 @@ export interface HogShape {
   threads: number
   /** One CLONE_VM child process sharing the mm. */
   cloneVm: boolean
+  /** One vfork child parked before exec (in_vfork() until the harness kills it). */
+  vfork?: boolean
   /** CPU to pin to (default 0): the kernel's per-CPU rss counters then drift alike. */
   cpu?: number
 }
@@ -29,6 +31,7 @@ export interface HogPids {
   pid: number
   children: number[]
   cloneVm: number | null
+  vfork: number | null
 }
 
 /** How a hog process ended. */
@@ -86,7 +89,20 @@ export function hogArgs(s: HogShape): string[] {
   if (s.forks > 0) a.push('-f', String(s.forks), '-c', String(s.childKb))
   if (s.threads > 0) a.push('-t', String(s.threads))
   if (s.cloneVm) a.push('-v')
+  if (s.vfork === true) a.push('-V')
   return a
+}
+
+/** The pids of a "ready <pid> [c<child>...] [v<clone-vm child>] [V<vfork child>]" line. */
+export function parseReady(line: string): HogPids {
+  const words = line.split(' ').slice(1)
+  const pids: HogPids = { pid: Number(words[0]), children: [], cloneVm: null, vfork: null }
+  for (const w of words.slice(1)) {
+    if (w.startsWith('c')) pids.children.push(Number(w.slice(1)))
+    else if (w.startsWith('v')) pids.cloneVm = Number(w.slice(1))
+    else if (w.startsWith('V')) pids.vfork = Number(w.slice(1))
+  }
+  return pids
 }
 
 /** A started hog. Every hog runs in its own process group (pgid = pid). */
@@ -140,13 +156,7 @@ export class Hog {
   /** Let it allocate; resolves with its pids once everything is touched. */
   async go(): Promise<HogPids> {
     this.child.stdin.write('go\n')
-    const words = (await this.expect('ready ')).split(' ').slice(1)
-    const pids: HogPids = { pid: Number(words[0]), children: [], cloneVm: null }
-    for (const w of words.slice(1)) {
-      if (w.startsWith('c')) pids.children.push(Number(w.slice(1)))
-      else if (w.startsWith('v')) pids.cloneVm = Number(w.slice(1))
-    }
-    return pids
+    return parseReady(await this.expect('ready '))
   }
 
   /**

@@ -2,7 +2,7 @@
  * oomkit conformance hog: a tiny process that holds a known amount of anonymous memory inside a
  * memory cgroup so the real kernel's OOM killer has something to choose from.
  *
- * Usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-p CPU] [-P PID]
+ * Usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-V] [-p CPU] [-P PID]
  *   -n comm  task name (prctl PR_SET_NAME; children get comm + 'c' + index, the CLONE_VM
  *            child comm + 'v')
  *   -m KB    private anonymous memory touched at start
@@ -12,6 +12,8 @@
  *   -c KB    private memory per forked child
  *   -t T     start T extra threads (they only sleep)
  *   -v       start one CLONE_VM child: a separate process sharing this process's mm
+ *   -V       start one vfork child parked before exec (comm + 'f'): a helper thread vforks, so
+ *            it waits in the kernel (vfork_done) while the main thread keeps serving commands
  *   -P PID   the harness's pid: children and the CLONE_VM child exit once it is gone
  *   -p CPU   pin to one CPU, so the kernel's per-CPU rss counters drift the same way for
  *            identical hogs (the OOM killer reads the approximate counters)
@@ -24,7 +26,7 @@
  *   prints "pid <pid>" and waits for the line "go" on stdin (the harness moves it into the
  *   cgroup in between, so every page it touches is charged there);
  *   touches its memory, starts children and threads, prints
- *   "ready <pid> [c<child>...] [v<clone-vm child>]" (threads are found in /proc/<pid>/task);
+ *   "ready <pid> [c<child>...] [v<clone-vm child>] [V<vfork child>]" (threads are found in /proc/<pid>/task);
  *   then serves commands: "g KB" maps and touches KB more private memory and answers
  *   "ok <total private KB>"; "q" exits. EOF on stdin exits the parent; its children and
  *   CLONE_VM child stay (the OOM killer may have taken the parent alone) until the harness
@@ -124,6 +126,43 @@ static int clone_vm_main(void *arg) {
   return 0;
 }
 
+static char vf_comm[16];
+static volatile pid_t vfork_child, vfork_waiter;
+
+/* The vfork child: borrows the helper thread's stack and the whole mm, so raw syscalls only. */
+static void *vfork_thread(void *arg) {
+  (void)arg;
+  vfork_waiter = (pid_t)syscall(SYS_gettid);
+  pid_t c = vfork();
+  if (c == 0) {
+    syscall(SYS_prctl, PR_SET_NAME, vf_comm, 0, 0, 0);
+    syscall(SYS_close, 0);
+    syscall(SYS_close, 1);
+    vfork_child = (pid_t)syscall(SYS_getpid);
+    wait_for_harness();
+  }
+  if (c < 0) vfork_child = -1;
+  return NULL;
+}
+
+/* Until thread `tid` sleeps in the kernel (state D: waiting for the vfork child), at most 1 s. */
+static void wait_blocked(pid_t tid) {
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+  for (int i = 0; i < 1000; i++) {
+    FILE *f = fopen(path, "r");
+    if (f != NULL) {
+      size_t n = fread(buf, 1, sizeof buf - 1, f);
+      fclose(f);
+      buf[n] = 0;
+      char *close = strrchr(buf, ')');
+      if (close != NULL && close[1] == ' ' && close[2] == 'D') return;
+    }
+    struct timespec ts = {0, 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+}
+
 static void set_comm(const char *base, const char *suffix, long idx) {
   char name[16];
   if (idx >= 0)
@@ -137,7 +176,7 @@ int main(int argc, char **argv) {
   const char *comm = "hog";
   unsigned long mkb = 0, skb = 0, ckb = 0;
   long nfork = 0, nthreads = 0;
-  int clonevm = 0, opt, cpu = -1;
+  int clonevm = 0, vforkchild = 0, opt, cpu = -1;
   /* Pin first, so that every page the re-executed image faults in is counted on that CPU. */
   for (int i = 1; i + 1 < argc; i++)
     if (strcmp(argv[i], "-p") == 0) cpu = atoi(argv[i + 1]);
@@ -152,7 +191,7 @@ int main(int argc, char **argv) {
   if (persona != -1 && !(persona & ADDR_NO_RANDOMIZE)) {
     if (personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1) execv("/proc/self/exe", argv);
   }
-  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:vp:P:")) != -1) {
+  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:vVp:P:")) != -1) {
     switch (opt) {
       case 'n': comm = optarg; break;
       case 'm': mkb = strtoul(optarg, NULL, 10); break;
@@ -161,10 +200,11 @@ int main(int argc, char **argv) {
       case 'c': ckb = strtoul(optarg, NULL, 10); break;
       case 't': nthreads = strtol(optarg, NULL, 10); break;
       case 'v': clonevm = 1; break;
+      case 'V': vforkchild = 1; break;
       case 'p': cpu = atoi(optarg); break;
       case 'P': harness_pid = (pid_t)atoi(optarg); break;
       default:
-        fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-p CPU] [-P PID]\n");
+        fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-V] [-p CPU] [-P PID]\n");
         return 2;
     }
   }
@@ -239,6 +279,28 @@ int main(int argc, char **argv) {
       return 3;
     }
     len += snprintf(ready + len, sizeof ready - (size_t)len, " v%d", c);
+  }
+
+  if (vforkchild) {
+    snprintf(vf_comm, sizeof vf_comm, "%.14sf", comm);
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    if (pthread_create(&th, &attr, vfork_thread, NULL) != 0) {
+      fprintf(stderr, "hog: pthread_create (vfork) failed\n");
+      return 3;
+    }
+    while (vfork_child == 0) {
+      struct timespec ts = {0, 1000 * 1000};
+      nanosleep(&ts, NULL);
+    }
+    if (vfork_child < 0) {
+      perror("hog: vfork");
+      return 3;
+    }
+    wait_blocked(vfork_waiter);
+    len += snprintf(ready + len, sizeof ready - (size_t)len, " V%d", (int)vfork_child);
   }
 
   /* "ready" only once every thread runs, so its memory is in the snapshot. */

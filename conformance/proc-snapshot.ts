@@ -135,7 +135,6 @@ export function readProcFromHost(src: HostSource, pid: number, cgroupVersion: 1 
       ? cg.find(l => l.controllers.includes('memory'))
       : cg.find(l => l.hierarchy === 0)
   const pages = (kb: number | null): number => Math.floor((kb ?? 0) / 4)
-  const own = readProc(pid, cgroupVersion)
   return {
     pid,
     ppid: st.ppid,
@@ -149,7 +148,7 @@ export function readProcFromHost(src: HostSource, pid: number, cgroupVersion: 1 
     pgtablesBytes: (st.vmPteKb ?? 0) * 1024,
     capSysAdmin: ((st.capEff >> 21n) & 1n) === 1n,
     capSysResource: ((st.capEff >> 24n) & 1n) === 1n,
-    threads: own.threads,
+    threads: need(src.procTasks(pid), 'task').map(t => ({ tid: t.tid, comm: t.comm })),
     oomScore: need(src.procOomScore(pid), 'oom_score'),
     oomScoreAdj: need(src.procOomScoreAdj(pid), 'oom_score_adj'),
     memcg: memLine?.path ?? '/'

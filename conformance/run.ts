@@ -1,6 +1,8 @@
 /**
- * @module `npm run conformance [-- --kernel host|qemu-6.1] [-- --seed N] [-- --cases N] [-- --first S] [-- --fail-fast] [-- --list]
- * [-- --dump DIR]`: run the real-kernel conformance cases and print the summary. `--dump` writes,
+ * @module `npm run conformance [-- --kernel host|qemu-6.1] [-- --seed N] [-- --cases N] [-- --first S] [-- --kind K] [-- --fail-fast] [-- --list]
+ * [-- --dump DIR]`: run the real-kernel conformance cases and print the summary. `--kind K` runs
+ * `--cases N` cases of one kind generator instead (conformance/kind-cases.ts: ties, threads,
+ * vfork, stopped, oom-adj). `--dump` writes,
  * per case, the kernel's log (`seed-N.kernel.log`) and the scenario check 2 feeds the simulator
  * (`seed-N.scenario.json`, runnable with `oomkit simulate`). Exit 0 when every check agrees on every
  * kill, 1 on a disagreement or harness failure, 2 on bad arguments, 3 when this machine cannot
@@ -9,7 +11,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { caseForSeed, defaultCases } from './cases.ts'
+import { caseForSeed, defaultCases, type CaseSpec } from './cases.ts'
+import { KIND_NAMES, kindCase, kindCaseForSeed } from './kind-cases.ts'
 import { caseToScenario } from './snapshot-scenario.ts'
 import { runConformance } from './runner.ts'
 import { mainQemu, QEMU_KERNELS } from './qemu/run-qemu.ts'
@@ -17,7 +20,7 @@ import { reportText, runPassed } from './summary.ts'
 
 function usage(msg: string): never {
   process.stderr.write(
-    `conformance: ${msg}\nusage: npm run conformance -- [--kernel host|qemu-6.1] [--seed N] [--cases N] [--first S] [--fail-fast] [--list] [--dump DIR]\n`
+    `conformance: ${msg}\nusage: npm run conformance -- [--kernel host|qemu-6.1] [--seed N] [--cases N] [--first S] [--kind K] [--fail-fast] [--list] [--dump DIR]\n`
   )
   process.exit(2)
 }
@@ -25,6 +28,19 @@ function usage(msg: string): never {
 function intArg(v: string | undefined, flag: string): number {
   if (v === undefined || !/^\d+$/.test(v)) usage(`${flag} needs a non-negative integer`)
   return Number(v)
+}
+
+/** One seed (a kind case in a kind's seed range), `count` cases of a kind, or the default run. */
+function pickCases(o: {
+  seed: number | null
+  kind: string | null
+  count: number
+  first: number
+}): CaseSpec[] {
+  if (o.seed !== null) return [kindCaseForSeed(o.seed) ?? caseForSeed(o.seed)]
+  const kind = o.kind
+  if (kind !== null) return Array.from({ length: o.count }, (_, i) => kindCase(kind, o.first + i))
+  return defaultCases(o.count, o.first)
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
   let list = false
   let dump: string | null = null
   let kernel = 'host'
+  let kind: string | null = null
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a === '--seed') seed = intArg(argv[++i], '--seed')
@@ -48,12 +65,15 @@ async function main(argv: string[]): Promise<number> {
       kernel = (a === '--kernel' ? argv[++i] : a.slice(9)) ?? usage('--kernel needs a name')
       if (kernel !== 'host' && !(QEMU_KERNELS as readonly string[]).includes(kernel))
         usage(`unknown kernel ${kernel} (host, ${QEMU_KERNELS.join(', ')})`)
+    } else if (a === '--kind') {
+      kind = argv[++i] ?? usage('--kind needs a name')
+      if (!KIND_NAMES.includes(kind)) usage(`unknown kind ${kind} (${KIND_NAMES.join(', ')})`)
     } else if (a === '--dump') {
       dump = argv[++i] ?? usage('--dump needs a directory')
     } else usage(`unknown argument ${a}`)
   }
   if (kernel !== 'host') return mainQemu({ seed, count, first, failFast, list, dump })
-  const cases = seed !== null ? [caseForSeed(seed)] : defaultCases(count, first)
+  const cases = pickCases({ seed, kind, count, first })
   if (list) {
     for (const c of cases) process.stdout.write(`${JSON.stringify(c)}\n`)
     return 0

@@ -50,7 +50,7 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     const pre = Math.min(anon, run.chargedElsewhere.get(pid)?.anon ?? 0)
     return { pre, shared: anon - pre }
   }
-  for (const { proc, sharesMmWith } of s.entries) {
+  for (const { proc, sharesMmWith, vfork } of s.entries) {
     const role = run.roles.get(proc.pid)!
     const hog = run.spec.hogs[role.hog]!
     const parent =
@@ -71,6 +71,11 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
       oom_score_adj: proc.oomScoreAdj,
       memcg: path,
       threads: proc.threads.map(t => ({ tid: t.tid, comm: t.comm.slice(0, 15) }))
+    }
+    if (vfork === true) {
+      p.vfork = true
+      processes.push(p)
+      continue
     }
     if (sharesMmWith !== null) {
       p.shareMmWith = sharesMmWith

@@ -14,10 +14,12 @@ import {
 } from '../src/kernel/state-builders.ts'
 import type { ProcSnapshot } from './proc-snapshot.ts'
 
-/** One snapshotted process and, for a CLONE_VM child, the pid whose mm it shares. */
+/** One snapshotted process and, for a CLONE_VM or vfork child, the pid whose mm it shares. */
 export interface SnapshotEntry {
   proc: ProcSnapshot
   sharesMmWith: number | null
+  /** A vfork child parked before exec (in_vfork()). */
+  vfork?: boolean
 }
 
 /** Everything needed to rebuild the state. */
@@ -35,8 +37,11 @@ export interface CaseSnapshot {
 export function snapshotToState(s: CaseSnapshot): OomState {
   const mms = new Map<number, ReturnType<typeof makeMm>>()
   const processes: Process[] = []
-  const sharers = new Set(s.entries.filter(e => e.sharesMmWith !== null).map(e => e.sharesMmWith!))
-  for (const { proc, sharesMmWith } of s.entries) {
+  // copy_oom_score_adj() (kernel/fork.c, >= 4.19): CLONE_VM without CLONE_VFORK marks the mm
+  // MMF_MULTIPROCESS; a vfork child does not.
+  const sharing = s.entries.filter(e => e.sharesMmWith !== null && e.vfork !== true)
+  const sharers = new Set(sharing.map(e => e.sharesMmWith!))
+  for (const { proc, sharesMmWith, vfork } of s.entries) {
     const mmId = sharesMmWith ?? proc.pid
     if (!mms.has(mmId)) {
       mms.set(
@@ -49,7 +54,9 @@ export function snapshotToState(s: CaseSnapshot): OomState {
           swapEnts: proc.swapEnts,
           totalVm: proc.totalVm,
           pgtablesBytes: proc.pgtablesBytes,
-          flags: { multiprocess: sharesMmWith !== null || sharers.has(proc.pid) }
+          flags: {
+            multiprocess: (sharesMmWith !== null && vfork !== true) || sharers.has(proc.pid)
+          }
         })
       )
     }
@@ -64,6 +71,7 @@ export function snapshotToState(s: CaseSnapshot): OomState {
         mmId,
         threads: proc.threads.map(t => makeThread({ tid: t.tid, comm: t.comm })),
         oomScoreAdj: proc.oomScoreAdj,
+        inVfork: vfork === true,
         memcg: s.memcgPath
       })
     )

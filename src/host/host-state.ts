@@ -85,21 +85,14 @@ export function rssCounters(s: ProcessSample): { anon: number; file: number; shm
   return { anon, file, shmem }
 }
 
-/** One process sample as an engine Process (and its Mm, null without an mm). */
+/**
+ * One process sample as an engine Process (and its Mm, null without an mm). A vfork child has
+ * no mm of its own: it uses its parent's (copy_mm() with CLONE_VM, kernel/fork.c) and is
+ * in_vfork() until it execs or exits.
+ */
 export function processFromSample(s: ProcessSample): { process: Process; mm: Mm | null } {
-  const process = makeProcess({
-    pid: s.pid,
-    comm: s.comm,
-    ppid: s.ppid,
-    uid: s.uid,
-    capSysAdmin: s.capSysAdmin,
-    capSysResource: s.capSysResource,
-    kthread: s.kthread,
-    mmId: s.hasMm ? s.pid : null,
-    oomScoreAdj: s.oomScoreAdj,
-    memcg: s.memcg
-  })
-  if (!s.hasMm) return { process, mm: null }
+  const process = makeProcess(processFields(s))
+  if (!s.hasMm || s.vforkParent !== null) return { process, mm: null }
   const { anon, file, shmem } = rssCounters(s)
   const mm = makeMm({
     id: s.pid,
@@ -112,6 +105,22 @@ export function processFromSample(s: ProcessSample): { process: Process; mm: Mm 
     pgtablesBytes: s.vmPteKb * 1024
   })
   return { process, mm }
+}
+
+function processFields(s: ProcessSample): Partial<Process> & { pid: number } {
+  return {
+    pid: s.pid,
+    comm: s.comm,
+    ppid: s.ppid,
+    uid: s.uid,
+    capSysAdmin: s.capSysAdmin,
+    capSysResource: s.capSysResource,
+    kthread: s.kthread,
+    mmId: s.hasMm ? (s.vforkParent ?? s.pid) : null,
+    inVfork: s.hasMm && s.vforkParent !== null,
+    oomScoreAdj: s.oomScoreAdj,
+    memcg: s.memcg
+  }
 }
 
 /** NUMA nodes from zoneinfo (present/spanned summed over the node's zones). */

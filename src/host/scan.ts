@@ -10,7 +10,10 @@ import type {
   HostSource,
   Meminfo,
   MemcgTree,
+  ProcStatus,
   Psi,
+  Read,
+  TaskReading,
   VmSysctls,
   ZoneReading
 } from '../adapters/proc/host-source.ts'
@@ -20,6 +23,7 @@ import {
   PF_KTHREAD,
   hasCapability
 } from '../adapters/proc/parse-proc.ts'
+import { vforkChildren } from './vfork.ts'
 
 export { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../adapters/proc/parse-proc.ts'
 
@@ -56,6 +60,10 @@ export interface ProcessSample {
   memcg: string
   /** Raw cgroup path of the process on the memory hierarchy (before resolution). */
   memcgRaw: string
+  /** Its threads (tid, comm, state), ascending tid; null when not read (no mm, unreadable). */
+  tasks: TaskReading[] | null
+  /** In vfork (in_vfork()): the parent whose mm it borrows; null otherwise. Set by scanHost. */
+  vforkParent: number | null
 }
 
 /** A full host reading. */
@@ -98,6 +106,12 @@ export function resolveMemcg(path: string, known: ReadonlySet<string>): string {
   }
 }
 
+/** The threads of a process; a single running thread is its status (no task directory read). */
+function readTasks(source: HostSource, pid: number, s: ProcStatus): Read<TaskReading[]> {
+  if (s.threads > 1 || s.state === 'D') return source.procTasks(pid)
+  return { ok: true, value: [{ tid: pid, comm: s.name, state: s.state, blocked: null }] }
+}
+
 /** Read one process; null when it vanished (or was denied, recorded by the caller). */
 export function readProcess(
   source: HostSource,
@@ -124,6 +138,9 @@ export function readProcess(
   const score = source.procOomScore(pid)
   if (!score.ok && score.why === 'gone') return 'gone'
   const raw = cg.ok ? memcgPathOf(cg.value, memcgVersion) : '/'
+  const hasMm = !kthread && s.vmSizeKb !== null
+  const tasks = hasMm ? readTasks(source, pid, s) : null
+  if (tasks !== null && !tasks.ok && tasks.why === 'gone') return 'gone'
   return {
     pid,
     comm: s.name,
@@ -132,7 +149,7 @@ export function readProcess(
     uid: s.uid[0],
     threads: s.threads,
     kthread,
-    hasMm: !kthread && s.vmSizeKb !== null,
+    hasMm,
     vmSizeKb: s.vmSizeKb ?? 0,
     rssAnonKb: s.rssAnonKb ?? 0,
     rssFileKb: s.rssFileKb ?? 0,
@@ -145,7 +162,9 @@ export function readProcess(
     oomScoreAdj: adj.ok ? adj.value : 0,
     kernelOomScore: score.ok ? score.value : null,
     memcg: resolveMemcg(raw, known),
-    memcgRaw: raw
+    memcgRaw: raw,
+    tasks: tasks?.ok === true ? tasks.value : null,
+    vforkParent: null
   }
 }
 
@@ -168,6 +187,8 @@ export function scanHost(source: HostSource): HostReading {
     else if (p === 'denied') denied.push(pid)
     else processes.push(p)
   }
+  const vfork = vforkChildren(processes)
+  for (const p of processes) p.vforkParent = vfork.get(p.pid) ?? null
   return {
     source: source.description,
     release: release.ok ? release.value : null,

@@ -9,17 +9,19 @@
  * Approximations (the scenario format has no field for them): swapped-out pages of a process are
  * written as resident anonymous pages (so its badness, rss + swap, is kept, at the cost of RAM
  * that was free on the host); shared file and shmem pages are charged to each process that maps them;
- * threads are not listed (one per process); kernel threads and zombies are left out.
+ * kernel threads and zombies are left out. Threads are listed with their tids and comms; a vfork
+ * child borrowing its parent's mm is written as such (`vfork: true`, no memory of its own).
  */
 import type { ScenarioFile as Scenario } from '../sim/schema.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { MemcgReading } from '../adapters/proc/host-source.ts'
-import type { HostReading, ProcessSample } from './scan.ts'
-import { kbToPages, rssCounters } from './host-state.ts'
+import type { HostReading } from './scan.ts'
+import { kbToPages } from './host-state.ts'
 import { MAX_RECLAIM_RETRIES } from '../kernel/mm/alloc-context.ts'
 import { inSubtree } from './ranking.ts'
+import { processSpec } from './snapshot-process.ts'
+import { cgroupCacheFiles } from './snapshot-cache.ts'
 
-type ProcessSpec = Scenario['processes'][number]
 type CgroupSpec = NonNullable<NonNullable<Scenario['cgroups']>['groups']>[number]
 type ZoneSpec = NonNullable<Scenario['machine']['nodes']>[number]['zones'][number]
 type ZoneType = ZoneSpec['type']
@@ -34,12 +36,6 @@ export interface SnapshotOptions {
   name?: string
   /** Free text for the description (e.g. when and where it was taken). */
   note?: string
-}
-
-/** comm as the scenario accepts it (1..15 characters). */
-function comm(name: string): string {
-  const c = name.slice(0, 15)
-  return c === '' ? '?' : c
 }
 
 /** A cgroup path the scenario grammar accepts (no whitespace, no empty segments). */
@@ -149,29 +145,59 @@ function cgroupSpec(g: MemcgReading, version: 1 | 2): CgroupSpec {
   return spec
 }
 
-function processSpec(s: ProcessSample, listed: ReadonlySet<number>, memcg: string): ProcessSpec {
-  const counters = rssCounters(s)
-  const { file, shmem } = counters
-  // No swapped-out state in the scenario format: keep rss + swap (the badness) as resident anon.
-  const anon = counters.anon + kbToPages(s.vmSwapKb)
-  const caps: ('CAP_SYS_ADMIN' | 'CAP_SYS_RESOURCE')[] = []
-  if (s.capSysAdmin) caps.push('CAP_SYS_ADMIN')
-  if (s.capSysResource) caps.push('CAP_SYS_RESOURCE')
-  const spec: ProcessSpec = {
-    pid: s.pid,
-    comm: comm(s.comm),
-    ppid: listed.has(s.ppid) || s.ppid === 0 ? s.ppid : 1,
-    uid: s.uid
+/** THREAD_SIZE on x86-64: each thread's kernel stack is 16 KiB. */
+const STACK_KB_PER_THREAD = 16
+
+/** Processes written: user processes (with an mm) in the subtree. */
+function listedProcesses(reading: HostReading, scope: string): HostReading['processes'] {
+  return reading.processes.filter(p => p.hasMm && inSubtree(p.memcg, scope))
+}
+
+/** KernelStack less the stacks of the threads the scenario lists (the simulator boots those with
+ * each listed thread). */
+function unlistedStacksKb(reading: HostReading, options: SnapshotOptions): number {
+  const listedThreads = listedProcesses(reading, options.cgroup ?? '/').reduce(
+    (n, p) => n + Math.max(1, p.tasks?.length ?? p.threads),
+    0
+  )
+  return Math.max(0, (reading.meminfo.KernelStack ?? 0) - STACK_KB_PER_THREAD * listedThreads)
+}
+
+/**
+ * Each written group's own page cache and tmpfs (memory.stat) beyond what its processes map,
+ * then the rest of the host's page cache (meminfo Cached less Shmem, less what the processes map)
+ * as one pool charged to the root, and the shmem/tmpfs nobody maps as a tmpfs file there.
+ */
+function scenarioFiles(
+  reading: HostReading,
+  groups: readonly MemcgReading[],
+  procs: HostReading['processes']
+): NonNullable<Scenario['files']> {
+  const files: NonNullable<Scenario['files']> = []
+  for (const g of groups) {
+    const members = procs.filter(p => p.memcg === g.path)
+    files.push(...cgroupCacheFiles(g, scenarioCgroupPath(g.path), members))
   }
-  if (caps.length > 0) spec.caps = caps
-  if (s.oomScoreAdj !== 0) spec.oom_score_adj = s.oomScoreAdj
-  if (memcg !== '/') spec.memcg = memcg
-  spec.rss = { anon, file, shmem }
-  const totalVm = kbToPages(s.vmSizeKb)
-  if (totalVm >= anon + file + shmem) spec.totalVm = totalVm
-  // VmPTE is mm_pgtables_bytes >> 10: whole pages.
-  spec.pgtables = Math.floor(s.vmPteKb / 4)
-  return spec
+  // Written elsewhere: the groups' own cache, and what the processes map (their rss_file is
+  // booted as page cache of their own), so the page cache booted in all is Cached - Shmem.
+  const inGroups = files.reduce((n, f) => n + (f.fs === 'tmpfs' ? 0 : (f.size as number)), 0)
+  const mapped = procs.reduce(
+    (n, p) => n + (p.vforkParent === null ? kbToPages(p.rssFileKb) : 0),
+    0
+  )
+  const m = reading.meminfo
+  const cached = (m.Cached ?? 0) - (m.Shmem ?? 0) - (inGroups + mapped) * 4
+  if (cached > 0)
+    files.push({ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` })
+  // shmem/tmpfs nobody written maps, outside the written groups: charged to the root.
+  const groupTmpfs = files.reduce((n, f) => n + (f.fs === 'tmpfs' ? (f.size as number) : 0), 0)
+  const mappedShmem = procs.reduce(
+    (n, p) => n + (p.vforkParent === null ? kbToPages(p.rssShmemKb) : 0),
+    0
+  )
+  const shmem = (m.Shmem ?? 0) - (groupTmpfs + mappedShmem) * 4
+  if (shmem > 0) files.push({ path: '/host/shmem', size: `${shmem}kB`, fs: 'tmpfs' })
+  return files
 }
 
 /** The scenario for a host reading under `profile`. */
@@ -191,7 +217,7 @@ export function snapshotScenario(
   const kernel: NonNullable<Scenario['machine']['kernel']> = {}
   if (m.SReclaimable !== undefined) kernel.slabReclaimable = `${m.SReclaimable}kB`
   if (m.SUnreclaim !== undefined) kernel.slabUnreclaimable = `${m.SUnreclaim}kB`
-  if (m.KernelStack !== undefined) kernel.kernelStack = `${m.KernelStack}kB`
+  if (m.KernelStack !== undefined) kernel.kernelStack = `${unlistedStacksKb(reading, options)}kB`
   if (Object.keys(kernel).length > 0) machine.kernel = kernel
   const version = reading.memcgs?.version ?? 2
   const groups = (reading.memcgs?.groups ?? []).filter(
@@ -203,14 +229,14 @@ export function snapshotScenario(
     g => g.path !== '/' && !declared.has(scenarioCgroupPath(g.path)) && inSubtree(scope, g.path)
   )
   for (const a of ancestors) declared.add(scenarioCgroupPath(a.path))
-  const procs = reading.processes.filter(p => p.hasMm && inSubtree(p.memcg, scope))
+  const procs = listedProcesses(reading, scope)
   const listed = new Set(procs.map(p => p.pid))
   const scenario: Scenario = {
     name: options.name ?? `host snapshot (kernel ${release})`,
     description:
       `Captured from ${reading.source} by oomkit snapshot${options.note ? ` ${options.note}` : ''}. ` +
       'Approximations: swapped-out pages are written as resident anon; shared file/shmem pages count once ' +
-      'per process; one thread per process; kernel threads and zombies are left out.',
+      'per process; kernel threads and zombies are left out.',
     profile: profile.name,
     machine,
     sysctl: sysctls(reading),
@@ -226,9 +252,7 @@ export function snapshotScenario(
       )
     )
   }
-  const cached = (m.Cached ?? 0) - (m.Shmem ?? 0)
-  if (cached > 0) {
-    scenario.files = [{ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` }]
-  }
+  const files = scenarioFiles(reading, groups, procs)
+  if (files.length > 0) scenario.files = files
   return scenario
 }

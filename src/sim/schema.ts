@@ -193,6 +193,9 @@ export const FileSpec = z.strictObject({
   size: Size,
   fs: z.enum(['disk', 'tmpfs', 'ramfs']).optional(),
   cached: Size.optional().describe('Pages already in the page cache at start'),
+  active: Size.optional().describe(
+    'Of the cached pages, how many start on the active list (disk files; default none: read once, they start inactive)'
+  ),
   dirty: Size.optional(),
   memcg: CgroupPath.optional(),
   mlocked: z.boolean().optional()

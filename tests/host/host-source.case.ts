@@ -40,6 +40,27 @@ export function hostSourceContract(name: string, target: ContractTarget): void {
       for (let i = 1; i < pids.length; i++) expect(pids[i]!).toBeGreaterThan(pids[i - 1]!)
     })
 
+    it('reads the threads of a process (ascending tids, blocked details only for state D), or says why not', () => {
+      const s = make()
+      let read = 0
+      for (const pid of s.listPids().slice(0, 200)) {
+        const tasks = s.procTasks(pid)
+        if (!tasks.ok) {
+          expect(['gone', 'denied', 'absent']).toContain(tasks.why)
+          continue
+        }
+        if (tasks.value.length === 0) continue // a zombie leader whose threads are gone
+        read++
+        const tids = tasks.value.map(t => t.tid)
+        expect(tids).toEqual([...tids].sort((a, b) => a - b))
+        for (const t of tasks.value) {
+          expect(STATES.has(t.state)).toBe(true)
+          expect(t.blocked === null).toBe(t.state !== 'D')
+        }
+      }
+      if (target.copyable === false) expect(read).toBeGreaterThan(0)
+    })
+
     it('reads every process status with sane fields, or reports it gone', () => {
       const s = make()
       let read = 0

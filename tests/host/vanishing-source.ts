@@ -40,6 +40,7 @@ export function vanishingSource(
     procOomScore: pid => after(pid, () => inner.procOomScore(pid)),
     procOomScoreAdj: pid => after(pid, () => inner.procOomScoreAdj(pid)),
     procCgroup: pid => after(pid, () => inner.procCgroup(pid)),
+    procTasks: pid => after(pid, () => inner.procTasks(pid)),
     meminfo: () => inner.meminfo(),
     zoneinfo: () => inner.zoneinfo(),
     vmstat: () => inner.vmstat(),

@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { MemcgReading, MemcgTree, Read } from '../proc/host-source.ts'
+import type { MemcgReading, MemcgStatReading, MemcgTree, Read } from '../proc/host-source.ts'
 import { failureOf, readText } from '../proc/read-text.ts'
 import {
   parseCgroupMounts,
@@ -14,6 +14,7 @@ import {
   parseV1Limit,
   parseV2Limit
 } from './parse-cgroup-files.ts'
+import { ownStats, parseMemcgStat } from './memcg-stat.ts'
 
 /** The memory controller's mount under `root`: version and mount point. */
 export function findMemoryMount(root: string): { version: 1 | 2; mount: string } | null {
@@ -71,7 +72,8 @@ export function readV1Group(dir: string, path: string): MemcgReading {
     oomGroup: false,
     swappiness: swappiness === null ? null : parseNumber(swappiness),
     events: {},
-    eventsLocal: {}
+    eventsLocal: {},
+    stat: parseMemcgStat(text(dir, 'memory.stat') ?? '', 1)
   }
 }
 
@@ -99,8 +101,22 @@ export function readV2Group(dir: string, path: string): MemcgReading {
     oomGroup: parseNumber(text(dir, 'memory.oom.group') ?? '0') === 1,
     swappiness: null,
     events,
-    eventsLocal: parseKeyed(text(dir, 'memory.events.local') ?? '')
+    eventsLocal: parseKeyed(text(dir, 'memory.events.local') ?? ''),
+    // Hierarchical here; made the group's own once its children are read (readMemcgTree).
+    stat: parseMemcgStat(text(dir, 'memory.stat') ?? '', 2)
   }
+}
+
+/** v2 memory.stat counts a group's subtree: keep each group's own pages. */
+function ownV2Stats(groups: MemcgReading[]): void {
+  const children = new Map<string, (MemcgStatReading | null)[]>()
+  for (const g of groups) {
+    if (g.path === '/') continue
+    const cut = g.path.lastIndexOf('/')
+    const parent = cut <= 0 ? '/' : g.path.slice(0, cut)
+    children.set(parent, [...(children.get(parent) ?? []), g.stat])
+  }
+  for (const g of groups) if (g.stat !== null) g.stat = ownStats(g.stat, children.get(g.path) ?? [])
 }
 
 /** Walk the memory hierarchy under `root` (parents first, children sorted by name). */
@@ -128,5 +144,6 @@ export function readMemcgTree(root: string): Read<MemcgTree> {
     for (const name of entries) visit(rel === '/' ? `/${name}` : `${rel}/${name}`)
   }
   visit('/')
+  if (found.version === 2) ownV2Stats(groups)
   return { ok: true, value: { version: found.version, mount: found.mount, groups } }
 }

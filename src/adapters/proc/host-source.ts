@@ -57,6 +57,31 @@ export interface ProcStat {
   rssPages: number
 }
 
+/** Where a blocked (state D) thread sleeps: enough to tell a parent waiting for its vfork child. */
+export interface BlockedTask {
+  /** /proc/<pid>/task/<tid>/wchan: the kernel function it sleeps in; null when hidden ('0') or
+   * unreadable. */
+  wchan: string | null
+  /** /proc/<pid>/task/<tid>/syscall: the syscall number it is blocked in and its first argument
+   * (clone's flags); null when running, hidden or unreadable. */
+  syscallNr: number | null
+  syscallArg0: number | null
+  /** /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): pids this thread forked; null when
+   * the kernel has no such file. */
+  children: readonly number[] | null
+}
+
+/** One thread of a process, /proc/<pid>/task/<tid>. */
+export interface TaskReading {
+  tid: number
+  /** The thread's own comm (prctl PR_SET_NAME or pthread_setname_np). */
+  comm: string
+  /** State letter, as in ProcStatus. */
+  state: string
+  /** Read only for a thread in state D; null otherwise. */
+  blocked: BlockedTask | null
+}
+
 /** One line of /proc/<pid>/cgroup: `hierarchy-id:controllers:path`. v2 is `0::path`. */
 export interface CgroupLine {
   hierarchy: number
@@ -117,6 +142,21 @@ export interface Psi {
 /** memory.events / memory.events.local counters (v2). */
 export type MemcgEventCounts = Readonly<Record<string, number>>
 
+/** memory.stat of a memory cgroup, its own pages only (not its descendants'), bytes. */
+export interface MemcgStatReading {
+  anonBytes: number
+  /** Page cache, shmem/tmpfs included (v1 `cache`, v2 `file`). */
+  fileBytes: number
+  shmemBytes: number
+  /** Page cache mapped by some process (v1 `mapped_file`, v2 `file_mapped`). */
+  fileMappedBytes: number
+  activeAnonBytes: number
+  inactiveAnonBytes: number
+  activeFileBytes: number
+  inactiveFileBytes: number
+  unevictableBytes: number
+}
+
 /**
  * One memory cgroup. Byte values are bytes; `null` limits mean unlimited (v1 PAGE_COUNTER_MAX or
  * v2 "max"); other null fields mean the file is missing on this hierarchy or kernel.
@@ -152,6 +192,8 @@ export interface MemcgReading {
   /** v2 memory.events and memory.events.local (empty on v1). */
   events: MemcgEventCounts
   eventsLocal: MemcgEventCounts
+  /** memory.stat (own pages), null when unreadable (the v2 root has none). */
+  stat: MemcgStatReading | null
 }
 
 /** The memory cgroup hierarchy as found on the host. */
@@ -176,6 +218,8 @@ export interface HostSource {
   procOomScore(pid: number): Read<number>
   procOomScoreAdj(pid: number): Read<number>
   procCgroup(pid: number): Read<CgroupLine[]>
+  /** The threads of a process, ascending tid (/proc/<pid>/task/). */
+  procTasks(pid: number): Read<TaskReading[]>
   meminfo(): Read<Meminfo>
   zoneinfo(): Read<ZoneReading[]>
   /** /proc/vmstat (counters by name). */

@@ -15,6 +15,7 @@ import type {
   ProcStatus,
   Psi,
   Read,
+  TaskReading,
   VmSysctls,
   ZoneReading
 } from './host-source.ts'
@@ -31,6 +32,7 @@ import { parseZoneinfo } from './parse-zoneinfo.ts'
 import { listPidsUnder } from './list-pids.ts'
 import { mapRead, readPidText, readText } from './read-text.ts'
 import { readVmSysctls } from './vm-sysctls.ts'
+import { readTasks } from './task-reader.ts'
 
 /** A HostSource over the files under `root` (default '/'). */
 export class LiveHostSource implements HostSource {
@@ -70,6 +72,10 @@ export class LiveHostSource implements HostSource {
 
   procCgroup(pid: number): Read<CgroupLine[]> {
     return mapRead(this.pidFile(pid, 'cgroup'), parseCgroup)
+  }
+
+  procTasks(pid: number): Read<TaskReading[]> {
+    return readTasks(this.proc, pid)
   }
 
   meminfo(): Read<Meminfo> {

@@ -24,9 +24,14 @@ function newFile(w: World, f: FileSpec): CachedFile {
   }
 }
 
-/** Place `cached` pages of the file in the zones and count them on its LRU and in its memcg. */
-function cachePages(w: World, file: CachedFile, cached: number): void {
+/**
+ * Place `cached` pages of the file in the zones and count them on its LRU and in its memcg. A
+ * disk file's pages start inactive (add_to_page_cache_lru()), the first `active` of them on the
+ * active list (pages referenced twice, as a captured memory.stat shows them).
+ */
+function cachePages(w: World, file: CachedFile, cached: number, active: number): void {
   const placed = bootTake(w, cached, 'M')
+  let activeLeft = Math.min(active, cached)
   placed.forEach((n, i) => {
     file.zones[i] = n
     const z = w.zones[i]
@@ -34,7 +39,12 @@ function cachePages(w: World, file: CachedFile, cached: number): void {
     if (file.kind === 'ramfs' || file.mlocked) z.stats.unevictable += n
     // tmpfs pages join the inactive anon list (shmem_get_folio_gfp() -> folio_add_lru()).
     else if (file.kind === 'tmpfs') z.stats.inactiveAnon += n
-    else z.stats.inactiveFile += n
+    else {
+      const a = Math.min(n, activeLeft)
+      activeLeft -= a
+      z.stats.activeFile += a
+      z.stats.inactiveFile += n - a
+    }
   })
   file.cached = cached
   const node = w.mem.nodes[0]
@@ -53,7 +63,7 @@ export function bootFiles(w: World, s: Scenario): void {
   for (const f of s.files ?? []) {
     const file = newFile(w, f)
     const cached = Math.min(file.sizePages, f.cached ?? (file.kind === 'disk' ? 0 : file.sizePages))
-    cachePages(w, file, cached)
+    cachePages(w, file, cached, f.active ?? 0)
     if (f.dirty !== undefined && file.kind === 'disk') {
       file.dirty = Math.min(cached, f.dirty)
       const node = w.mem.nodes[0]
