@@ -121,7 +121,7 @@ export function allocPgtable(
   const g = decodeGfp(gfp, w.profile)
   if (r.got > 0 && g.account) {
     usageOf(w, p.memcg).pagetables += r.got
-    tryCharge(w, p.memcg, r.got, { ...g, order: 0 }, hooks, { inUserFault: true, oomVictim: false })
+    tryCharge(w, p.memcg, r.got, atOrder0(g), hooks, { inUserFault: true, oomVictim: false })
   }
   if (r.status === 'ok') return { status: 'ok', done: r.got }
   return withWait(
@@ -156,7 +156,20 @@ function tablesFor(
  * memcg OOM reached from an anonymous fault prints gfp_mask=...(GFP_KERNEL).
  */
 function anonChargeGfp(w: World): ReturnType<typeof decodeGfp> {
-  return decodeGfp(gfpFromNames(['GFP_KERNEL'], w.profile), w.profile)
+  return decodeGfp(gfpFromNames(GFP_KERNEL_NAMES, w.profile), w.profile)
+}
+
+const GFP_KERNEL_NAMES = ['GFP_KERNEL'] as const
+
+/** A decoded mask as an order-0 charge request (memoised per decoded mask: shared, read-only). */
+const order0 = new WeakMap<
+  ReturnType<typeof decodeGfp>,
+  ReturnType<typeof decodeGfp> & { order: 0 }
+>()
+function atOrder0(g: ReturnType<typeof decodeGfp>): ReturnType<typeof decodeGfp> & { order: 0 } {
+  let r = order0.get(g)
+  if (r === undefined) order0.set(g, (r = { ...g, order: 0 }))
+  return r
 }
 
 /** mem_cgroup_charge() of `got` new anonymous pages: how many were charged, and the status. */
@@ -168,7 +181,7 @@ function chargeAnon(
   hooks: FaultHooks
 ): { charged: number; status: FaultStatus } {
   if (got <= 0) return { charged: got, status: 'ok' }
-  const c = tryCharge(w, p.memcg, got, { ...g, order: 0 }, hooks, {
+  const c = tryCharge(w, p.memcg, got, atOrder0(g), hooks, {
     inUserFault: true,
     oomVictim: p.oomVictimMmId !== null
   })

@@ -46,6 +46,19 @@ const byNames = new Map<string, number>()
 
 /** A mask from flag names (`GFP_KERNEL`, `__GFP_NOFAIL`, ...); unknown names are ignored. */
 export function gfpFromNames(names: readonly string[], profile: KernelProfile): number {
+  // Profiles pass the same arrays on every fault: look those up without building a key.
+  let byLayout = byArray.get(names)
+  if (byLayout === undefined) byArray.set(names, (byLayout = new Map<string, number>()))
+  const known = byLayout.get(profile.format.gfpLayout)
+  if (known !== undefined) return known
+  const mask = gfpFromNamesKeyed(names, profile)
+  byLayout.set(profile.format.gfpLayout, mask)
+  return mask
+}
+
+const byArray = new WeakMap<readonly string[], Map<string, number>>()
+
+function gfpFromNamesKeyed(names: readonly string[], profile: KernelProfile): number {
   const key = `${profile.format.gfpLayout}/${names.join('|')}`
   const hit = byNames.get(key)
   if (hit !== undefined) return hit

@@ -18,14 +18,7 @@ import type { World } from './world.ts'
 import { emit } from './world.ts'
 import { COSTLY_ORDER, type Zone } from './zone.ts'
 import { zoneReclaimablePages } from './reclaim.ts'
-import {
-  gfpToAllocFlags,
-  MAX_RECLAIM_RETRIES,
-  takeBulk,
-  wakeAll,
-  type AllocResult,
-  type Ctx
-} from './alloc-context.ts'
+import { gfpToAllocFlags, takeBulk, wakeAll, type AllocResult, type Ctx } from './alloc-context.ts'
 import {
   ALLOC_CPUSET,
   ALLOC_NO_WATERMARKS,
@@ -79,14 +72,14 @@ function clearZonelistOom(c: Ctx): void {
 /**
  * do_try_to_free_pages(), 3.10.4: direct reclaim reports progress while any zone of the zonelist
  * is not all_unreclaimable, even when it freed nothing (pages_scanned < 6 x reclaimable pages;
- * kswapd marks the zone). Here: reclaimable pages left and the node's kswapd not given up.
+ * kswapd marks the zone). Here: reclaimable pages left. 3.x has no kswapd_failures (it came in
+ * 4.11, "mm: fix 100% CPU kswapd busyloop on unreclaimable nodes"), so the count the 4.11+
+ * kswapd keeps does not decide it.
  */
 function zonesReclaimable(c: Ctx): boolean {
   const w = c.w
   return c.zonelist.some(zi => {
-    const z = w.zones[zi] as Zone
-    const node = w.mem.nodes.find(n => n.id === z.node)
-    return zoneReclaimablePages(w, z) > 0 && (node?.kswapd.failures ?? 0) < MAX_RECLAIM_RETRIES
+    return zoneReclaimablePages(w, w.zones[zi] as Zone) > 0
   })
 }
 
