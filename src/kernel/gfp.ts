@@ -297,6 +297,17 @@ const tableCache = new Map<string, GfpName[]>()
  * match vacuously; a configured kernel table has none).
  */
 export function gfpNameTable(profile: KernelProfile): readonly GfpName[] {
+  const known = tableByProfile.get(profile)
+  if (known !== undefined) return known
+  const table = gfpNameTableKeyed(profile)
+  tableByProfile.set(profile, table)
+  return table
+}
+
+/** The same table per profile object, found without building a key on every print. */
+const tableByProfile = new WeakMap<KernelProfile, readonly GfpName[]>()
+
+function gfpNameTableKeyed(profile: KernelProfile): readonly GfpName[] {
   const { gfpLayout, gfpNames } = profile.format
   const key = `${gfpLayout}/${gfpNames}`
   let table = tableCache.get(key)
@@ -357,8 +368,8 @@ export function gfpNamesOf(mask: number, profile: KernelProfile): string {
 export function formatGfp(mask: number, profile: KernelProfile): string {
   const m = mask >>> 0
   // 3.x dump_header(): "gfp_mask=0x%x".
-  const plain = ['2.6', '3x'].includes(profile.format.gfpLayout)
-  if (plain || profile.format.header === '3x') return hex(m)
+  const layout = profile.format.gfpLayout
+  if (layout === '2.6' || layout === '3x' || profile.format.header === '3x') return hex(m)
   return `${hex(m)}(${gfpNamesOf(m, profile)})`
 }
 
