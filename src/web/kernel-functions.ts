@@ -52,10 +52,15 @@ export const KERNEL_FUNCTIONS: readonly KernelFunctionRow[] = [
     'lib/dump_stack.c'
   ),
   log(
-    /^Call Trace:|^ ?<\/?TASK>|^ \S+\+0x[0-9a-f]+\/0x[0-9a-f]+/,
+    // A frame with its offset, or by name alone (a build oomkit has no symbols of).
+    /^Call Trace:|^ ?<\/?TASK>|^ (\? )?\S+\+0x[0-9a-f]+\/0x[0-9a-f]+|^ (\? )?[A-Za-z_][\w.]*$/,
     'dump_stack',
     'lib/dump_stack.c'
   ),
+  // The user-mode registers under the trace (6.x): show_iret_regs() prints RIP (with
+  // show_opcodes()' Code: line) and RSP; __show_regs() the general registers.
+  log(/^(RIP|RSP): [0-9a-f]{4}:|^Code: /, 'show_iret_regs', 'arch/x86/kernel/dumpstack.c'),
+  log(/^R(AX|DX|BP|10|13): [0-9a-f]{16} /, '__show_regs', 'arch/x86/kernel/process_64.c'),
   // show_mem() → __show_free_areas() (mm/page_alloc.c in 6.1; mm/show_mem.c since 6.4).
   log(
     /^Mem-Info:|^ ?(active_anon|active_file|unevictable|slab_reclaimable|mapped|sec_pagetables|kernel_misc_reclaimable|free):\d/,

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers.ts'
 import { BAD_INPUTS, PERMISSION_CASES } from './bad-input-cases.ts'
@@ -53,7 +53,8 @@ const canDropPrivileges =
     ...NOBODY,
     process.execPath,
     '-e',
-    "require('fs').accessSync('bin/oomkit.js', 4)"
+    // An absolute path, as node resolves the script: every folder above must be searchable.
+    `require('fs').accessSync(${JSON.stringify(resolve('bin/oomkit.js'))}, 4)`
   ]).status === 0
 if (!canDropPrivileges)
   process.stderr.write(
