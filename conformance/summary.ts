@@ -36,6 +36,9 @@ export function summaryLine(r: ConformanceResult): string {
     r.outcomes.reduce((n, o) => n + (o.checks[id].drift ?? 0), 0)
   const exact = r.outcomes.reduce((n, o) => n + (o.checks[4].exactAgreed ?? 0), 0)
   line += ` (counter-drift allowances: c2 ${drift(2)}, c4 ${drift(4)}; c4 from exact /proc counters alone ${exact}/${t[4].total})`
+  const races = r.outcomes.reduce((n, o) => n + (o.checks[2].explained ?? 0), 0)
+  if (races > 0)
+    line += ` (c2: ${races} kill(s) made before the previous victim's memory was back, not compared: exit-race.ts)`
   if (r.skipped.length > 0) line += ` (${r.skipped.length} skipped: ${r.skipped[0]!.reason})`
   return line
 }

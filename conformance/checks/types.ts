@@ -30,7 +30,7 @@ export interface CheckResult {
   unavailable?: string
   /** Observations that are not failures (e.g. agreements only explained by counter drift). */
   notes?: string[]
-  /** Check 2 (QEMU): kernel kills not compared, each explained in a note (exit-race.ts). */
+  /** Check 2 (host and QEMU): kernel kills not compared, each explained in a note (exit-race.ts). */
   explained?: number
   /** Check 4: agreements that needed the per-CPU counter drift allowance. */
   drift?: number

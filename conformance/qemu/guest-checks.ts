@@ -23,7 +23,7 @@ import type { Samples } from '../../src/sim/samples.ts'
 import { ScenarioSpec, type ScenarioFile as Scenario } from '../../src/sim/schema.ts'
 import type { CheckResult, Disagreement } from '../checks/types.ts'
 import { GUEST_SHOW_MEM } from './assets.ts'
-import { killBeforeMemoryBack, raceNote } from './exit-race.ts'
+import { raceExplained, raceNote } from '../exit-race.ts'
 import { compareMemInfo, freeBoundKb } from './meminfo-compare.ts'
 import { GUEST_MEM_MIB } from './guest.ts'
 import type { GuestRun } from './guest-run.ts'
@@ -187,27 +187,6 @@ function simulate(
   } catch (e) {
     return { ours: [], log: [`runScenario threw: ${(e as Error).message}`], freeNote: '' }
   }
-}
-
-/** Kill j−1's victim shares memory (fork COW pages, a CLONE_VM mm) with a hog process that
- * was still alive (not an earlier victim). */
-function sharesMemory(run: GuestRun, j: number): boolean {
-  const pid = run.kills[j - 1]!.killed.pid
-  const hog = run.roles.get(pid)?.hog
-  const dead = new Set(run.kills.slice(0, j).map(k => k.killed.pid))
-  return [...run.roles].some(([p, r]) => r.hog === hog && hog !== undefined && !dead.has(p))
-}
-
-/**
- * Kills the simulator cannot be asked to make: from kill `agreed` on, when the kernel made it
- * before the previous victim's memory was back (exit-race.ts). Not for a victim whose memory is
- * shared (killing it frees less than its rss says).
- */
-function raceExplained(run: GuestRun, agreed: number, extra: boolean): number {
-  const kills = run.kills.length
-  if (extra || agreed < 1 || agreed >= kills) return 0
-  if (sharesMemory(run, agreed) || !killBeforeMemoryBack(run.kills, agreed, run.growerPid)) return 0
-  return kills - agreed
 }
 
 /** Check 2 on a guest case. */

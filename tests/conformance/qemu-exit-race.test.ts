@@ -1,5 +1,5 @@
 /**
- * The exit_mmap() race of a 6.1 guest (conformance/qemu/exit-race.ts): seed 52 of a full run, the
+ * The exit_mmap() race of a 6.1 guest (conformance/exit-race.ts): seed 52 of a full run, the
  * kernel's two reports cut to the lines the rule reads. The second OOM came 16 ms after the first
  * with the grower's rss unchanged, while the first victim's 29496 kB were not back yet.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { splitKills } from '../../conformance/kernel-report.ts'
 import { parseDmesg } from '../../conformance/qemu/guest-run.ts'
-import { killBeforeMemoryBack, raceNote } from '../../conformance/qemu/exit-race.ts'
+import { killBeforeMemoryBack, raceNote } from '../../conformance/exit-race.ts'
 
 const LOG = readFileSync(
   join(import.meta.dirname, '..', 'fixtures', 'qemu', 'exit-race-seed52.log'),

@@ -1,7 +1,8 @@
 /**
- * @module A kill the kernel made before the previous victim's memory came back (6.1).
+ * @module A kill the kernel made before the previous victim's memory came back (6.1 in the
+ * QEMU guest; 6.18 on this host, seen under load).
  *
- * exit_mmap() (6.1 mm/mmap.c) unmaps every VMA into a full-mm mmu_gather, sets MMF_OOM_SKIP,
+ * exit_mmap() (6.1 mm/mmap.c; the same order in 6.18) unmaps every VMA into a full-mm mmu_gather, sets MMF_OOM_SKIP,
  * and only then frees the gathered pages in tlb_finish_mmu() → tlb_batch_pages_flush(), 512
  * pages at a time with cond_resched() in between. MMF_OOM_SKIP makes oom_evaluate_task() pass
  * over the victim instead of aborting the selection (6.1 mm/oom_kill.c), so on the guest's one
@@ -13,7 +14,14 @@
  * Evidence the kernel's reports give: between report j−1 and report j the grower grew by less
  * than the anon memory victim j−1 held, so the OOM at j came while that memory was not back.
  */
-import type { KernelKill } from '../kernel-report.ts'
+import type { KernelKill } from './kernel-report.ts'
+
+/** What the rule reads of a case run (host or guest). */
+export interface RaceRun {
+  kills: readonly KernelKill[]
+  roles: ReadonlyMap<number, { hog: number }>
+  growerPid: number
+}
 
 /** Slack for what else changed between the reports (page tables, slab, per-CPU lists). */
 export const RACE_SLACK_PAGES = 256
@@ -49,4 +57,24 @@ export function raceNote(kills: readonly KernelKill[], j: number, growerPid: num
     `${growerRss(cur, growerPid)} pages, victim anon-rss ${prev.killed.anonRssKb} kB; kernel: ` +
     `${cur.killedText}`
   )
+}
+
+/** Kill j−1's victim shares memory (fork COW pages, a CLONE_VM mm) with a hog process that
+ * was still alive (not an earlier victim): killing it frees less than its rss says. */
+function sharesMemory(run: RaceRun, j: number): boolean {
+  const pid = run.kills[j - 1]!.killed.pid
+  const hog = run.roles.get(pid)?.hog
+  const dead = new Set(run.kills.slice(0, j).map(k => k.killed.pid))
+  return [...run.roles].some(([p, r]) => r.hog === hog && hog !== undefined && !dead.has(p))
+}
+
+/**
+ * Kills the simulator cannot be asked to make: from kill `agreed` on, when the kernel made it
+ * before the previous victim's memory was back. Not for a victim whose memory is shared.
+ */
+export function raceExplained(run: RaceRun, agreed: number, extra: boolean): number {
+  const kills = run.kills.length
+  if (extra || agreed < 1 || agreed >= kills) return 0
+  if (sharesMemory(run, agreed) || !killBeforeMemoryBack(run.kills, agreed, run.growerPid)) return 0
+  return kills - agreed
 }
