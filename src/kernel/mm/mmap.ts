@@ -88,22 +88,21 @@ export function growHeap(
   vma: Vma | undefined,
   want: number
 ): Vma | null {
+  const room = vma === undefined ? 0 : vma.pages - (vmaTouched.get(vma) ?? vma.anon)
+  if (vma !== undefined && room >= want) return vma
+  if (!accountMapping(w, p, mm.totalVm, want - room)) return null
+  return extendHeap(mm, vma, want - room)
+}
+
+/** Map `pages` more heap: the last heap VMA grows, or a new anonymous one is mapped. */
+function extendHeap(mm: Mm, vma: Vma | undefined, pages: number): Vma {
+  mm.totalVm += pages
   if (vma !== undefined) {
-    const room = vma.pages - (vmaTouched.get(vma) ?? vma.anon)
-    if (room >= want) return vma
-    if (!accountMapping(w, p, mm.totalVm, want - room)) return null
-    vma.pages += want - room
-    mm.totalVm += want - room
+    vma.pages += pages
     return vma
   }
-  if (!accountMapping(w, p, mm.totalVm, want)) return null
-  const v = makeVma({
-    start: 0x7e0000000 + mm.vmas.length * 0x100000,
-    pages: want,
-    anonymous: true
-  })
+  const v = makeVma({ start: 0x7e0000000 + mm.vmas.length * 0x100000, pages, anonymous: true })
   mm.vmas.push(v)
-  mm.totalVm += want
   return v
 }
 
@@ -129,14 +128,7 @@ export function growHeapChecked(
     total: pages,
     committedAs: w.mem.committedAs
   })
-  mm.totalVm += pages
-  if (vma !== undefined) {
-    vma.pages += pages
-    return vma
-  }
-  const v = makeVma({ start: 0x7e0000000 + mm.vmas.length * 0x100000, pages, anonymous: true })
-  mm.vmas.push(v)
-  return v
+  return extendHeap(mm, vma, pages)
 }
 
 /** What mmap() maps. */
