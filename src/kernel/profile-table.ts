@@ -279,7 +279,6 @@ const v6_6 = variant(v6_1, {
   outOfMemory: { nofsCheck: 'always' },
   alloc: {
     vmEnoughMemoryMessage: true,
-    lowmemReserveEmptyZero: true,
     pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_COMP', '__GFP_ZERO'],
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
   },
@@ -290,6 +289,9 @@ const v6_11 = variant(v6_6, {
   name: '6.11',
   version: '6.11.0',
   description: 'Linux 6.11: rss_anon/rss_file/rss_shmem task table (6.8+), extended mark_victim',
+  // setup_per_zone_lowmem_reserve(), 6.11.11: an empty upper zone's slot is 0 (6.6.9 and
+  // 6.18.2 repeat the running sum, as this host's 6.18 /proc/zoneinfo `protection:` shows).
+  alloc: { lowmemReserveEmptyZero: true },
   format: { tasks: '6.8', stack: '6.10', markVictimExtended: true }
 })
 
@@ -298,6 +300,7 @@ const v6_18 = variant(v6_11, {
   version: '6.18.0',
   description: 'Linux 6.18: gfp names in bit order, reverse VMA walk in the reaper',
   reaper: { walk: 'reverse' },
+  alloc: { lowmemReserveEmptyZero: false },
   format: { gfpNames: 'bitOrder', memcgFailcntFromEvents: true, showMem: showMem6_18 }
 })
 
