@@ -138,8 +138,12 @@ const v3_10: KernelProfile = {
     vmEnoughMemoryMessage: false,
     lowmemReserveEmptyZero: false,
     newAnonLru: 'active',
-    pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE']
+    // PGALLOC_GFP, arch/x86/mm/pgtable.c 3.10.4: GFP_KERNEL|__GFP_NOTRACK|__GFP_REPEAT|__GFP_ZERO.
+    pgtableGfp: ['GFP_KERNEL', '__GFP_NOTRACK', '__GFP_REPEAT', '__GFP_ZERO'],
+    // do_anonymous_page() -> __alloc_zeroed_user_highpage(), arch/x86/include/asm/page.h
+    // 2.6.32-642 .. 5.10.44 (alloc_zeroed_user_highpage_movable() 5.15.100): __GFP_ZERO is in
+    // the fault's mask (cadvisor_2.log, 3.13: gfp_mask=0x280da).
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_ZERO']
   },
   format: {
     header: '3x',
