@@ -155,7 +155,9 @@ function propagates(state: OomState, target: Process, profile: KernelProfile): n
     case 'none':
       return null
     case 'usersGtThreads':
-      // 4.8–5.9: mm_users > get_nr_threads(p)
+      // __set_oom_adj(), 4.9.76/4.14.177/5.4.59: the walk runs when mm_users > 1, but threads
+      // hold mm_users too and the walk skips the thread group, so only other processes on the
+      // mm change anything: more users than threads.
       return mmUsers(state, found.mm.id) > Math.max(target.threads.length, 1) ? found.mm.id : null
     case 'multiprocessFlag':
       // >= 5.10: MMF_MULTIPROCESS

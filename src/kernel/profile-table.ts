@@ -12,6 +12,7 @@ const showMem3x: ShowMemFormat = {
   kernelStack: 'zone',
   pagetables: 'zone',
   secPagetables: false,
+  kernelMiscReclaimable: false,
   thpFieldSpace: false,
   writebackTmp: true,
   balloon: false,
@@ -49,10 +50,15 @@ const showMem5_10: ShowMemFormat = {
   kernelStack: 'node',
   reservedHighatomic: true
 }
-/** 6.1 __show_mem(): pagetables per node, sec_pagetables, zone boost. */
-const showMem6_1: ShowMemFormat = {
+/** 5.15 show_free_areas() (5.15.100): a kernel_misc_reclaimable line, pagetables per node. */
+const showMem5_15: ShowMemFormat = {
   ...showMem5_10,
   pagetables: 'node',
+  kernelMiscReclaimable: true
+}
+/** 6.1 __show_mem(): sec_pagetables, zone boost. */
+const showMem6_1: ShowMemFormat = {
+  ...showMem5_15,
   secPagetables: true,
   zoneBoost: true
 }
@@ -135,7 +141,7 @@ const v3_10: KernelProfile = {
     memcgCharge: 'deferredToFaultEnd',
     memcgReclaimRetries: 5,
     overcommitGuess: 'heuristic',
-    vmEnoughMemoryMessage: false,
+    vmEnoughMemoryMessage: 'none',
     lowmemReserveEmptyZero: false,
     newAnonLru: 'active',
     // PGALLOC_GFP, arch/x86/mm/pgtable.c 3.10.4: GFP_KERNEL|__GFP_NOTRACK|__GFP_REPEAT|__GFP_ZERO.
@@ -282,7 +288,8 @@ const v6_6 = variant(v6_1, {
   description: 'Linux 6.6 LTS: !__GFP_FS rule without the gfp!=0 guard, v1 memcg stat keys',
   outOfMemory: { nofsCheck: 'always' },
   alloc: {
-    vmEnoughMemoryMessage: true,
+    // __vm_enough_memory(), 6.6.9: the warning without the byte count.
+    vmEnoughMemoryMessage: 'plain',
     pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_COMP', '__GFP_ZERO'],
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
   },
@@ -295,7 +302,8 @@ const v6_11 = variant(v6_6, {
   description: 'Linux 6.11: rss_anon/rss_file/rss_shmem task table (6.8+), extended mark_victim',
   // setup_per_zone_lowmem_reserve(), 6.11.11: an empty upper zone's slot is 0 (6.6.9 and
   // 6.18.2 repeat the running sum, as this host's 6.18 /proc/zoneinfo `protection:` shows).
-  alloc: { lowmemReserveEmptyZero: true },
+  // __vm_enough_memory(), 6.11.11: "bytes: %lu" in the warning.
+  alloc: { lowmemReserveEmptyZero: true, vmEnoughMemoryMessage: 'withBytes' },
   format: { tasks: '6.8', stack: '6.10', markVictimExtended: true }
 })
 
@@ -390,7 +398,8 @@ const v5_15 = variant(v5_10, {
   version: '5.15.0',
   description: 'Linux 5.15 LTS (stable with the 2 s reaper delay and pagefault retry backported)',
   reaper: { delayMs: 2000 },
-  alloc: { pagefaultOom: 'retryFault' }
+  alloc: { pagefaultOom: 'retryFault' },
+  format: { showMem: showMem5_15 }
 })
 
 /** Vanilla 3.10.0–3.10.28 (3.10.4 read): before the 3.14 root-bonus and tie changes. */
@@ -423,33 +432,4 @@ export const profiles: Readonly<Record<string, KernelProfile>> = {
   '6.6': v6_6,
   '6.11': v6_11,
   '6.18': v6_18
-}
-
-/**
- * 2.6.24–2.6.35 vanilla, before the 2.6.36 badness() rewrite (mm/oom_kill.c read in 2.6.26):
- * total_vm-based badness() with children, CPU/run time, nice, capabilities and oom_adj as a
- * shift; "Out of memory: kill process %d (%s) score %li or a child"; "Killed process %d (%s)";
- * dump_tasks() with cpu and oom_adj columns. Explain reads it; the simulator does not model it,
- * so it stays out of `profiles` (the simulated table).
- */
-const v2_6_26 = variant(v2_6_32_rhel6, {
-  name: '2.6.26',
-  version: '2.6.26',
-  description: 'Linux 2.6.24–2.6.30: total_vm badness(), oom_adj shift, __GFP_MOVABLE 0x100000',
-  badness: { form: 'totalVm', rootBonus: 'none' },
-  format: { gfpLayout: '2.6' }
-})
-
-/** 2.6.31–2.6.35: the same badness(); include/linux/gfp.h moved __GFP_MOVABLE to 0x08. */
-const v2_6_31 = variant(v2_6_26, {
-  name: '2.6.31',
-  version: '2.6.31',
-  description: 'Linux 2.6.31–2.6.35: total_vm badness(), oom_adj shift, the 3.x gfp bits',
-  format: { gfpLayout: '3x' }
-})
-
-/** Profiles explain can name but the simulator does not run, by name (oldest first). */
-export const legacyProfiles: Readonly<Record<string, KernelProfile>> = {
-  '2.6.26': v2_6_26,
-  '2.6.31': v2_6_31
 }

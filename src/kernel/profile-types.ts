@@ -162,10 +162,12 @@ export interface AllocRules {
   memcgReclaimRetries: number
   /** OVERCOMMIT_GUESS: 'heuristic' (<= 5.0) or 'totalOnly' (>= 5.2). */
   overcommitGuess: 'heuristic' | 'totalOnly'
-  /** >= 6.6: __vm_enough_memory prints "not enough memory for the allocation". */
-  vmEnoughMemoryMessage: boolean
-  /** setup_per_zone_lowmem_reserve(): an empty upper zone gets reserve 0 (6.x; seen in a 6.11
-   * report) instead of repeating the cumulative value (5.10 reports). Exact version UNCONFIRMED. */
+  /** The pr_warn_ratelimited() of a refused __vm_enough_memory() (mm/util.c): 'none' (6.1.20
+   * and older), 'plain' ("%s: pid: %d, comm: %s, not enough memory for the allocation", 6.6.9)
+   * or 'withBytes' (the same with "bytes: %lu" before "not enough", 6.11.11, 6.18.2). */
+  vmEnoughMemoryMessage: 'none' | 'plain' | 'withBytes'
+  /** setup_per_zone_lowmem_reserve(): an empty upper zone gets reserve 0 (6.11.11) instead of
+   * repeating the running sum (5.10.44 .. 6.6.9, and again 6.18.2). */
   lowmemReserveEmptyZero: boolean
   /** The LRU a newly faulted anonymous page joins: 'active' (lru_cache_add_active_or_unevictable,
    * < 5.9) or 'inactive' (do_anonymous_page() -> lru_cache_add_inactive_or_unevictable, >= 5.9). */
@@ -248,6 +250,9 @@ export interface ShowMemFormat {
   /** NR_SECONDARY_PAGETABLE (6.1+): "sec_pagetables:" in the global line (with bounce, then a
    * kernel_misc_reclaimable line) and the node line. */
   secPagetables: boolean
+  /** NR_KERNEL_MISC_RECLAIMABLE: a " kernel_misc_reclaimable:" line before free: in the global
+   * block (show_free_areas() 5.15.100; absent in 5.10.44; __show_mem() 6.1+). */
+  kernelMiscReclaimable: boolean
   /** The node line's shmem_thp/shmem_pmdmapped/anon_thp print "%s: %lukB" with a space (4.19
    * to 6.1; seen on 5.10); 6.6+ without. */
   thpFieldSpace: boolean

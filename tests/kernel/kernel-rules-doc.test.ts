@@ -1,9 +1,11 @@
 /**
  * docs/kernel-rules.md covers every behaviour flag and output format of the kernel profiles
  * (issue 15): one row per flag, named `group.flag` (`format.showMem.field` for the Mem-Info
- * fields), with a cell for every profile column and the tests column, none empty.
+ * fields), with a cell for every profile column and the tests column, none empty, none left
+ * unverified, and every test file it names present.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { profiles } from '../../src/kernel/profiles.ts'
 
@@ -63,5 +65,27 @@ describe('docs/kernel-rules.md', () => {
       expect({ p, n: cells.length }).toEqual({ p, n: columns })
       expect({ p, empty: cells.filter(c => c === '').length }).toEqual({ p, empty: 0 })
     }
+  })
+
+  it('leaves no cell unverified or disputed', () => {
+    const open = /not re-read|DISAGREES|UPDATE \(|inferred|UNVERIFIED|UNRESOLVED|no 6\.11 tree/
+    const left = [...table].flatMap(([row, cells]) =>
+      cells.filter(c => open.test(c)).map(c => `${row}: ${c.slice(0, 80)}`)
+    )
+    expect(left).toEqual([])
+  })
+
+  it('names test files that exist in every row', () => {
+    const missing: string[] = []
+    for (const p of flagPaths()) {
+      const cells = table.get(p) ?? []
+      const named = (cells.at(-1) ?? '').match(/tests\/[\w./*-]+/g) ?? []
+      expect({ p, named: named.length > 0 }).toEqual({ p, named: true })
+      for (const f of named) {
+        const path = f.replace(/[.,;:]+$/, '')
+        if (!existsSync(path.includes('*') ? dirname(path) : path)) missing.push(`${p}: ${path}`)
+      }
+    }
+    expect(missing).toEqual([])
   })
 })

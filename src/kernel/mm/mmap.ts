@@ -68,12 +68,13 @@ export function accountMapping(w: World, p: Process, totalVm: number, pages: num
     committedAs: w.mem.committedAs,
     mode: w.mem.vm.overcommitMemory
   })
-  if (w.profile.alloc.vmEnoughMemoryMessage)
-    printk(
-      w,
-      6,
-      `__vm_enough_memory: pid: ${p.pid}, comm: ${p.comm}, bytes: ${pages * PAGE_SIZE} not enough memory for the allocation`
-    )
+  const form = w.profile.alloc.vmEnoughMemoryMessage
+  // __vm_enough_memory(), 6.6+: pr_warn_ratelimited (KERN_WARNING); 6.11 adds the byte count.
+  if (form !== 'none') {
+    const bytes = form === 'withBytes' ? ` bytes: ${pages * PAGE_SIZE}` : ''
+    const who = `__vm_enough_memory: pid: ${p.pid}, comm: ${p.comm},`
+    printk(w, 4, `${who}${bytes} not enough memory for the allocation`)
+  }
   return false
 }
 

@@ -32,14 +32,17 @@ function globalLines(m: ShowMem, f: Fmt): string[] {
     ]
   }
   const free = ` free:${m.free} free_pcp:${m.freePcp} free_cma:${m.freeCma}`
-  if (!f.secPagetables) return [...head, dirty, slab, `${mapped} bounce:${m.bounce}`, free]
+  const misc = f.kernelMiscReclaimable
+    ? [` kernel_misc_reclaimable:${m.kernelMiscReclaimable}`]
+    : []
+  if (!f.secPagetables) return [...head, dirty, slab, `${mapped} bounce:${m.bounce}`, ...misc, free]
   return [
     ...head,
     dirty,
     slab,
     mapped,
     ` sec_pagetables:${m.secPagetables} bounce:${m.bounce}`,
-    ` kernel_misc_reclaimable:${m.kernelMiscReclaimable}`,
+    ...misc,
     free
   ]
 }

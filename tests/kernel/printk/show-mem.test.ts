@@ -36,6 +36,29 @@ describe('renderShowMem generations', () => {
     expect(z).not.toContain('boost:')
   })
 
+  it('show_free_areas(), 5.10.44 and 5.15.100: kernel_misc_reclaimable and pagetables move', () => {
+    const global = (p: string) => {
+      const l = lines(p)
+      const start = l.findIndex(x => x.startsWith('active_anon:'))
+      return l.slice(start, l.findIndex(x => x.startsWith(' free:')) + 1)
+    }
+    expect(global('5.10').slice(-2)).toEqual([
+      ' mapped:0 shmem:0 pagetables:0 bounce:0',
+      ' free:0 free_pcp:0 free_cma:0'
+    ])
+    expect(global('5.15').slice(-3)).toEqual([
+      ' mapped:0 shmem:0 pagetables:0 bounce:0',
+      ' kernel_misc_reclaimable:0',
+      ' free:0 free_pcp:0 free_cma:0'
+    ])
+    expect(find('5.10', 'Node 0 Normal free')).toContain(' mlocked:0kB pagetables:0kB bounce:0kB')
+    expect(find('5.15', 'Node 0 Normal free')).toContain(' mlocked:0kB bounce:0kB')
+    expect(find('5.15', 'Node 0 active_anon')).toContain(
+      ' kernel_stack:0kB pagetables:0kB all_unreclaimable? no'
+    )
+    expect(find('5.15', 'Node 0 Normal free')).not.toContain('boost:')
+  })
+
   it('6.18: free_highatomic and zspages in the zone line, Balloon in the node line', () => {
     expect(find('6.18', 'Node 0 Normal free')).toContain(
       'reserved_highatomic:0KB free_highatomic:0KB'
