@@ -68,6 +68,7 @@ export const ZoneSpec = z.strictObject({
   boost: Size.optional().describe(
     'watermark_boost at the start (zoneinfo "boost"): added to every watermark until kswapd clears it'
   ),
+  kernelOther: Size.optional().describe('Of kernel.other, the pages this zone holds since boot'),
   pcp: Size.optional().describe('Free pages parked on the per-CPU lists'),
   localPcp: Size.optional(),
   fragmented: z.boolean().optional().describe('Unmovable pages everywhere: compaction fails')
