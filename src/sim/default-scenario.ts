@@ -27,6 +27,11 @@ machine:
   hardware: QEMU Standard PC (Q35 + ICH9, 2009), BIOS Arch Linux 1.16.3-1-1 04/01/2014
   config: { thp: false, hugetlb: true, cma: true, memoryFailure: true, lruGen: true }
   nodes:
+    # pcp/localPcp are the seed's free_pcp/local_pcp, recorded: which CPU refilled or freed what
+    # (nr_pcp_alloc() batches, decay_pcp_high()) is history the log does not show, so the model
+    # parks these pages at boot and its allocations take from the buddy lists. It stops at the min
+    # watermark; the real refills took Normal to 576kB of buddy blocks, hence the free counts
+    # and buddy lines that still differ (README, "What npm start runs").
     - zones:
         # DMA: the seed's active_anon:14296kB leaves 256 used pages (1 MiB) off the LRU; the
         # scenario counts them as kernel memory (part of kernel.other) held there since boot.
