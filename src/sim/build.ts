@@ -7,7 +7,7 @@
  * Units: pages; the loaded scenario's sizes are page counts already.
  */
 import { bootReserveKbytes } from '../kernel/mm/overcommit.ts'
-import type { World } from '../kernel/mm/world.ts'
+import { envOf, type World } from '../kernel/mm/world.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { Vma } from '../kernel/types.ts'
 import { FIRST_MAPPING_PAGE, type ExitSpec, type ProcessBoot } from './boot/context.ts'
@@ -44,6 +44,7 @@ function setReserves(w: World, s: Scenario): void {
 /** Boot the world described by a scenario under a profile. */
 export function bootScenario(s: Scenario, profile: KernelProfile): Booted {
   const w = bootWorld(s, profile, bootMemory(s, profile))
+  envOf(w).lruGen = s.machine.config?.lruGen === true // read by boot's LRU placement
   bootKernelMemory(w, s)
   bootMemcgs(w, s)
   bootFiles(w, s)

@@ -4,7 +4,6 @@
  * outcome. One transform: every size becomes a page count when the scenario is loaded, so a
  * loaded `Scenario` carries numbers; the JSON Schema for editors (schema/scenario.schema.json)
  * describes the input form (`ScenarioFile`: strings or numbers).
- *
  * Sizes: a number is a count of 4 KiB pages; a string carries a unit: "512k"/"512kB"/"512KiB",
  * "64M"/"64MiB", "8G", "1T", "4096B", "100p"/"100pages" (binary units, as the kernel's kB).
  * Durations: a number is milliseconds; a string carries a unit: "30.5s", "250ms", "40us", "1ns".
@@ -68,6 +67,7 @@ export const ZoneSpec = z.strictObject({
   boost: Size.optional().describe(
     'watermark_boost at the start (zoneinfo "boost"): added to every watermark until kswapd clears it'
   ),
+  kernelOther: Size.optional().describe('Of kernel.other, the pages this zone holds since boot'),
   pcp: Size.optional().describe('Free pages parked on the per-CPU lists'),
   localPcp: Size.optional(),
   fragmented: z.boolean().optional().describe('Unmovable pages everywhere: compaction fails')

@@ -47,8 +47,11 @@ function zoneInfo(z: Zone): ZoneInfo {
 }
 
 /**
- * NR_FILE_MAPPED: page-cache pages mapped by at least one process. Processes mapping the same
- * file share its pages, so a file counts the largest mapping of it (not the sum).
+ * NR_FILE_MAPPED: page-cache pages mapped by at least one process. The counter goes up when a
+ * page's mapcount leaves -1 (its first mapping) and down when the last one goes
+ * (__folio_add_rmap() / __folio_remove_rmap(), 6.11 mm/rmap.c), so a page mapped by several
+ * processes counts once. A scenario gives no file offsets: mappings of one file are taken to
+ * start at its beginning and overlap, so a file counts its largest mapping (not the sum).
  */
 export function mappedPages(w: World): number {
   let n = 0

@@ -2,6 +2,7 @@
  * @module Boot phase 5: files and the pages they already have in the page cache (disk, tmpfs or
  * ramfs), counted in the zones, the node and the owning memcg.
  */
+import { newShmemIsActive } from '../../kernel/mm/lru-add.ts'
 import { usageOf, type CachedFile, type World } from '../../kernel/mm/world.ts'
 import type { Scenario } from '../schema.ts'
 import { bootTake, chargeUp } from './take.ts'
@@ -37,7 +38,8 @@ function cachePages(w: World, file: CachedFile, cached: number, active: number):
     const z = w.zones[i]
     if (z === undefined) return
     if (file.kind === 'ramfs' || file.mlocked) z.stats.unevictable += n
-    // tmpfs pages join the inactive anon list (shmem_get_folio_gfp() -> folio_add_lru()).
+    // tmpfs pages join the anon LRU (shmem_get_folio_gfp() -> folio_add_lru(); lru-add.ts).
+    else if (file.kind === 'tmpfs' && newShmemIsActive(w)) z.stats.activeAnon += n
     else if (file.kind === 'tmpfs') z.stats.inactiveAnon += n
     else {
       const a = Math.min(n, activeLeft)

@@ -25,14 +25,30 @@ function bootPcpLists(w: World, s: Scenario): void {
   )
 }
 
+/** The part of the kernel's other memory a zone names (`kernelOther`), taken from that zone. */
+function bootZoneKernelOther(w: World, s: Scenario): number {
+  let taken = 0
+  nodeSpecsOf(s.machine).forEach((n, ni) =>
+    n.zones.forEach((zs, zi) => {
+      const z = w.mem.nodes[ni]?.zones[zi]
+      if (z === undefined || zs.kernelOther === undefined) return
+      const got = takeFromBuddy(z, Math.min(zs.kernelOther, z.free), 0, 'U')
+      z.stats.kernelOther += got
+      taken += got
+    })
+  )
+  return taken
+}
+
 /** Slab, stacks, page tables and other memory of tasks the scenario does not list. */
 function bootKernelUse(w: World, s: Scenario): void {
   const k = s.machine.kernel ?? {}
+  const otherInZones = bootZoneKernelOther(w, s)
   addStat(w, bootTake(w, k.slabReclaimable ?? 0, 'E'), 'slabReclaimable')
   addStat(w, bootTake(w, k.slabUnreclaimable ?? 0), 'slabUnreclaimable')
   addStat(w, bootTake(w, k.kernelStack ?? 0), 'kernelStack')
   addStat(w, bootTake(w, k.pagetables ?? 0), 'pagetables')
-  addStat(w, bootTake(w, k.other ?? 0), 'kernelOther')
+  addStat(w, bootTake(w, Math.max(0, (k.other ?? 0) - otherInZones)), 'kernelOther')
   addStat(w, bootTake(w, k.anon ?? 0, 'M'), 'activeAnon')
   w.mem.kernelMiscReclaimable = k.miscReclaimable ?? 0
 }

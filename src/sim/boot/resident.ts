@@ -3,6 +3,7 @@
  * LRU or mlocked), pages of a declared cached file, or a mapping's own page cache.
  */
 import { vmaTouched } from '../../kernel/mm/fault.ts'
+import { newAnonIsActive, newShmemIsActive } from '../../kernel/mm/lru-add.ts'
 import { placementOf, usageOf, type CachedFile, type World } from '../../kernel/mm/world.ts'
 import type { Mm, Process, Vma } from '../../kernel/types.ts'
 import { bootTake, chargeUp } from './take.ts'
@@ -10,8 +11,7 @@ import { bootTake, chargeUp } from './take.ts'
 /** A mapping's kind, as the scenario names it. */
 export type VmaKind = 'anon' | 'file' | 'shmem'
 
-/** Faulted anon pages sit where do_anonymous_page() put them (profile `alloc.newAnonLru`:
- * inactive since 5.9, lru_cache_add_inactive_or_unevictable() / 6.1 folio_add_lru_vma()). */
+/** Faulted anon pages sit where do_anonymous_page() put them (kernel/mm/lru-add.ts). */
 function residentAnon(w: World, p: Process, mm: Mm, vma: Vma, pages: number): void {
   const placed = bootTake(w, pages, 'M')
   const pl = placementOf(w, mm.id)
@@ -22,8 +22,8 @@ function residentAnon(w: World, p: Process, mm: Mm, vma: Vma, pages: number): vo
     if (vma.locked) {
       z.stats.unevictable += n
       z.stats.mlocked += n
-    } else if (w.profile.alloc.newAnonLru === 'inactive') z.stats.inactiveAnon += n
-    else z.stats.activeAnon += n
+    } else if (newAnonIsActive(w)) z.stats.activeAnon += n
+    else z.stats.inactiveAnon += n
   })
   mm.anon += pages
   vma.anon += pages
@@ -76,9 +76,9 @@ function residentOwnCache(
   placed.forEach((n, i) => {
     const z = w.zones[i]
     if (z === undefined) return
-    // shmem_add_to_page_cache() callers add the folio with folio_add_lru() (lru_cache_add_anon()
-    // before 5.x): the inactive anon list.
-    if (shmem) z.stats.inactiveAnon += n
+    // shmem pages join the anon LRU (kernel/mm/lru-add.ts).
+    if (shmem && newShmemIsActive(w)) z.stats.activeAnon += n
+    else if (shmem) z.stats.inactiveAnon += n
     else z.stats.inactiveFile += n
   })
   const node = w.mem.nodes[0]
