@@ -22,6 +22,24 @@ function kb(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null
 }
 
+/** The status lines `parseStatus` reads (every other line is skipped without a copy). */
+const STATUS_KEYS = new Set([
+  'Name',
+  'State',
+  'Tgid',
+  'PPid',
+  'Uid',
+  'Threads',
+  'VmSize',
+  'RssAnon',
+  'RssFile',
+  'RssShmem',
+  'VmSwap',
+  'VmPTE',
+  'CapEff',
+  'Kthread'
+])
+
 /** /proc/<pid>/status. Missing memory lines (kthreads, zombies) become null. */
 export function parseStatus(text: string): ProcStatus {
   const fields = new Map<string, string>()
@@ -31,7 +49,8 @@ export function parseStatus(text: string): ProcStatus {
     if (end < 0) end = text.length
     const colon = text.indexOf(':', start)
     if (colon > start && colon < end) {
-      fields.set(text.slice(start, colon), text.slice(colon + 1, end).trim())
+      const key = text.slice(start, colon)
+      if (STATUS_KEYS.has(key)) fields.set(key, text.slice(colon + 1, end).trim())
     }
     start = end + 1
   }
