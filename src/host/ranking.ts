@@ -11,8 +11,8 @@ import type { KernelProfile } from '../kernel/profiles.ts'
 import { findProfile, profileForRelease, profiles } from '../kernel/profiles.ts'
 import type { OomControl } from '../kernel/oom-control.ts'
 import { memcgMax } from '../kernel/oom-constraint.ts'
-import { selectBadProcess } from '../kernel/oom-select.ts'
-import type { OomState } from '../kernel/types.ts'
+import { scanList, selectBadProcess } from '../kernel/oom-select.ts'
+import type { OomState, Process } from '../kernel/types.ts'
 import { buildOomState } from './host-state.ts'
 import type { HostReading, ProcessSample } from './scan.ts'
 
@@ -107,13 +107,16 @@ export function inSubtree(path: string, root: string): boolean {
 
 /**
  * select_bad_process() over one OOM domain (the engine's scan, processes in task-list order, or
- * the memcg subtree for a memcg OOM), with an allocation from no particular task.
+ * the memcg subtree for a memcg OOM), with an allocation from no particular task. `eligible`
+ * (oom_badness() eligibility by process, which does not depend on totalpages) lets a scan over
+ * processes run without its per-task ranking: the candidates are then counted from it.
  */
 export function pickVictim(
   state: OomState,
   memcg: string | null,
   totalPages: number,
-  profile: KernelProfile
+  profile: KernelProfile,
+  eligible?: ReadonlySet<Process>
 ): Verdict {
   const oc: OomControl = {
     kind: memcg === null ? 'global' : 'memcg',
@@ -123,8 +126,15 @@ export function pickVictim(
     nodemask: null,
     currentPid: null
   }
-  const r = selectBadProcess(state, oc, totalPages, profile)
-  const candidates = r.ranking.filter(t => t.badness.eligible).length
+  const byProcess = eligible !== undefined && profile.select.scan !== 'threads'
+  let r = selectBadProcess(state, oc, totalPages, profile, { ranking: !byProcess })
+  // An aborted scan ranks only the tasks up to the victim in flight: counted from its ranking.
+  if (byProcess && r.aborted) r = selectBadProcess(state, oc, totalPages, profile)
+  let candidates = 0
+  if (byProcess && !r.aborted) {
+    // One ranking entry per process of the domain (select_bad_process() over thread groups).
+    for (const p of scanList(state, oc)) if (eligible.has(p)) candidates++
+  } else candidates = r.ranking.filter(t => t.badness.eligible).length
   return {
     totalPages,
     victim:
@@ -160,6 +170,22 @@ export function rankHost(
   return rankState(state, reading, profile, options)
 }
 
+/** oom_badness() of every process for a global OOM: the ranking's scores and who is eligible. */
+function globalBadness(
+  state: OomState,
+  totalPages: number,
+  profile: KernelProfile
+): { badness: Map<Process, Badness>; eligible: Set<Process> } {
+  const badness = new Map<Process, Badness>()
+  const eligible = new Set<Process>()
+  for (const p of state.processes) {
+    const b = oomBadness(p, state, totalPages, profile)
+    badness.set(p, b)
+    if (b.eligible) eligible.add(p)
+  }
+  return { badness, eligible }
+}
+
 /** `rankHost` on an already built state (the state's process order = the reading's). */
 export function rankState(
   state: OomState,
@@ -169,14 +195,15 @@ export function rankState(
 ): Ranking {
   const scope = options.cgroup ?? '/'
   const totalPages = state.totalRamPages + state.totalSwapPages
-  const global = pickVictim(state, null, totalPages, profile)
+  const { badness, eligible } = globalBadness(state, totalPages, profile)
+  const global = pickVictim(state, null, totalPages, profile, eligible)
   const cgroups: CgroupVerdict[] = []
   const victimIn = new Map<number, string[]>()
   for (const m of state.memcgs.values()) {
     if (m.limit === null || !inSubtree(m.path, scope)) continue
     // constrained_alloc(): a memcg OOM's totalpages is mem_cgroup_get_max() ?: 1.
     const domain = memcgMax(state, m) || 1
-    const v = pickVictim(state, m.path, domain, profile)
+    const v = pickVictim(state, m.path, domain, profile, eligible)
     if (v.victim) victimIn.set(v.victim.pid, [...(victimIn.get(v.victim.pid) ?? []), m.path])
     cgroups.push({
       ...v,
@@ -195,7 +222,7 @@ export function rankState(
   for (const p of state.processes) {
     if (!inSubtree(p.memcg, scope)) continue
     const s = samples.get(p.pid)
-    const b = oomBadness(p, state, totalPages, profile)
+    const b = badness.get(p) ?? oomBadness(p, state, totalPages, profile)
     const mm = p.mmId === null ? undefined : state.mms.get(p.mmId)
     ranked.push({
       pid: p.pid,

@@ -112,12 +112,14 @@ function readTasks(source: HostSource, pid: number, s: ProcStatus): Read<TaskRea
   return { ok: true, value: [{ tid: pid, comm: s.name, state: s.state, blocked: null }] }
 }
 
-/** Read one process; null when it vanished (or was denied, recorded by the caller). */
+/** Read one process; null when it vanished (or was denied, recorded by the caller).
+ * `memcgPaths`: raw memory-hierarchy paths already known by pid (no procCgroup read for those). */
 export function readProcess(
   source: HostSource,
   pid: number,
   memcgVersion: 1 | 2 | null,
-  known: ReadonlySet<string>
+  known: ReadonlySet<string>,
+  memcgPaths: ReadonlyMap<number, string> | null = null
 ): ProcessSample | 'gone' | 'denied' {
   const st = source.procStatus(pid)
   if (!st.ok) return st.why === 'denied' ? 'denied' : 'gone'
@@ -133,11 +135,14 @@ export function readProcess(
   }
   const adj = source.procOomScoreAdj(pid)
   if (!adj.ok && adj.why === 'gone') return 'gone'
-  const cg = source.procCgroup(pid)
-  if (!cg.ok && cg.why === 'gone') return 'gone'
+  let raw = memcgPaths?.get(pid)
+  if (raw === undefined) {
+    const cg = source.procCgroup(pid)
+    if (!cg.ok && cg.why === 'gone') return 'gone'
+    raw = cg.ok ? memcgPathOf(cg.value, memcgVersion) : '/'
+  }
   const score = source.procOomScore(pid)
   if (!score.ok && score.why === 'gone') return 'gone'
-  const raw = cg.ok ? memcgPathOf(cg.value, memcgVersion) : '/'
   const hasMm = !kthread && s.vmSizeKb !== null
   const tasks = hasMm ? readTasks(source, pid, s) : null
   if (tasks !== null && !tasks.ok && tasks.why === 'gone') return 'gone'
@@ -168,6 +173,30 @@ export function readProcess(
   }
 }
 
+/**
+ * The memory-hierarchy path of every process read per cgroup (HostSource.memcgPids) when the host
+ * has more processes than groups, checked against one process's own /proc/<pid>/cgroup (a
+ * hierarchy mounted from a subtree, without a cgroup namespace, prints other paths); null to read
+ * each process's file instead.
+ */
+function memcgPidsOf(
+  source: HostSource,
+  tree: MemcgTree,
+  pids: readonly number[]
+): ReadonlyMap<number, string> | null {
+  if (source.memcgPids === undefined || pids.length <= 2 * tree.groups.length) return null
+  const r = source.memcgPids(tree)
+  if (!r.ok) return null
+  for (const pid of pids) {
+    const mapped = r.value.get(pid)
+    if (mapped === undefined) continue
+    const own = source.procCgroup(pid)
+    if (!own.ok) continue
+    return memcgPathOf(own.value, tree.version) === mapped ? r.value : null
+  }
+  return null
+}
+
 /** Read the whole host. Never throws for processes that come and go during the scan. */
 export function scanHost(source: HostSource): HostReading {
   const release = source.release()
@@ -181,8 +210,10 @@ export function scanHost(source: HostSource): HostReading {
   const processes: ProcessSample[] = []
   const vanished: number[] = []
   const denied: number[] = []
-  for (const pid of source.listPids()) {
-    const p = readProcess(source, pid, memcgs?.version ?? null, known)
+  const pids = source.listPids()
+  const paths = memcgs === null ? null : memcgPidsOf(source, memcgs, pids)
+  for (const pid of pids) {
+    const p = readProcess(source, pid, memcgs?.version ?? null, known, paths)
     if (p === 'gone') vanished.push(pid)
     else if (p === 'denied') denied.push(pid)
     else processes.push(p)

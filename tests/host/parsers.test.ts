@@ -33,6 +33,29 @@ describe('/proc parsers', () => {
     expect(z.uid[0]).toBe(1000)
   })
 
+  it('reads stat fields up to rss and only whole status lines', () => {
+    // Field 24 (rss) is the last one read; a truncated line leaves the missing fields 0.
+    expect(parseStat('7 (a) b) R 1 2 3 4 5 64 7\n')).toMatchObject({
+      comm: 'a) b',
+      state: 'R',
+      ppid: 1,
+      flags: 64,
+      startTime: 0,
+      rssPages: 0
+    })
+    // "Uid:" inside another line's value is not the Uid line; the first line is found too.
+    const s = parseStatus(
+      'Name:\tx Uid:\t5\nState:\tS (sleeping)\nUid:\t7\t7\t7\t7\nVmSwap:\t 3 kB'
+    )
+    expect([s.name, s.state, s.uid[0], s.vmSwapKb, s.vmSizeKb]).toEqual([
+      'x Uid:\t5',
+      'S',
+      7,
+      3,
+      null
+    ])
+  })
+
   it('parses v1 and v2 cgroup lines, including paths with colons', () => {
     const lines = parseCgroup('12:memory:/a/b:c\n0::/user.slice/app.scope\n1:name=systemd:/\n')
     expect(lines[0]).toEqual({ hierarchy: 12, controllers: ['memory'], path: '/a/b:c' })

@@ -230,6 +230,11 @@ export interface HostSource {
   release(): Read<string>
   /** The memory cgroup hierarchy (v1 memory controller or v2 unified), absent without one. */
   memcgs(): Read<MemcgTree>
+  /**
+   * Optional: pid -> its path in `tree`'s hierarchy (what procCgroup's line for that hierarchy
+   * says), read per cgroup rather than per process; pids it leaves out are read with procCgroup.
+   */
+  memcgPids?(tree: MemcgTree): Read<ReadonlyMap<number, string>>
   /** uid -> user name from /etc/passwd (empty map when unreadable). */
   users(): ReadonlyMap<number, string>
 }

@@ -33,6 +33,7 @@ import { listPidsUnder } from './list-pids.ts'
 import { mapRead, readPidText, readText } from './read-text.ts'
 import { readVmSysctls } from './vm-sysctls.ts'
 import { readTasks } from './task-reader.ts'
+import { readCgroupPids } from './cgroup-pids.ts'
 
 /** A HostSource over the files under `root` (default '/'). */
 export class LiveHostSource implements HostSource {
@@ -104,6 +105,10 @@ export class LiveHostSource implements HostSource {
 
   memcgs(): Read<MemcgTree> {
     return readMemcgTree(this.root)
+  }
+
+  memcgPids(tree: MemcgTree): Read<ReadonlyMap<number, string>> {
+    return readCgroupPids(join(this.root, tree.mount))
   }
 
   users(): ReadonlyMap<number, string> {

@@ -99,7 +99,7 @@ function readStatic(
     exeTrusted: exe !== '' && stat.exeId !== '' && fileId(exe) === stat.exeId,
     cmdline: kthread ? '' : cmdlineOf(readHead(join(dir, 'cmdline'))),
     exe,
-    memcg: parseProcCgroup(readQuiet(join(dir, 'cgroup')) ?? ''),
+    memcg: parseProcCgroup(readQuiet(join(dir, 'cgroup'), true) ?? ''),
     readAtMs: now
   }
 }
@@ -137,11 +137,11 @@ export class ProcessReader {
    * (for callers that read those elsewhere). */
   read(pid: number, withMemory = true): ProcReading | null {
     const dir = join(this.procRoot, String(pid))
-    const statText = readQuiet(join(dir, 'stat'))
+    const statText = readQuiet(join(dir, 'stat'), true)
     if (statText === null) return null
     const stat = parseStat(statText)
     if (!stat) return null
-    const status = parseStatus(withMemory ? (readQuiet(join(dir, 'status')) ?? '') : '')
+    const status = parseStatus(withMemory ? (readQuiet(join(dir, 'status'), true) ?? '') : '')
     const kthread = (stat.flags & PF_KTHREAD) !== 0
     const now = performance.now()
     let info = this.statics.get(pid)
@@ -157,7 +157,7 @@ export class ProcessReader {
       this.statics.remember(pid, info, stat.startTime)
     }
     this.users ??= parsePasswd(readQuiet(this.passwd) ?? '')
-    const adj = withMemory ? readQuiet(join(dir, 'oom_score_adj')) : null
+    const adj = withMemory ? readQuiet(join(dir, 'oom_score_adj'), true) : null
     return {
       pid,
       ppid: stat.ppid,

@@ -4,10 +4,11 @@
  */
 import { readText } from './read-text.ts'
 
-/** The file's text, or null when it cannot be read for any reason. */
-export function readQuiet(path: string): string | null {
+/** The file's text, or null when it cannot be read for any reason. `pidFile`: a file under
+ * /proc/<pid>/, read in one read(2) (see `readText`). */
+export function readQuiet(path: string, pidFile = false): string | null {
   try {
-    const r = readText(path)
+    const r = readText(path, pidFile)
     return r.ok ? r.value : null
   } catch {
     return null

@@ -25,8 +25,13 @@ export function failureOf(error: unknown): ReadFailure {
   }
 }
 
-/** The whole file as latin1/utf8 text, or why not. */
-export function readText(path: string): Read<string> {
+/**
+ * The whole file as latin1/utf8 text, or why not. `shortReadEnds`: a read that returns less than
+ * asked is the end of the file, with no read(2) to see 0 bytes. True of /proc/<pid>/ files, which
+ * the kernel renders whole into one buffer (seq_file single_open(), or simple_read_from_buffer()
+ * for oom_score_adj) and copies in one read when the buffer is large enough.
+ */
+export function readText(path: string, shortReadEnds = false): Read<string> {
   let fd: number
   try {
     fd = openSync(path, 'r')
@@ -44,6 +49,7 @@ export function readText(path: string): Read<string> {
       const n = readSync(fd, buffer, length, buffer.length - length, null)
       if (n === 0) break
       length += n
+      if (shortReadEnds && length < buffer.length) break
     }
     return { ok: true, value: buffer.toString('utf8', 0, length) }
   } catch (error) {
@@ -55,7 +61,7 @@ export function readText(path: string): Read<string> {
 
 /** Like `readText`, for a file under /proc/<pid>/: a missing file means the process is gone. */
 export function readPidText(path: string): Read<string> {
-  const r = readText(path)
+  const r = readText(path, true)
   if (!r.ok && r.why === 'absent') return { ok: false, why: 'gone' }
   return r
 }
