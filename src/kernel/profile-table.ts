@@ -139,7 +139,8 @@ const v3_10: KernelProfile = {
     lowmemReserveEmptyZero: false,
     newAnonLru: 'active',
     pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE']
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE'],
+    compactRetry: 'none'
   },
   format: {
     header: '3x',
@@ -201,7 +202,9 @@ const v4_19 = variant(v3_10, {
     nofailBypassesGates: false,
     oomLock: 'mutex',
     memcgCharge: 'synchronous',
-    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_ZERO']
+    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_ZERO'],
+    // should_compact_retry(), 4.19.304 mm/page_alloc.c: compaction priorities.
+    compactRetry: 'priorities'
   },
   format: {
     header: '4.15',

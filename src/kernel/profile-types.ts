@@ -177,6 +177,11 @@ export interface AllocRules {
    * x86 alloc_zeroed_user_highpage_movable() __GFP_ZERO (seen on 6.1.176),
    * vma_alloc_zeroed_movable_folio() (>= 6.6). */
   anonFaultGfp: readonly string[]
+  /** should_compact_retry(): 'none' (<= 4.6: the slow path compacts async before reclaim and
+   * sync after it, once each, page-alloc-legacy.ts) or 'priorities' (4.7+: after reclaim
+   * progress, retry at compaction priorities ASYNC..SYNC_FULL up to MAX_COMPACT_RETRIES;
+   * compaction-retry.ts). */
+  compactRetry: 'none' | 'priorities'
 }
 
 /** Output formats (printk). */

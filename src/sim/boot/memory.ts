@@ -51,7 +51,10 @@ function bootNodes(specs: NodeSpec[]): { slots: MemModel['zoneSlots']; nodes: Me
         initManaged: z.bootManaged ?? managed,
         slots: slots.length
       })
-      if (z.fragmented === true) fragmentedZones.add(zone)
+      if (z.fragmented === true) {
+        fragmentedZones.add(zone)
+        zone.maxFreeOrder = 2
+      }
       return zone
     })
     return initNode(id, zones)
