@@ -140,7 +140,8 @@ const v3_10: KernelProfile = {
     newAnonLru: 'active',
     pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE'],
-    compactRetry: 'none'
+    compactRetry: 'none',
+    lruGenMinTtl: false
   },
   format: {
     header: '3x',
@@ -270,7 +271,9 @@ const v6_1 = variant(v5_10, {
     // do_anonymous_page(), 6.1 x86: alloc_zeroed_user_highpage_movable() is
     // GFP_HIGHUSER_MOVABLE | __GFP_ZERO, and alloc_page_vma() -> vma_alloc_folio() adds
     // __GFP_COMP (Debian 6.1.176 prints gfp_mask=0x140dca).
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO'],
+    // lru_gen_age_node(), 6.1.20 mm/vmscan.c: out_of_memory() when min_ttl_ms cannot be met.
+    lruGenMinTtl: true
   },
   format: { showMem: showMem6_1, swapCacheStats: false, stack: '6x' }
 })
@@ -419,33 +422,4 @@ export const profiles: Readonly<Record<string, KernelProfile>> = {
   '6.6': v6_6,
   '6.11': v6_11,
   '6.18': v6_18
-}
-
-/**
- * 2.6.24–2.6.35 vanilla, before the 2.6.36 badness() rewrite (mm/oom_kill.c read in 2.6.26):
- * total_vm-based badness() with children, CPU/run time, nice, capabilities and oom_adj as a
- * shift; "Out of memory: kill process %d (%s) score %li or a child"; "Killed process %d (%s)";
- * dump_tasks() with cpu and oom_adj columns. Explain reads it; the simulator does not model it,
- * so it stays out of `profiles` (the simulated table).
- */
-const v2_6_26 = variant(v2_6_32_rhel6, {
-  name: '2.6.26',
-  version: '2.6.26',
-  description: 'Linux 2.6.24–2.6.30: total_vm badness(), oom_adj shift, __GFP_MOVABLE 0x100000',
-  badness: { form: 'totalVm', rootBonus: 'none' },
-  format: { gfpLayout: '2.6' }
-})
-
-/** 2.6.31–2.6.35: the same badness(); include/linux/gfp.h moved __GFP_MOVABLE to 0x08. */
-const v2_6_31 = variant(v2_6_26, {
-  name: '2.6.31',
-  version: '2.6.31',
-  description: 'Linux 2.6.31–2.6.35: total_vm badness(), oom_adj shift, the 3.x gfp bits',
-  format: { gfpLayout: '3x' }
-})
-
-/** Profiles explain can name but the simulator does not run, by name (oldest first). */
-export const legacyProfiles: Readonly<Record<string, KernelProfile>> = {
-  '2.6.26': v2_6_26,
-  '2.6.31': v2_6_31
 }

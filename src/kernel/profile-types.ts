@@ -182,6 +182,9 @@ export interface AllocRules {
    * progress, retry at compaction priorities ASYNC..SYNC_FULL up to MAX_COMPACT_RETRIES;
    * compaction-retry.ts). */
   compactRetry: 'none' | 'priorities'
+  /** lru_gen_age_node() calls out_of_memory() from kswapd when no lruvec's oldest generation is
+   * older than lru_gen/min_ttl_ms (multi-gen LRU, 6.1+; lru-gen-age.ts). */
+  lruGenMinTtl: boolean
 }
 
 /** Output formats (printk). */

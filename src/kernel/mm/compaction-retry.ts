@@ -16,7 +16,11 @@ import { zoneWatermarkOk } from './watermark-check.ts'
 import { emit } from './world.ts'
 
 /** enum compact_priority, by number. */
-export const COMPACT_PRIORITY_NAMES = ['COMPACT_PRIO_SYNC_FULL', 'COMPACT_PRIO_SYNC_LIGHT', 'COMPACT_PRIO_ASYNC'] as const
+export const COMPACT_PRIORITY_NAMES = [
+  'COMPACT_PRIO_SYNC_FULL',
+  'COMPACT_PRIO_SYNC_LIGHT',
+  'COMPACT_PRIO_ASYNC'
+] as const
 
 /** DEF_COMPACT_PRIORITY: where __alloc_pages_slowpath() starts its retry loop. */
 export const DEF_COMPACT_PRIORITY = 1

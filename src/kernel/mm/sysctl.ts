@@ -1,6 +1,7 @@
 /**
  * @module Writes to /proc/sys/vm (kernel/sysctl.c handlers): the OOM knobs, overcommit, and
- * min_free_kbytes / watermark_scale_factor, which recompute the watermarks.
+ * min_free_kbytes / watermark_scale_factor, which recompute the watermarks; and the multi-gen
+ * LRU's /sys/kernel/mm/lru_gen/min_ttl_ms (named `lru_gen.min_ttl_ms`).
  */
 import { setupLowmemReserve, setupZoneWatermarks } from './watermarks.ts'
 import { emit, type World } from './world.ts'
@@ -41,6 +42,10 @@ export function sysctlWrite(w: World, name: string, value: number): void {
       break
     case 'vm.swappiness':
       vm.swappiness = value
+      break
+    case 'lru_gen.min_ttl_ms':
+      // /sys/kernel/mm/lru_gen/min_ttl_ms (store_min_ttl(), 6.1 mm/vmscan.c): 0 turns it off.
+      vm.lruGenMinTtlMs = Math.max(0, value)
       break
   }
   emit(w, 'sim.sysctl', { name, value })

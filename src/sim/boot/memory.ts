@@ -74,7 +74,9 @@ function vmSysctls(sys: Sysctls): VmSysctls {
     overcommitRatio: sys['vm.overcommit_ratio'] ?? 50,
     overcommitKbytes: sys['vm.overcommit_kbytes'] ?? 0,
     userReserveKbytes: 0,
-    adminReserveKbytes: 0
+    adminReserveKbytes: 0,
+    lruGenMinTtlMs: sys['lru_gen.min_ttl_ms'] ?? 0,
+    dirtyBackgroundRatio: sys['vm.dirty_background_ratio'] ?? 10
   }
 }
 

@@ -85,7 +85,9 @@ describe('examples/compaction-priorities.yaml', () => {
   const text = readFileSync('examples/compaction-priorities.yaml', 'utf8')
   it('4.19: SYNC_LIGHT, then SYNC_FULL, then out_of_memory() with order=3', () => {
     const r = runScenario(parseScenario(text, 'c.yaml'))
-    const retries = r.trace.filter(e => e.type === 'compact.retry').slice(0, 2)
+    const retries = r.trace
+      .filter(e => e.type === 'compact.retry')
+      .slice(0, 2) as unknown as Record<string, unknown>[]
     expect(retries.map(e => [e['priority'], e['result'], e['should_retry']])).toEqual([
       ['COMPACT_PRIO_SYNC_LIGHT', 'complete', true],
       ['COMPACT_PRIO_SYNC_FULL', 'complete', false]
