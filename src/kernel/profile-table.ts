@@ -141,7 +141,8 @@ const v3_10: KernelProfile = {
     pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE'],
     compactRetry: 'none',
-    lruGenMinTtl: false
+    lruGenMinTtl: false,
+    lowmemorykiller: false
   },
   format: {
     header: '3x',
@@ -348,6 +349,14 @@ const v4_14 = variant(v4_19, {
   format: { header: '4.9', tasks: '4.0', gfpLayout: '4.4' }
 })
 
+/** Android common kernel 4.14 (android-4.14): mainline 4.14 with the staging lowmemorykiller
+ * (drivers/staging/android/lowmemorykiller.c, lowmem_scan()) still built in. */
+const v4_14_android = variant(v4_14, {
+  name: '4.14-android',
+  description: 'Android common kernel 4.14: the staging lowmemorykiller kills before the OOM killer',
+  alloc: { lowmemorykiller: true }
+})
+
 /** 5.4 as late stable (5.4.214 and 5.4.286 read): the signed badness and OOM_REAPER_DELAY
  * came together in 5.4.120 < x <= 5.4.214 (5.4.195 per the reference). */
 const v5_4 = variant(v5_10, {
@@ -412,6 +421,8 @@ export const profiles: Readonly<Record<string, KernelProfile>> = {
   rhel6: v2_6_32_rhel6,
   '3.10.0': v3_10_0,
   '3.10': v3_10,
+  // Before '4.14': profileForRelease() keeps the last of equal versions, so 4.14.x stays '4.14'.
+  '4.14-android': v4_14_android,
   '4.14': v4_14,
   '4.19': v4_19,
   '5.4.0': v5_4_0,

@@ -185,6 +185,9 @@ export interface AllocRules {
   /** lru_gen_age_node() calls out_of_memory() from kswapd when no lruvec's oldest generation is
    * older than lru_gen/min_ttl_ms (multi-gen LRU, 6.1+; lru-gen-age.ts). */
   lruGenMinTtl: boolean
+  /** Android's staging lowmemorykiller shrinker (vendor kernels; lowmemorykiller.ts): kills by
+   * oom_score_adj against the lowmem_minfree/lowmem_adj thresholds whenever reclaim runs. */
+  lowmemorykiller: boolean
 }
 
 /** Output formats (printk). */

@@ -4,7 +4,8 @@
  */
 import { balancePgdat, KSWAPD_PERIOD_NS } from '../kernel/mm/kswapd.ts'
 import { exitTask } from '../kernel/mm/exit.ts'
-import { lruGenAfterPass, lruGenAgeNode } from '../kernel/mm/lru-gen-age.ts'
+import { lruGenAfterPass, lruGenAgeNode, kswapdThread } from '../kernel/mm/lru-gen-age.ts'
+import { lowmemScan } from '../kernel/mm/lowmemorykiller.ts'
 import { releaseReaped } from '../kernel/mm/unmap.ts'
 import { outOf } from '../kernel/mm/world.ts'
 import { reaperStep } from '../kernel/oom-reaper.ts'
@@ -14,6 +15,7 @@ import type { Sim } from './sim-state.ts'
 /** One kswapd pass on a node; it runs again after KSWAPD_PERIOD_NS while it reclaims. */
 export function runKswapd(sim: Sim, node: number): void {
   lruGenAgeNode(sim.w, node)
+  lowmemScan(sim.w, kswapdThread(sim.w, node))
   const pass = balancePgdat(sim.w, node)
   lruGenAfterPass(sim.w, node, pass === 'again')
   if (pass !== 'again') return

@@ -98,7 +98,7 @@ export function lruGenAfterPass(w: World, nodeId: number, evicted: boolean): voi
 }
 
 /** kswapd<node>'s pid and comm: a listed kernel thread of that name, else one past the rest. */
-function kswapdThread(w: World, node: number): { pid: number; comm: string } {
+export function kswapdThread(w: World, node: number): { pid: number; comm: string } {
   const comm = `kswapd${node}`
   const listed = w.oom.processes.find(p => p.comm === comm)
   const pid = listed?.pid ?? Math.max(...w.oom.processes.map(p => p.pid), 100) + 1001 + node

@@ -42,6 +42,7 @@ import { slowPath3x } from './page-alloc-legacy.ts'
 import { currentGfpContext } from './page-alloc-gfp-context.ts'
 import { DEF_COMPACT_PRIORITY, shouldCompactRetry } from './compaction-retry.ts'
 import type { CompactResult } from './compaction.ts'
+import { lowmemScan, lowmemVictimPending } from './lowmemorykiller.ts'
 import {
   directCompact,
   directCompactResult,
@@ -234,6 +235,9 @@ function retryLoop(s: Slow, startFlags: number, costly: boolean): PassEnd {
     if (take(s, flags) > 0) return 'again'
     if (req.task.fatalSignal && !g.nofail) return done(s, 'killed')
     const reclaimed = directReclaim(c)
+    // shrink_slab() in direct reclaim runs the Android lowmemorykiller shrinker, if any.
+    if (s.profile.alloc.lowmemorykiller)
+      lowmemScan(w, { pid: req.task.pid ?? 0, comm: req.task.comm })
     if (reclaimed === 0) kswapdRunsDuringRetry(w)
     if (take(s, flags) > 0) return 'again'
     let result: CompactResult = 'skipped'
@@ -250,6 +254,8 @@ function retryLoop(s: Slow, startFlags: number, costly: boolean): PassEnd {
     // __alloc_pages_slowpath(), 4.14.177: `did_some_progress > 0 && should_compact_retry()`.
     const compactRetry = s.profile.alloc.compactRetry === 'priorities' && reclaimed > 0
     if (compactRetry && shouldCompactRetry(c, flags, result, compact)) continue
+    // The task keeps retrying while a lowmemorykiller victim exits (Android variants).
+    if (lowmemVictimPending(w)) return { ...done(s, 'blocked'), waitFor: 'oom-victim' }
     return mayOomStep(s, flags)
   }
 }
