@@ -353,7 +353,8 @@ const v4_14 = variant(v4_19, {
  * (drivers/staging/android/lowmemorykiller.c, lowmem_scan()) still built in. */
 const v4_14_android = variant(v4_14, {
   name: '4.14-android',
-  description: 'Android common kernel 4.14: the staging lowmemorykiller kills before the OOM killer',
+  description:
+    'Android common kernel 4.14: the staging lowmemorykiller kills before the OOM killer',
   alloc: { lowmemorykiller: true }
 })
 
