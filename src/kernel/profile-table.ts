@@ -142,7 +142,9 @@ const v3_10: KernelProfile = {
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE'],
     compactRetry: 'none',
     lruGenMinTtl: false,
-    lowmemorykiller: false
+    lowmemorykiller: false,
+    // global_dirtyable_memory(), 3.10.4: global_reclaimable_pages() includes anon with swap.
+    dirtyableAnon: true
   },
   format: {
     header: '3x',
@@ -164,7 +166,9 @@ const v3_10: KernelProfile = {
     gfpLayout: '3x',
     gfpNames: 'classic',
     stack: '3x',
-    markVictimExtended: false
+    markVictimExtended: false,
+    // drop_caches_sysctl_handler(), 3.10.4 fs/drop_caches.c: no message.
+    dropCachesMessage: false
   }
 }
 
@@ -206,7 +210,9 @@ const v4_19 = variant(v3_10, {
     memcgCharge: 'synchronous',
     pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_ZERO'],
     // should_compact_retry(), 4.19.304 mm/page_alloc.c: compaction priorities.
-    compactRetry: 'priorities'
+    compactRetry: 'priorities',
+    // global_dirtyable_memory(), 4.19.304: free - totalreserve + file LRU only.
+    dirtyableAnon: false
   },
   format: {
     header: '4.15',
@@ -216,7 +222,9 @@ const v4_19 = variant(v3_10, {
     memcgStatKeys: 'full',
     showMem: showMem4_19,
     gfpLayout: '4.19',
-    stack: '4x'
+    stack: '4x',
+    // drop_caches_sysctl_handler(), 4.19.304: pr_info "%s (%d): drop_caches: %d".
+    dropCachesMessage: true
   }
 })
 

@@ -188,6 +188,9 @@ export interface AllocRules {
   /** Android's staging lowmemorykiller shrinker (vendor kernels; lowmemorykiller.ts): kills by
    * oom_score_adj against the lowmem_minfree/lowmem_adj thresholds whenever reclaim runs. */
   lowmemorykiller: boolean
+  /** global_dirtyable_memory() counts the anon LRU while swap is free (<= 3.13:
+   * global_reclaimable_pages()); >= 3.14 only free and file pages. */
+  dirtyableAnon: boolean
 }
 
 /** Output formats (printk). */
@@ -242,6 +245,9 @@ export interface FormatRules {
   stack: '3x' | '4x' | '5x' | '6x' | '6.10'
   /** mark_victim tracepoint carries comm and memory (>= 6.9/6.10). */
   markVictimExtended: boolean
+  /** drop_caches_sysctl_handler() logs "%s (%d): drop_caches: %d" (3.15+) until bit 4 is
+   * written; before, it prints nothing. */
+  dropCachesMessage: boolean
 }
 
 /** show_mem() / show_free_areas(): which fields the Mem-Info lines carry. */

@@ -25,7 +25,9 @@ export const SysctlSpec = z.strictObject({
     .min(0)
     .max(100)
     .optional()
-    .describe('The flusher starts background writeback above this % of dirtyable memory (10)'),
+    .describe(
+      'The flusher starts background writeback above this % of dirtyable memory (the kernel default is 10; unset, only the 5 s periodic flush runs)'
+    ),
   'lru_gen.min_ttl_ms': z
     .number()
     .int()

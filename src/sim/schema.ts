@@ -353,7 +353,13 @@ export const ActionSpec = z.discriminatedUnion('do', [
     pid: Pid,
     value: z.number().int().min(-17).max(15)
   }),
-  z.strictObject({ ...base, do: z.literal('sysctl'), name: z.string(), value: z.number().int() }),
+  z.strictObject({
+    ...base,
+    do: z.literal('sysctl'),
+    name: z.string(),
+    value: z.number().int(),
+    pid: Pid.optional().describe('The writing task (drop_caches logs its comm and pid)')
+  }),
   z.strictObject({
     ...base,
     do: z.literal('cgroup-set'),

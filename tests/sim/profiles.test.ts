@@ -11,7 +11,9 @@ const noFsExamples = new Set(['gfp-nofs-loop.yaml', 'gfp-nofail.yaml'])
 // should_compact_retry()'s priorities (4.7+; the 3.x path retries an order-3 request forever).
 const mechanism: Record<string, (p: string) => boolean> = {
   'mglru-min-ttl.yaml': p => profiles[p]?.alloc.lruGenMinTtl === true,
-  'compaction-priorities.yaml': p => profiles[p]?.alloc.compactRetry === 'priorities'
+  'compaction-priorities.yaml': p => profiles[p]?.alloc.compactRetry === 'priorities',
+  // The lowmemorykiller's own example: the kernel OOM killer only where there is none.
+  'android-lowmemorykiller.yaml': p => profiles[p]?.alloc.lowmemorykiller !== true
 }
 const reachesOom = (f: string, p: string, ownOom: boolean): boolean =>
   mechanism[f] !== undefined

@@ -76,7 +76,9 @@ function vmSysctls(sys: Sysctls): VmSysctls {
     userReserveKbytes: 0,
     adminReserveKbytes: 0,
     lruGenMinTtlMs: sys['lru_gen.min_ttl_ms'] ?? 0,
-    dirtyBackgroundRatio: sys['vm.dirty_background_ratio'] ?? 10
+    ...(sys['vm.dirty_background_ratio'] === undefined
+      ? {}
+      : { dirtyBackgroundRatio: sys['vm.dirty_background_ratio'] })
   }
 }
 
