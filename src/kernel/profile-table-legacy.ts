@@ -1,10 +1,9 @@
 /**
- * @module The explain-only kernel profiles: vanilla 2.6.24–2.6.35, before the 2.6.36 badness()
- * rewrite, each a variant of the rhel6 row. A declarative table.
+ * @module The explain-only profiles of kernels before the 2.6.36 badness() rewrite, variants of
+ * the rhel6 profile. A declarative table.
  */
+import { variant, type KernelProfile } from './profile-types.ts'
 import { profiles } from './profile-table.ts'
-import { variant } from './profile-types.ts'
-import type { KernelProfile } from './profile-types.ts'
 
 /**
  * 2.6.24–2.6.35 vanilla, before the 2.6.36 badness() rewrite (mm/oom_kill.c read in 2.6.26):
@@ -13,7 +12,7 @@ import type { KernelProfile } from './profile-types.ts'
  * dump_tasks() with cpu and oom_adj columns. Explain reads it; the simulator does not model it,
  * so it stays out of `profiles` (the simulated table).
  */
-const v2_6_26 = variant(profiles.rhel6 as KernelProfile, {
+const v2_6_26 = variant(profiles['rhel6']!, {
   name: '2.6.26',
   version: '2.6.26',
   description: 'Linux 2.6.24–2.6.30: total_vm badness(), oom_adj shift, __GFP_MOVABLE 0x100000',

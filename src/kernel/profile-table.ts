@@ -149,7 +149,12 @@ const v3_10: KernelProfile = {
     // do_anonymous_page() -> __alloc_zeroed_user_highpage(), arch/x86/include/asm/page.h
     // 2.6.32-642 .. 5.10.44 (alloc_zeroed_user_highpage_movable() 5.15.100): __GFP_ZERO is in
     // the fault's mask (cadvisor_2.log, 3.13: gfp_mask=0x280da).
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_ZERO']
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_ZERO'],
+    compactRetry: 'none',
+    lruGenMinTtl: false,
+    lowmemorykiller: false,
+    // global_dirtyable_memory(), 3.10.4: global_reclaimable_pages() includes anon with swap.
+    dirtyableAnon: true
   },
   format: {
     header: '3x',
@@ -171,7 +176,9 @@ const v3_10: KernelProfile = {
     gfpLayout: '3x',
     gfpNames: 'classic',
     stack: '3x',
-    markVictimExtended: false
+    markVictimExtended: false,
+    // drop_caches_sysctl_handler(), 3.10.4 fs/drop_caches.c: no message.
+    dropCachesMessage: false
   }
 }
 
@@ -211,7 +218,11 @@ const v4_19 = variant(v3_10, {
     nofailBypassesGates: false,
     oomLock: 'mutex',
     memcgCharge: 'synchronous',
-    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_ZERO']
+    pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_ZERO'],
+    // should_compact_retry(), 4.19.304 mm/page_alloc.c: compaction priorities.
+    compactRetry: 'priorities',
+    // global_dirtyable_memory(), 4.19.304: free - totalreserve + file LRU only.
+    dirtyableAnon: false
   },
   format: {
     header: '4.15',
@@ -221,7 +232,9 @@ const v4_19 = variant(v3_10, {
     memcgStatKeys: 'full',
     showMem: showMem4_19,
     gfpLayout: '4.19',
-    stack: '4x'
+    stack: '4x',
+    // drop_caches_sysctl_handler(), 4.19.304: pr_info "%s (%d): drop_caches: %d".
+    dropCachesMessage: true
   }
 })
 
@@ -277,7 +290,9 @@ const v6_1 = variant(v5_10, {
     // do_anonymous_page(), 6.1 x86: alloc_zeroed_user_highpage_movable() is
     // GFP_HIGHUSER_MOVABLE | __GFP_ZERO, and alloc_page_vma() -> vma_alloc_folio() adds
     // __GFP_COMP (Debian 6.1.176 prints gfp_mask=0x140dca).
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO'],
+    // lru_gen_age_node(), 6.1.20 mm/vmscan.c: out_of_memory() when min_ttl_ms cannot be met.
+    lruGenMinTtl: true
   },
   format: { showMem: showMem6_1, swapCacheStats: false, stack: '6x' }
 })
@@ -357,6 +372,15 @@ const v4_14 = variant(v4_19, {
   format: { header: '4.9', tasks: '4.0', gfpLayout: '4.4' }
 })
 
+/** Android common kernel 4.14 (android-4.14): mainline 4.14 with the staging lowmemorykiller
+ * (drivers/staging/android/lowmemorykiller.c, lowmem_scan()) still built in. */
+const v4_14_android = variant(v4_14, {
+  name: '4.14-android',
+  description:
+    'Android common kernel 4.14: the staging lowmemorykiller kills before the OOM killer',
+  alloc: { lowmemorykiller: true }
+})
+
 /** 5.4 as late stable (5.4.214 and 5.4.286 read): the signed badness and OOM_REAPER_DELAY
  * came together in 5.4.120 < x <= 5.4.214 (5.4.195 per the reference). */
 const v5_4 = variant(v5_10, {
@@ -422,6 +446,8 @@ export const profiles: Readonly<Record<string, KernelProfile>> = {
   rhel6: v2_6_32_rhel6,
   '3.10.0': v3_10_0,
   '3.10': v3_10,
+  // Before '4.14': profileForRelease() keeps the last of equal versions, so 4.14.x stays '4.14'.
+  '4.14-android': v4_14_android,
   '4.14': v4_14,
   '4.19': v4_19,
   '5.4.0': v5_4_0,

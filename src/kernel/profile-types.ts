@@ -179,6 +179,20 @@ export interface AllocRules {
    * x86 alloc_zeroed_user_highpage_movable() __GFP_ZERO (seen on 6.1.176),
    * vma_alloc_zeroed_movable_folio() (>= 6.6). */
   anonFaultGfp: readonly string[]
+  /** should_compact_retry(): 'none' (<= 4.6: the slow path compacts async before reclaim and
+   * sync after it, once each, page-alloc-legacy.ts) or 'priorities' (4.7+: after reclaim
+   * progress, retry at compaction priorities ASYNC..SYNC_FULL up to MAX_COMPACT_RETRIES;
+   * compaction-retry.ts). */
+  compactRetry: 'none' | 'priorities'
+  /** lru_gen_age_node() calls out_of_memory() from kswapd when no lruvec's oldest generation is
+   * older than lru_gen/min_ttl_ms (multi-gen LRU, 6.1+; lru-gen-age.ts). */
+  lruGenMinTtl: boolean
+  /** Android's staging lowmemorykiller shrinker (vendor kernels; lowmemorykiller.ts): kills by
+   * oom_score_adj against the lowmem_minfree/lowmem_adj thresholds whenever reclaim runs. */
+  lowmemorykiller: boolean
+  /** global_dirtyable_memory() counts the anon LRU while swap is free (<= 3.13:
+   * global_reclaimable_pages()); >= 3.14 only free and file pages. */
+  dirtyableAnon: boolean
 }
 
 /** Output formats (printk). */
@@ -233,6 +247,9 @@ export interface FormatRules {
   stack: '3x' | '4x' | '5x' | '6x' | '6.10'
   /** mark_victim tracepoint carries comm and memory (>= 6.9/6.10). */
   markVictimExtended: boolean
+  /** drop_caches_sysctl_handler() logs "%s (%d): drop_caches: %d" (3.15+) until bit 4 is
+   * written; before, it prints nothing. */
+  dropCachesMessage: boolean
 }
 
 /** show_mem() / show_free_areas(): which fields the Mem-Info lines carry. */

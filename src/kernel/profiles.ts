@@ -6,8 +6,8 @@
  * The shape lives in profile-types.ts, the built-in table in profile-table.ts; this module
  * picks a profile by name or by kernel release.
  */
-import { legacyProfiles } from './profile-table-legacy.ts'
 import { profiles } from './profile-table.ts'
+import { legacyProfiles } from './profile-table-legacy.ts'
 import type { KernelProfile } from './profile-types.ts'
 
 export type {
@@ -23,8 +23,8 @@ export type {
   SelectRules
 } from './profile-types.ts'
 export { variant } from './profile-types.ts'
-export { legacyProfiles } from './profile-table-legacy.ts'
 export { profiles } from './profile-table.ts'
+export { legacyProfiles } from './profile-table-legacy.ts'
 
 /** The profile of RHEL 6 kernels (2.6.32 with backports), matched by release pattern. */
 const rhel6 = profiles.rhel6 as KernelProfile

@@ -4,6 +4,8 @@
  */
 import { balancePgdat, KSWAPD_PERIOD_NS } from '../kernel/mm/kswapd.ts'
 import { exitTask } from '../kernel/mm/exit.ts'
+import { lruGenAfterPass, lruGenAgeNode, kswapdThread } from '../kernel/mm/lru-gen-age.ts'
+import { lowmemScan } from '../kernel/mm/lowmemorykiller.ts'
 import { releaseReaped } from '../kernel/mm/unmap.ts'
 import { outOf } from '../kernel/mm/world.ts'
 import { reaperStep } from '../kernel/oom-reaper.ts'
@@ -12,7 +14,11 @@ import type { Sim } from './sim-state.ts'
 
 /** One kswapd pass on a node; it runs again after KSWAPD_PERIOD_NS while it reclaims. */
 export function runKswapd(sim: Sim, node: number): void {
-  if (balancePgdat(sim.w, node) !== 'again') return
+  lruGenAgeNode(sim.w, node)
+  lowmemScan(sim.w, kswapdThread(sim.w, node))
+  const pass = balancePgdat(sim.w, node)
+  lruGenAfterPass(sim.w, node, pass === 'again')
+  if (pass !== 'again') return
   sim.worldChanged = true
   schedule(sim, { kind: 'kswapd', t: sim.nowNs + KSWAPD_PERIOD_NS, node })
 }

@@ -8,7 +8,12 @@ import { findProfile, type KernelProfile } from '../kernel/profiles.ts'
 import { makeReaperState } from '../kernel/oom-reaper.ts'
 import { makeRatelimit } from '../kernel/ratelimit.ts'
 import { KernelPanic } from '../kernel/mm/kernel-output.ts'
-import { DIRTY_WRITEBACK_NS, dirtyPages, flushDirty } from '../kernel/mm/writeback.ts'
+import {
+  backgroundWriteback,
+  DIRTY_WRITEBACK_NS,
+  dirtyPages,
+  flushDirty
+} from '../kernel/mm/writeback.ts'
 import type { PrintkRecord } from '../kernel/oom-kill.ts'
 import { bootScenario } from './build.ts'
 import { durationToNs } from './size.ts'
@@ -237,6 +242,7 @@ function runStep(sim: Sim, item: QueueItem, jiffyNs: number): void {
       if (flushDirty(w) > 0) sim.worldChanged = true
       break
   }
+  if (backgroundWriteback(w) > 0) sim.worldChanged = true
   applyKernelOutput(sim)
   if (!sim.flushQueued && dirtyPages(w) > 0) {
     sim.flushQueued = true

@@ -9,6 +9,7 @@
  * Durations: a number is milliseconds; a string carries a unit: "30.5s", "250ms", "40us", "1ns".
  */
 import { z } from 'zod'
+import { SysctlSpec } from './schema-sysctl.ts'
 import { UserRegsSpec } from './schema-regs.ts'
 import { sizeToPages } from './size.ts'
 
@@ -144,23 +145,6 @@ export const MachineSpec = z.strictObject({
     .describe('Kernel build options that change show_mem (default: all on)'),
   taint: z.string().optional().describe('Taint text of the stack banner, default "Not tainted"'),
   build: z.string().optional().describe('utsname version after the release, e.g. "#15"')
-})
-
-/** vm.* sysctls at boot. */
-export const SysctlSpec = z.strictObject({
-  'vm.panic_on_oom': z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
-  'vm.oom_kill_allocating_task': z.union([z.literal(0), z.literal(1)]).optional(),
-  'vm.oom_dump_tasks': z.union([z.literal(0), z.literal(1)]).optional(),
-  'vm.overcommit_memory': z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
-  'vm.overcommit_ratio': z.number().int().min(0).optional(),
-  'vm.overcommit_kbytes': z.number().int().min(0).optional(),
-  'vm.min_free_kbytes': z.number().int().min(128).optional(),
-  'vm.watermark_scale_factor': z.number().int().min(1).max(3000).optional(),
-  'vm.watermark_boost_factor': z.number().int().min(0).optional(),
-  'vm.swappiness': z.number().int().min(0).max(200).optional(),
-  'vm.lowmem_reserve_ratio': z.array(z.number().int().min(0)).optional(),
-  'vm.user_reserve_kbytes': z.number().int().min(0).optional(),
-  'vm.admin_reserve_kbytes': z.number().int().min(0).optional()
 })
 
 const Limit = z.union([Size, z.literal('max')])
@@ -369,7 +353,13 @@ export const ActionSpec = z.discriminatedUnion('do', [
     pid: Pid,
     value: z.number().int().min(-17).max(15)
   }),
-  z.strictObject({ ...base, do: z.literal('sysctl'), name: z.string(), value: z.number().int() }),
+  z.strictObject({
+    ...base,
+    do: z.literal('sysctl'),
+    name: z.string(),
+    value: z.number().int(),
+    pid: Pid.optional().describe('The writing task (drop_caches logs its comm and pid)')
+  }),
   z.strictObject({
     ...base,
     do: z.literal('cgroup-set'),

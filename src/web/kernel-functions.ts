@@ -39,6 +39,14 @@ export const KERNEL_FUNCTIONS: readonly KernelFunctionRow[] = [
   log(/ invoked oom-killer: /, 'dump_header', OOM),
   log(/ cpuset=.* mems_allowed=/, 'cpuset_print_current_mems_allowed', 'kernel/cgroup/cpuset.c'),
   log(/^COMPACTION is disabled!!!/, 'dump_header', OOM),
+  // Android's staging lowmemorykiller (profile 4.14-android): lowmem_scan()'s pr_info lines.
+  log(
+    /^lowmemorykiller: Killing '|^ {3}(to free \d+kB on behalf of |cache \d+kB is below limit |Free memory is -?\d+kB above reserved$)/,
+    'lowmem_scan',
+    'drivers/staging/android/lowmemorykiller.c'
+  ),
+  // drop_caches_sysctl_handler() (3.15+): "%s (%d): drop_caches: %d".
+  log(/ \(\d+\): drop_caches: \d+$/, 'drop_caches_sysctl_handler', 'fs/drop_caches.c'),
   // warn_alloc() (3.x warn_alloc_failed()), mm/page_alloc.c.
   log(
     /page allocation failure: order:|page allocation stalls for/,

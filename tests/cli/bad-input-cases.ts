@@ -43,17 +43,17 @@ const simulate: BadInput[] = [
   {
     argv: ['simulate', '--profile', '9.99'],
     code: 2,
-    line: "oomkit: unknown kernel profile '9.99' (--profile): newer than any known kernel; known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
+    line: "oomkit: unknown kernel profile '9.99' (--profile): newer than any known kernel; known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
   },
   {
     argv: ['simulate', '--profile', '2.4'],
     code: 2,
-    line: "oomkit: unknown kernel profile '2.4' (--profile): older than the oldest profile (3.10); known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
+    line: "oomkit: unknown kernel profile '2.4' (--profile): older than the oldest profile (3.10); known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
   },
   {
     argv: ['simulate', '--profile', 'nine'],
     code: 2,
-    line: "oomkit: unknown kernel profile 'nine' (--profile): not a profile name or a kernel release; known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
+    line: "oomkit: unknown kernel profile 'nine' (--profile): not a profile name or a kernel release; known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
   },
   {
     argv: ['simulate', '--profile'],
@@ -240,7 +240,7 @@ const simulate: BadInput[] = [
     argv: ['simulate', '$D/t.yaml'],
     files: { 't.yaml': 'name: t\nprofile: "9.99"\n' + MACHINE + 'processes: []\n' },
     code: 2,
-    line: "oomkit: $D/t.yaml:2:10: unknown kernel profile '9.99': newer than any known kernel; known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18"
+    line: "oomkit: $D/t.yaml:2:10: unknown kernel profile '9.99': newer than any known kernel; known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18"
   },
   {
     argv: ['simulate', '-'],
@@ -258,7 +258,7 @@ const explain: BadInput[] = [
     argv: ['explain', '--profile', 'nope', '-'],
     stdin: 'x\n',
     code: 2,
-    line: 'oomkit: unknown profile "nope" (known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18)'
+    line: 'oomkit: unknown profile "nope" (known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18)'
   },
   { argv: ['explain', '--frobnicate'], code: 2, line: "oomkit: unknown option '--frobnicate'" },
   {
@@ -284,12 +284,12 @@ const host: BadInput[] = [
   {
     argv: ['scores', '--profile', '9.99'],
     code: 2,
-    line: "oomkit: unknown kernel profile '9.99' (--profile): newer than any known kernel; known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
+    line: "oomkit: unknown kernel profile '9.99' (--profile): newer than any known kernel; known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
   },
   {
     argv: ['scores', '--profile', 'nope'],
     code: 2,
-    line: "oomkit: unknown kernel profile 'nope' (--profile): not a profile name or a kernel release; known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
+    line: "oomkit: unknown kernel profile 'nope' (--profile): not a profile name or a kernel release; known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
   },
   { argv: ['scores', '--top', '-1'], code: 2, line: 'oomkit: --top -1: expected a whole number' },
   { argv: ['scores', '--top', 'x'], code: 2, line: 'oomkit: --top x: expected a whole number' },
@@ -322,7 +322,7 @@ const host: BadInput[] = [
   {
     argv: ['snapshot', '--profile', '1.0'],
     code: 2,
-    line: "oomkit: unknown kernel profile '1.0' (--profile): older than the oldest profile (3.10); known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
+    line: "oomkit: unknown kernel profile '1.0' (--profile): older than the oldest profile (3.10); known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0"
   },
   {
     argv: ['snapshot', '--cgroup', '/no/such/group'],

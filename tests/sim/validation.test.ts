@@ -293,7 +293,7 @@ describe('scenario validation: one clear line with file:line:col, exit 2', () =>
 
   it('bad flags are one line, exit 2', async () => {
     expect((await runCli(['simulate', '--profile', 'nine'])).stderr).toBe(
-      "oomkit: unknown kernel profile 'nine' (--profile): not a profile name or a kernel release; known: rhel6, 3.10.0, 3.10, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0\n"
+      "oomkit: unknown kernel profile 'nine' (--profile): not a profile name or a kernel release; known: rhel6, 3.10.0, 3.10, 4.14-android, 4.14, 4.19, 5.4.0, 5.4, 5.10, 5.15, 6.1, 6.6, 6.11, 6.18, or a release like 6.8.0\n"
     )
     expect((await runCli(['simulate', '--seed', 'x'])).code).toBe(2)
   })

@@ -72,6 +72,10 @@ export interface VmSysctls {
   overcommitKbytes: number
   userReserveKbytes: number
   adminReserveKbytes: number
+  /** /sys/kernel/mm/lru_gen/min_ttl_ms (6.1+; 0 = off). */
+  lruGenMinTtlMs?: number
+  /** vm.dirty_background_ratio (percent of dirtyable memory; default 10). */
+  dirtyBackgroundRatio?: number
 }
 
 /** The whole memory model of one machine. */

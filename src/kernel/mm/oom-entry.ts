@@ -42,8 +42,14 @@ function banner(w: World, oc: OomControl): StackInfo {
   return s
 }
 
-/** out_of_memory() on the world's clock; `stack` is what dump_stack() shows. */
-export function invokeOom(w: World, oc: OomControl, stack?: StackInfo): OomOutcome {
+/** out_of_memory() on the world's clock; `stack` is what dump_stack() shows; `thread` is the
+ * kernel thread that runs it when there is no current task (default a kworker). */
+export function invokeOom(
+  w: World,
+  oc: OomControl,
+  stack?: StackInfo,
+  thread?: { pid: number; comm: string }
+): OomOutcome {
   const env = envOf(w)
   const out = outOf(w)
   out.effects.push({ type: 'oom-invoked' })
@@ -64,7 +70,7 @@ export function invokeOom(w: World, oc: OomControl, stack?: StackInfo): OomOutco
     // The allocating task runs on the last CPU.
     cpu: env.cpus - 1,
     stack: { ...banner(w, oc), ...(stack ?? stackFor(w.profile, site)) },
-    worker: {
+    worker: thread ?? {
       pid: Math.max(...w.oom.processes.map(p => p.pid), 100) + 1000,
       comm: 'kworker/0:1'
     }

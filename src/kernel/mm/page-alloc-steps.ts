@@ -15,7 +15,7 @@ import {
 } from './alloc-context.ts'
 import { ALLOC_MIN_RESERVE, ALLOC_WMARK_MIN } from './watermark-check.ts'
 import { shrinkZones, SWAP_CLUSTER_MAX } from './reclaim.ts'
-import { compactZone } from './compaction.ts'
+import { compactZoneResult, type CompactResult } from './compaction.ts'
 import { emit } from './world.ts'
 
 /** __alloc_pages_direct_reclaim()'s reclaim step: pages reclaimed from the zonelist. */
@@ -34,12 +34,26 @@ export function directReclaim(c: Ctx): number {
 
 /** __alloc_pages_direct_compact(): compact every allowed zone, then take. */
 export function directCompact(c: Ctx, flags: number, want: number): number {
+  return directCompactResult(c, flags, want).got
+}
+
+/** Result order of enum compact_result: try_to_compact_pages() keeps the best of its zones. */
+const resultRank: Record<CompactResult, number> = { skipped: 1, complete: 6, success: 9 }
+
+/** __alloc_pages_direct_compact() with try_to_compact_pages()'s result (best over zones). */
+export function directCompactResult(
+  c: Ctx,
+  flags: number,
+  want: number
+): { got: number; result: CompactResult } {
+  let result: CompactResult = 'skipped'
   for (const zi of c.zonelist) {
     const z = c.w.zones[zi] as Zone
     if (!nodeAllowed(c.req.task, z.node, flags, c.g)) continue
-    compactZone(c.w, z, c.req.order)
+    const r = compactZoneResult(c.w, z, c.req.order)
+    if (resultRank[r] > resultRank[result]) result = r
   }
-  return takeBulk(c, want, flags)
+  return { got: takeBulk(c, want, flags), result }
 }
 
 /** The slow path's running state: blocks got so far, OOM calls, blocks handed to commit. */

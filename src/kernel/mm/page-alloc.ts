@@ -40,8 +40,12 @@ import { zoneReclaimablePages } from './reclaim.ts'
 import { kswapdRunsDuringRetry } from './kswapd.ts'
 import { slowPath3x } from './page-alloc-legacy.ts'
 import { currentGfpContext } from './page-alloc-gfp-context.ts'
+import { DEF_COMPACT_PRIORITY, shouldCompactRetry } from './compaction-retry.ts'
+import type { CompactResult } from './compaction.ts'
+import { lowmemScan, lowmemVictimPending } from './lowmemorykiller.ts'
 import {
   directCompact,
+  directCompactResult,
   directReclaim,
   done,
   flush,
@@ -223,7 +227,7 @@ function retryLoop(s: Slow, startFlags: number, costly: boolean): PassEnd {
   const { g, req, w } = c
   let flags = startFlags
   const loops = { noProgress: 0 }
-  let compactRetries = 0
+  const compact = { priority: DEF_COMPACT_PRIORITY, retries: 0 }
   for (;;) {
     if (g.kswapdReclaim) wakeAll(c, hooks)
     const reserve = reserveFlags(g, req.task)
@@ -231,22 +235,27 @@ function retryLoop(s: Slow, startFlags: number, costly: boolean): PassEnd {
     if (take(s, flags) > 0) return 'again'
     if (req.task.fatalSignal && !g.nofail) return done(s, 'killed')
     const reclaimed = directReclaim(c)
+    // shrink_slab() in direct reclaim runs the Android lowmemorykiller shrinker, if any.
+    if (s.profile.alloc.lowmemorykiller)
+      lowmemScan(w, { pid: req.task.pid ?? 0, comm: req.task.comm })
     if (reclaimed === 0) kswapdRunsDuringRetry(w)
     if (take(s, flags) > 0) return 'again'
+    let result: CompactResult = 'skipped'
     if (req.order > 0) {
-      const n = directCompact(c, flags, req.count - s.got)
-      s.got += n
-      if (n > 0) return 'again'
+      const r = directCompactResult(c, flags, req.count - s.got)
+      s.got += r.got
+      if (r.got > 0) return 'again'
+      result = r.result
     }
     if (g.noretry || (costly && !g.retryMayfail)) return 'nopage'
     const retry = shouldReclaimRetry(c, flags, reclaimed > 0, loops)
     if (retry === 'writeback') return { ...done(s, 'blocked'), waitFor: 'writeback' }
     if (retry) continue
-    if (req.order > 0 && compactRetries < 3) {
-      compactRetries++
-      emit(w, 'compact.retry', { order: req.order, retries: compactRetries })
-      continue
-    }
+    // __alloc_pages_slowpath(), 4.14.177: `did_some_progress > 0 && should_compact_retry()`.
+    const compactRetry = s.profile.alloc.compactRetry === 'priorities' && reclaimed > 0
+    if (compactRetry && shouldCompactRetry(c, flags, result, compact)) continue
+    // The task keeps retrying while a lowmemorykiller victim exits (Android variants).
+    if (lowmemVictimPending(w)) return { ...done(s, 'blocked'), waitFor: 'oom-victim' }
     return mayOomStep(s, flags)
   }
 }

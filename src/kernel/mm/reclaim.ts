@@ -76,7 +76,8 @@ export function zoneReclaimablePages(w: World, z: Zone): number {
   return file + anon
 }
 
-function releaseFilePages(w: World, f: CachedFile, perZone: number[], pages: number): void {
+/** Drop `pages` cached pages of `f` (perZone per zone position): free them, fix the counters. */
+export function releaseFilePages(w: World, f: CachedFile, perZone: number[], pages: number): void {
   for (let i = 0; i < perZone.length; i++) {
     const n = perZone[i] ?? 0
     if (n === 0) continue

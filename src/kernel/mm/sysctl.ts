@@ -1,12 +1,19 @@
 /**
  * @module Writes to /proc/sys/vm (kernel/sysctl.c handlers): the OOM knobs, overcommit, and
- * min_free_kbytes / watermark_scale_factor, which recompute the watermarks.
+ * min_free_kbytes / watermark_scale_factor, which recompute the watermarks; and the multi-gen
+ * LRU's /sys/kernel/mm/lru_gen/min_ttl_ms (named `lru_gen.min_ttl_ms`).
  */
+import { dropCaches } from './drop-caches.ts'
 import { setupLowmemReserve, setupZoneWatermarks } from './watermarks.ts'
 import { emit, type World } from './world.ts'
 
-/** One sysctl write. */
-export function sysctlWrite(w: World, name: string, value: number): void {
+/** One sysctl write, by `writer` (the writing task; drop_caches logs it). */
+export function sysctlWrite(
+  w: World,
+  name: string,
+  value: number,
+  writer: { pid: number; comm: string } = { pid: 0, comm: 'sysctl' }
+): void {
   const vm = w.mem.vm
   switch (name) {
     case 'vm.panic_on_oom':
@@ -41,6 +48,16 @@ export function sysctlWrite(w: World, name: string, value: number): void {
       break
     case 'vm.swappiness':
       vm.swappiness = value
+      break
+    case 'vm.dirty_background_ratio':
+      vm.dirtyBackgroundRatio = Math.min(100, Math.max(0, value))
+      break
+    case 'vm.drop_caches':
+      dropCaches(w, value, writer)
+      break
+    case 'lru_gen.min_ttl_ms':
+      // /sys/kernel/mm/lru_gen/min_ttl_ms (store_min_ttl(), 6.1 mm/vmscan.c): 0 turns it off.
+      vm.lruGenMinTtlMs = Math.max(0, value)
       break
   }
   emit(w, 'sim.sysctl', { name, value })

@@ -62,6 +62,8 @@ export interface Zone {
   pcp: number
   localPcp: number
   stats: ZoneStats
+  /** A fragmented zone (pinned pages in every pageblock): freed pages merge up to this order. */
+  maxFreeOrder?: number
 }
 
 export function emptyZoneStats(): ZoneStats {
@@ -98,6 +100,7 @@ export function freeToBuddy(
   maxOrder = NR_ORDERS - 1
 ): void {
   if (pages <= 0) return
+  if (zone.maxFreeOrder !== undefined) maxOrder = Math.min(maxOrder, zone.maxFreeOrder)
   zone.free += pages
   const t = MT_INDEX[mt]
   const area = zone.freeArea

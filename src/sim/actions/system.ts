@@ -6,7 +6,10 @@ import { printk } from '../../kernel/mm/world.ts'
 import { DONE, type ActionHandler } from './common.ts'
 
 export const sysctl: ActionHandler<'sysctl'> = (sim, a) => {
-  sysctlWrite(sim.w, a.name, a.value)
+  const p = a.pid === undefined ? undefined : sim.w.oom.processes.find(q => q.pid === a.pid)
+  // Without a pid: the sysctl(8) tool, a task the scenario does not list.
+  const pid = Math.max(...sim.w.oom.processes.map(q => q.pid), 100) + 2000
+  sysctlWrite(sim.w, a.name, a.value, p ?? { pid, comm: 'sysctl' })
   return DONE
 }
 

@@ -51,7 +51,10 @@ function bootNodes(specs: NodeSpec[]): { slots: MemModel['zoneSlots']; nodes: Me
         initManaged: z.bootManaged ?? managed,
         slots: slots.length
       })
-      if (z.fragmented === true) fragmentedZones.add(zone)
+      if (z.fragmented === true) {
+        fragmentedZones.add(zone)
+        zone.maxFreeOrder = 2
+      }
       return zone
     })
     return initNode(id, zones)
@@ -71,7 +74,11 @@ function vmSysctls(sys: Sysctls): VmSysctls {
     overcommitRatio: sys['vm.overcommit_ratio'] ?? 50,
     overcommitKbytes: sys['vm.overcommit_kbytes'] ?? 0,
     userReserveKbytes: 0,
-    adminReserveKbytes: 0
+    adminReserveKbytes: 0,
+    lruGenMinTtlMs: sys['lru_gen.min_ttl_ms'] ?? 0,
+    ...(sys['vm.dirty_background_ratio'] === undefined
+      ? {}
+      : { dirtyBackgroundRatio: sys['vm.dirty_background_ratio'] })
   }
 }
 

@@ -10,7 +10,10 @@ export const SYSCTL_NAMES = [
   'vm.overcommit_kbytes',
   'vm.min_free_kbytes',
   'vm.watermark_scale_factor',
-  'vm.swappiness'
+  'vm.swappiness',
+  'vm.dirty_background_ratio',
+  'vm.drop_caches',
+  'lru_gen.min_ttl_ms'
 ]
 
 /** The cgroup files a timeline `cgroup-set` action may write. */
