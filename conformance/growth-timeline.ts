@@ -6,8 +6,10 @@
  *
  * Segment j replays what happened before report j: every grower other than the report's current
  * task grows to the rss the report prints for it, in the case's step (the hogs grow 1 MiB at a
- * time in concurrent cases); then the current task grows until the simulator OOMs, at most the
- * growth its own row shows plus OVERSHOOT_STEPS (the step it faulted in and the per-CPU counter
+ * time in concurrent cases) and then the part of a step it was in when the kernel stopped it (a
+ * grower waiting in its charge mid-step; the printed rss, read from counters that can only lag,
+ * is never above what it had); then the current task grows until the simulator OOMs, at most the
+ * growth its own row shows plus OVERSHOOT_PAGES (the page it faulted and the per-CPU counter
  * lag: the OOM killer reads approximate rss counters, up to 31 pages behind per counter).
  * Segments are 10 s apart, so every victim of the previous one has exited.
  *
@@ -18,11 +20,14 @@ import type { ScenarioFile as Scenario } from '../src/sim/schema.ts'
 import type { CaseRun } from './case-run.ts'
 import type { KernelKill } from './kernel-report.ts'
 
-/** Steps the current task may grow past its own report row (its fault, the counter lag). */
-export const OVERSHOOT_STEPS = 2
+/** Pages the current task may grow past its own report row: the page it faulted, the rss
+ * counters' lag (31 pages per counter and CPU; hogs run on one CPU), page-table pages. */
+export const OVERSHOOT_PAGES = 64
 
-/** Time between segments, and when in a segment the current task starts growing (ms). */
+/** Time between segments, when in a segment the part-steps come and the current task starts
+ * growing (ms). */
 const SEGMENT_MS = 10_000
+const PART_STEPS_MS = 2_000
 const CURRENT_STARTS_MS = 5_000
 
 type Action = NonNullable<Scenario['timeline']>[number]
@@ -95,15 +100,26 @@ export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[]
     for (const g of growers) {
       const more = need(g)
       if (g === current || more === null) continue
-      const steps = Math.round(more / stepPages)
-      if (steps > 0) actions.push(touch(g, stepPages, at + slot++, steps))
-      grown.set(g.pid, grown.get(g.pid)! + steps * stepPages)
+      const steps = Math.floor(more / stepPages)
+      if (steps > 0) actions.push(touch(g, stepPages, at + slot, steps))
+      if (more % stepPages > 0)
+        actions.push(touch(g, more % stepPages, at + PART_STEPS_MS + slot, 1))
+      slot++
+      grown.set(g.pid, grown.get(g.pid)! + more)
     }
+    // Whole steps to the one it faulted in, then that step's part plus the counter lag: the OOM
+    // comes inside the part, and what the current task still faults after its kill is at most
+    // the lag, not the rest of a step (pages the kernel's other growers may have taken first
+    // while it waited in its charge). (A later action would run after that OOM: until: oom
+    // looks at OOMs since its own start.)
     const own = need(current) ?? 0
-    const steps = Math.round(own / stepPages) + OVERSHOOT_STEPS
-    actions.push({ ...touch(current, stepPages, at + CURRENT_STARTS_MS, steps), until: 'oom' })
+    const start = at + CURRENT_STARTS_MS
+    const whole = Math.floor(own / stepPages)
+    if (whole > 0) actions.push({ ...touch(current, stepPages, start, whole), until: 'oom' })
+    const part = (own % stepPages) + OVERSHOOT_PAGES
+    actions.push({ ...touch(current, part, start + PART_STEPS_MS, 1), until: 'oom' })
     // The kernel's position, not the simulator's, is where the next segment starts from.
     grown.set(current.pid, grown.get(current.pid)! + own)
   })
-  return actions
+  return actions.sort((a, b) => parseInt(String(a.at)) - parseInt(String(b.at)))
 }

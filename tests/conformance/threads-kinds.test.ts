@@ -42,7 +42,7 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
     coGrowers: [{ hog: 1, pid: 20, tid: null, mode: 'free' }],
     snapshot: { entries: [entry(10, 1000, [10, 13]), entry(20, 800), entry(30, 5000)] },
     kills: [
-      kill('g20', 20, 30, [row(10, 1000 + 2048), row(20, 800 + 4096), row(30, 5000)]),
+      kill('g20', 20, 30, [row(10, 1000 + 2148), row(20, 800 + 4096), row(30, 5000)]),
       kill('t13', 13, 20, [row(10, 1000 + 6144), row(20, 800 + 4096)])
     ]
   } as unknown as CaseRun
@@ -51,10 +51,11 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
     expect(reportCurrentTid(run.kills[1]!)).toBe(13)
   })
 
-  it('grows the others to their report rows, then the current task until the OOM', () => {
+  it('grows the others to their report rows, then the current task to its row and the OOM', () => {
     const t = reportDerivedTimeline(run, 256) as Record<string, unknown>[]
     expect(t).toEqual([
-      // report 1: 10 grows its 2048 pages first (from thread 13), then 20 until the OOM
+      // report 1: 10 grows its 2148 pages first (from thread 13: 8 steps, then the 100 pages of
+      // the step it was in), then 20 until the OOM
       {
         at: '1000ms',
         do: 'touch',
@@ -65,8 +66,21 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         count: 8,
         until: 'killed'
       },
-      { at: '6000ms', do: 'touch', pid: 20, size: 256, every: '1ms', count: 18, until: 'oom' },
-      // report 2: 20 is not growing any more (it is the victim); 10 grows 4096 more until the OOM
+      {
+        at: '3000ms',
+        do: 'touch',
+        pid: 10,
+        thread: 13,
+        size: 100,
+        every: '1ms',
+        count: 1,
+        until: 'killed'
+      },
+      { at: '6000ms', do: 'touch', pid: 20, size: 256, every: '1ms', count: 16, until: 'oom' },
+      // then the part of the step it faulted in (none) plus the lag allowance
+      { at: '8000ms', do: 'touch', pid: 20, size: 64, every: '1ms', count: 1, until: 'oom' },
+      // report 2: 20 is not growing any more (it is the victim); 10 grows 3996 more: 15 steps,
+      // then 156 + 64 pages until the OOM
       {
         at: '16000ms',
         do: 'touch',
@@ -74,7 +88,17 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         thread: 13,
         size: 256,
         every: '1ms',
-        count: 18,
+        count: 15,
+        until: 'oom'
+      },
+      {
+        at: '18000ms',
+        do: 'touch',
+        pid: 10,
+        thread: 13,
+        size: 220,
+        every: '1ms',
+        count: 1,
         until: 'oom'
       }
     ])
