@@ -14,6 +14,14 @@ export interface PidRole {
   index: number
 }
 
+/** A hog that grows alongside the case's grower, in the same step size. */
+export interface CoGrower {
+  hog: number
+  pid: number
+  tid: number | null
+  mode: 'lockstep' | 'free'
+}
+
 /** One executed case. */
 export interface CaseRun {
   spec: CaseSpec
@@ -29,6 +37,10 @@ export interface CaseRun {
    */
   chargedElsewhere: Map<number, { anon: number; pgtables: number }>
   growerPid: number
+  /** The grower's thread that makes its growth steps (`hog -G`), else null (the leader). */
+  growerTid?: number | null
+  /** Hogs growing alongside the grower (`coGrow`), with their growing thread. */
+  coGrowers?: CoGrower[]
   /** KiB the grower had grown (beyond its start size) when each kill was noticed. */
   grownKbAtKill: number[]
   /** Total KiB grown when the case stopped. */

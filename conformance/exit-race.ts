@@ -19,7 +19,7 @@ import type { KernelKill } from './kernel-report.ts'
 /** What the rule reads of a case run (host or guest). */
 export interface RaceRun {
   kills: readonly KernelKill[]
-  roles: ReadonlyMap<number, { hog: number }>
+  roles: ReadonlyMap<number, { hog: number; role?: string }>
   growerPid: number
 }
 
@@ -59,13 +59,24 @@ export function raceNote(kills: readonly KernelKill[], j: number, growerPid: num
   )
 }
 
-/** Kill j−1's victim shares memory (fork COW pages, a CLONE_VM mm) with a hog process that
- * was still alive (not an earlier victim): killing it frees less than its rss says. */
+/**
+ * Kill j−1's victim shares memory (fork COW pages) with a hog process that was still alive (not
+ * an earlier victim): killing it frees less than its rss says. A process that shares the
+ * victim's whole mm (a CLONE_VM child, a vfork child parked before exec) does not count: 6.18
+ * __oom_kill_process() SIGKILLs every process sharing the victim's mm (process_shares_mm()), so
+ * the mm and its pages go when they all exit, as the simulator frees them.
+ */
 function sharesMemory(run: RaceRun, j: number): boolean {
   const pid = run.kills[j - 1]!.killed.pid
-  const hog = run.roles.get(pid)?.hog
+  const victim = run.roles.get(pid)
   const dead = new Set(run.kills.slice(0, j).map(k => k.killed.pid))
-  return [...run.roles].some(([p, r]) => r.hog === hog && hog !== undefined && !dead.has(p))
+  const sameMm = (r: { role?: string }): boolean =>
+    r.role === 'vfork' ||
+    r.role === 'clone-vm' ||
+    (r.role === 'parent' && (victim?.role === 'clone-vm' || victim?.role === 'vfork'))
+  return [...run.roles].some(
+    ([p, r]) => victim !== undefined && r.hog === victim.hog && !dead.has(p) && !sameMm(r)
+  )
 }
 
 /**

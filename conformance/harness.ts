@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import type { CaseSpec } from './cases.ts'
-import type { CaseRun, PidRole } from './case-run.ts'
+import type { CaseRun, CoGrower, PidRole } from './case-run.ts'
 import { createCaseCgroup, killAndRemoveSync, type CaseCgroup, type OomCounters } from './cgroup.ts'
 import type { MemoryController } from './environment.ts'
 import { Hog, type HogPids } from './hog-process.ts'
@@ -141,6 +141,16 @@ function registerPids(
   }
 }
 
+/** One step of each lockstep co-grower still alive, in turn after the grower's. */
+async function lockstepCoGrowers(
+  coGrowers: readonly CoGrower[],
+  co: readonly Hog[],
+  stepKb: number
+): Promise<void> {
+  for (let j = 0; j < co.length; j++)
+    if (coGrowers[j]!.mode === 'lockstep' && co[j]!.exit === null) await co[j]!.grow(stepKb)
+}
+
 /** One attempt at a case. */
 async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): Promise<CaseRun> {
   const started = Date.now()
@@ -149,6 +159,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
   const hogs: Hog[] = []
   const roles = new Map<number, PidRole>()
   const entriesOrder: EntryOrder[] = []
+  const coGrowers: CoGrower[] = []
   const records: KmsgRecord[] = []
   let cg: CaseCgroup | null = null
   let finalCounters: OomCounters | null = null
@@ -178,6 +189,8 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
     roles,
     chargedElsewhere: new Map(),
     growerPid: -1,
+    growerTid: null,
+    coGrowers,
     grownKbAtKill: [],
     grownKb: 0,
     kills: [],
@@ -208,6 +221,9 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
       const pids = await h.go()
       if (hs.stopped === true) process.kill(h.pid, 'SIGSTOP')
       registerPids(i, hs, pids, roles, entriesOrder)
+      if (i === spec.grower) run.growerTid = pids.growerTid
+      else if (hs.coGrow !== undefined)
+        coGrowers.push({ hog: i, pid: h.pid, tid: pids.growerTid, mode: hs.coGrow })
     }
     // Every hog process must be in the case cgroup before the snapshot.
     const inside = new Set(cg.pids())
@@ -246,11 +262,14 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
     run.growerPid = grower.pid
     let seen = 0
     const maxGrowKb = spec.limitKb * 3 + 64 * 1024
+    const co = coGrowers.map(c => hogs[c.hog]!)
+    coGrowers.forEach((c, j) => c.mode === 'free' && co[j]!.runFree(spec.stepKb))
     for (;;) {
       collect()
       await ctx.throttle.ready()
       const r = await grower.grow(spec.stepKb)
       if (r.result === 'ok') run.grownKb += spec.stepKb
+      await lockstepCoGrowers(coGrowers, co, spec.stepKb)
       const count = cg.counters().oomKill
       if (count > seen || r.result === 'exited') {
         // Wait for the Killed lines of every kill counted so far (and the victims to be gone).

@@ -24,6 +24,15 @@ export interface HogShape {
   vfork?: boolean
   /** CPU to pin to (default 0): the kernel's per-CPU rss counters then drift alike. */
   cpu?: number
+  /** Name each extra thread comm + 't' + index (`hog -T`). */
+  namedThreads?: boolean
+  /** Growth is made by the last extra thread (`hog -G`): the OOM's current is that thread. */
+  growThread?: boolean
+  /**
+   * Grows alongside the case's grower: in lockstep (one step each in turn, the harness drives
+   * both) or free running (`r KB`: the hog grows on its own until killed).
+   */
+  coGrow?: 'lockstep' | 'free'
 }
 
 /** What `ready` reported. */
@@ -32,6 +41,8 @@ export interface HogPids {
   children: number[]
   cloneVm: number | null
   vfork: number | null
+  /** The thread that makes the growth steps (`hog -G`), else null. */
+  growerTid: number | null
 }
 
 /** How a hog process ended. */
@@ -88,19 +99,28 @@ export function hogArgs(s: HogShape): string[] {
   if (s.sharedKb > 0) a.push('-s', String(s.sharedKb))
   if (s.forks > 0) a.push('-f', String(s.forks), '-c', String(s.childKb))
   if (s.threads > 0) a.push('-t', String(s.threads))
+  if (s.namedThreads === true) a.push('-T')
+  if (s.growThread === true) a.push('-G')
   if (s.cloneVm) a.push('-v')
   if (s.vfork === true) a.push('-V')
   return a
 }
 
-/** The pids of a "ready <pid> [c<child>...] [v<clone-vm child>] [V<vfork child>]" line. */
+/** The pids of a "ready <pid> [c<child>...] [v<clone-vm child>] [V<vfork child>] [G<tid>]" line. */
 export function parseReady(line: string): HogPids {
   const words = line.split(' ').slice(1)
-  const pids: HogPids = { pid: Number(words[0]), children: [], cloneVm: null, vfork: null }
+  const pids: HogPids = {
+    pid: Number(words[0]),
+    children: [],
+    cloneVm: null,
+    vfork: null,
+    growerTid: null
+  }
   for (const w of words.slice(1)) {
     if (w.startsWith('c')) pids.children.push(Number(w.slice(1)))
     else if (w.startsWith('v')) pids.cloneVm = Number(w.slice(1))
     else if (w.startsWith('V')) pids.vfork = Number(w.slice(1))
+    else if (w.startsWith('G')) pids.growerTid = Number(w.slice(1))
   }
   return pids
 }
@@ -114,8 +134,11 @@ export class Hog {
   /** Resolves when the hog process exits. */
   readonly exited: Promise<HogExit>
   exit: HogExit | null = null
+  /** The private total the last growth answer reported (KiB). */
+  private lastTotalKb: number
 
   private constructor(bin: string, shape: HogShape) {
+    this.lastTotalKb = shape.privateKb
     this.child = spawn(bin, hogArgs(shape), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
     this.pid = this.child.pid ?? -1
     this.lines = new Lines(this.child.stdout)
@@ -177,7 +200,23 @@ export class Hog {
       return { result: 'exited' }
     }
     if (!line.startsWith('ok ')) throw new Error(`hog ${this.pid}: unexpected ${line}`)
-    return { result: 'ok', totalKb: Number(line.slice(3)) }
+    this.lastTotalKb = Number(line.slice(3))
+    return { result: 'ok', totalKb: this.lastTotalKb }
+  }
+
+  /** KiB grown so far by free running (`r KB`), from its "ok <total>" lines. */
+  freeGrownKb = 0
+
+  /** Grow `kb` at a time on its own until killed (`r KB`); its "ok" lines are counted here. */
+  runFree(kb: number): void {
+    if (this.exit !== null) return
+    this.child.stdin.write(`r ${kb}\n`)
+    const startKb = this.lastTotalKb
+    const drain = async (): Promise<void> => {
+      for (let l = await this.lines.next(); l !== null; l = await this.lines.next())
+        if (l.startsWith('ok ')) this.freeGrownKb = Number(l.slice(3)) - startKb
+    }
+    void drain()
   }
 
   /** SIGKILL the hog's whole process group (children, CLONE_VM child). */

@@ -2,7 +2,7 @@
  * oomkit conformance hog: a tiny process that holds a known amount of anonymous memory inside a
  * memory cgroup so the real kernel's OOM killer has something to choose from.
  *
- * Usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-V] [-p CPU] [-P PID]
+ * Usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-T] [-G] [-v] [-V] [-p CPU] [-P PID]
  *   -n comm  task name (prctl PR_SET_NAME; children get comm + 'c' + index, the CLONE_VM
  *            child comm + 'v')
  *   -m KB    private anonymous memory touched at start
@@ -11,6 +11,9 @@
  *   -f K     fork K children; each touches -c KB of its own private memory
  *   -c KB    private memory per forked child
  *   -t T     start T extra threads (they only sleep)
+ *   -T       name the extra threads comm + 't' + index (1..T): each has its own comm
+ *   -G       growth steps ("g KB", "r KB") are made by the last extra thread (needs -t), so the
+ *            task that faults (the OOM report's current) is a non-leader thread
  *   -v       start one CLONE_VM child: a separate process sharing this process's mm
  *   -V       start one vfork child parked before exec (comm + 'f'): a helper thread vforks, so
  *            it waits in the kernel (vfork_done) while the main thread keeps serving commands
@@ -28,7 +31,9 @@
  *   touches its memory, starts children and threads, prints
  *   "ready <pid> [c<child>...] [v<clone-vm child>] [V<vfork child>]" (threads are found in /proc/<pid>/task);
  *   then serves commands: "g KB" maps and touches KB more private memory and answers
- *   "ok <total private KB>"; "q" exits. EOF on stdin exits the parent; its children and
+ *   "ok <total private KB>"; "r KB" grows KB at a time without waiting for commands (free
+ *   running, one "ok <total>" per step) until it is killed; "q" exits. With -G the ready line
+ *   ends in "G<tid>", the growing thread. EOF on stdin exits the parent; its children and
  *   CLONE_VM child stay (the OOM killer may have taken the parent alone) until the harness
  *   kills them or exits itself (-P), so a dead harness leaves nothing behind.
  */
@@ -90,12 +95,74 @@ static void wait_for_harness(void) {
 }
 
 static pthread_barrier_t threads_started;
+static char thread_base[16];
+static int name_threads, grow_in_thread;
+static long nthreads_started;
+
+/* Growth requests handed to the growing thread (-G): kb per step, how many steps (-1: free
+ * running), and a counter of finished requests the main thread waits on. */
+static pthread_mutex_t grow_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t grow_cv = PTHREAD_COND_INITIALIZER;
+static unsigned long grow_kb;
+static long grow_pending, grow_done;
+static int grow_free;
+static volatile pid_t grower_tid;
+
+static void *touch_new(unsigned long kb, int shared);
+
+/* One growth step: map and touch kb, print the new total. */
+static void grow_step(unsigned long kb) {
+  touch_new(kb, 0);
+  private_kb += (long)kb;
+  printf("ok %ld\n", private_kb);
+}
+
+/* The growing thread's loop (-G): serve the requests the main thread hands over. */
+static void grower_loop(void) {
+  grower_tid = (pid_t)syscall(SYS_gettid);
+  for (;;) {
+    pthread_mutex_lock(&grow_mu);
+    while (grow_pending == grow_done && !grow_free) pthread_cond_wait(&grow_cv, &grow_mu);
+    unsigned long kb = grow_kb;
+    int free_running = grow_free;
+    pthread_mutex_unlock(&grow_mu);
+    grow_step(kb);
+    if (free_running) continue;
+    pthread_mutex_lock(&grow_mu);
+    grow_done++;
+    pthread_cond_broadcast(&grow_cv);
+    pthread_mutex_unlock(&grow_mu);
+  }
+}
 
 static void *thread_main(void *arg) {
-  (void)arg;
+  long idx = (long)arg;
+  if (name_threads) {
+    char name[16];
+    snprintf(name, sizeof name, "%.10st%ld", thread_base, idx);
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+  }
+  int grows = grow_in_thread && idx == nthreads_started;
   pthread_barrier_wait(&threads_started);
+  if (grows) grower_loop();
   for (;;) pause();
   return NULL;
+}
+
+/* "g KB" (once) or "r KB" (free running): in this thread, or handed to the growing thread. */
+static void grow_request(unsigned long kb, int free_running) {
+  if (!grow_in_thread) {
+    do grow_step(kb);
+    while (free_running);
+    return;
+  }
+  pthread_mutex_lock(&grow_mu);
+  grow_kb = kb;
+  if (free_running) grow_free = 1;
+  else grow_pending++;
+  pthread_cond_broadcast(&grow_cv);
+  while (!free_running && grow_done < grow_pending) pthread_cond_wait(&grow_cv, &grow_mu);
+  pthread_mutex_unlock(&grow_mu);
 }
 
 /* Fault in every page of every file-backed mapping (errors, e.g. past EOF, are ignored). */
@@ -191,7 +258,7 @@ int main(int argc, char **argv) {
   if (persona != -1 && !(persona & ADDR_NO_RANDOMIZE)) {
     if (personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1) execv("/proc/self/exe", argv);
   }
-  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:vVp:P:")) != -1) {
+  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:TGvVp:P:")) != -1) {
     switch (opt) {
       case 'n': comm = optarg; break;
       case 'm': mkb = strtoul(optarg, NULL, 10); break;
@@ -199,19 +266,27 @@ int main(int argc, char **argv) {
       case 'f': nfork = strtol(optarg, NULL, 10); break;
       case 'c': ckb = strtoul(optarg, NULL, 10); break;
       case 't': nthreads = strtol(optarg, NULL, 10); break;
+      case 'T': name_threads = 1; break;
+      case 'G': grow_in_thread = 1; break;
       case 'v': clonevm = 1; break;
       case 'V': vforkchild = 1; break;
       case 'p': cpu = atoi(optarg); break;
       case 'P': harness_pid = (pid_t)atoi(optarg); break;
       default:
-        fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-v] [-V] [-p CPU] [-P PID]\n");
+        fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-T] [-G] [-v] [-V] [-p CPU] [-P PID]\n");
         return 2;
     }
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
   /* Killed children are reaped by the kernel, so they never linger as zombies. */
   signal(SIGCHLD, SIG_IGN);
+  if (grow_in_thread && nthreads < 1) {
+    fprintf(stderr, "hog: -G needs at least one extra thread (-t)\n");
+    return 2;
+  }
   set_comm(comm, "", -1);
+  snprintf(thread_base, sizeof thread_base, "%s", comm);
+  nthreads_started = nthreads;
   printf("pid %d\n", (int)getpid());
 
   char line[128];
@@ -310,20 +385,23 @@ int main(int argc, char **argv) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 64 * 1024);
-    if (pthread_create(&th, &attr, thread_main, NULL) != 0) {
+    if (pthread_create(&th, &attr, thread_main, (void *)(i + 1)) != 0) {
       fprintf(stderr, "hog: pthread_create failed\n");
       return 3;
     }
   }
   if (nthreads > 0) pthread_barrier_wait(&threads_started);
+  while (grow_in_thread && grower_tid == 0) {
+    struct timespec ts = {0, 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  if (grow_in_thread)
+    len += snprintf(ready + len, sizeof ready - (size_t)len, " G%d", (int)grower_tid);
   printf("%s\n", ready);
 
   while (fgets(line, sizeof line, stdin) != NULL) {
-    if (line[0] == 'g') {
-      unsigned long kb = strtoul(line + 1, NULL, 10);
-      touch_new(kb, 0);
-      private_kb += (long)kb;
-      printf("ok %ld\n", private_kb);
+    if (line[0] == 'g' || line[0] == 'r') {
+      grow_request(strtoul(line + 1, NULL, 10), line[0] == 'r');
     } else if (line[0] == 'q') {
       return 0;
     }

@@ -7,6 +7,7 @@
  * Sizes are KiB.
  */
 import { hog, round4, type CaseSpec, type HogSpec } from './cases.ts'
+import { THREAD_KINDS } from './kinds-threads.ts'
 import { makeRng, type Rng } from './prng.ts'
 
 /** Seeds of kind cases start here (below the hand-written cases' 9001, far above generated). */
@@ -112,7 +113,8 @@ export const KINDS: Readonly<Record<string, Generator>> = {
       })
     )
     return withGrower(seed, 'oom-adj', limitKb, hogs, rng)
-  }
+  },
+  ...THREAD_KINDS
 }
 
 /** The kind names, in the order their seed ranges are numbered. */

@@ -22,6 +22,7 @@
  */
 import type { ScenarioFile as Scenario } from '../src/sim/schema.ts'
 import type { CaseRun } from './case-run.ts'
+import { reportDerivedTimeline } from './growth-timeline.ts'
 
 /**
  * Extra growth steps beyond the kernel's (the kernel's steps plus the one its grower died in).
@@ -45,6 +46,7 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
   const processes: ProcessSpec[] = []
   const steps = Math.round(run.grownKb / run.spec.stepKb) + 1 + GROWTH_SLACK_STEPS
   const stepPages = Math.ceil(run.spec.stepKb / 4)
+  const concurrent = (run.coGrowers ?? []).length > 0
   /** A hog parent's anon pages: faulted before the move (charged elsewhere) and the rest. */
   const parentSplit = (pid: number, anon: number): { pre: number; shared: number } => {
     const pre = Math.min(anon, run.chargedElsewhere.get(pid)?.anon ?? 0)
@@ -140,8 +142,9 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     }
     if (ownAnon > 0) vmas.push({ name: 'heap', size: ownAnon, resident: ownAnon, kind: 'anon' })
     charged += ownAnon
-    // The grower's growth goes into its own (initially empty) mapping, as the hog mmaps each step.
-    const growPages = proc.pid === run.growerPid ? steps * stepPages : 0
+    // The grower's growth goes into its own (initially empty) mapping, as the hog mmaps each step
+    // (with co-growers, every grower grows its heap instead: growth-timeline.ts).
+    const growPages = proc.pid === run.growerPid && !concurrent ? steps * stepPages : 0
     if (growPages > 0) vmas.push({ name: 'grow', size: growPages, resident: 0, kind: 'anon' })
     p.vmas = vmas
     p.totalVm = Math.max(
@@ -185,17 +188,20 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     },
     files,
     processes,
-    timeline: [
-      {
-        at: 1,
-        do: 'touch',
-        pid: run.growerPid,
-        size: `${run.spec.stepKb}k`,
-        vma: 'grow',
-        every: 1,
-        count: steps,
-        until: 'killed'
-      }
-    ]
+    timeline: concurrent
+      ? reportDerivedTimeline(run, stepPages)
+      : [
+          {
+            at: 1,
+            do: 'touch',
+            pid: run.growerPid,
+            ...(run.growerTid == null ? {} : { thread: run.growerTid }),
+            size: `${run.spec.stepKb}k`,
+            vma: 'grow',
+            every: 1,
+            count: steps,
+            until: 'killed'
+          }
+        ]
   }
 }

@@ -46,7 +46,9 @@ export function checkOomScore(run: CaseRun, profile: KernelProfile): CheckResult
   // Only the first report precedes any kill; later ones already reflect earlier victims.
   if (first !== undefined && first === run.kills[0])
     for (const r of first.tasks ?? []) rows.set(r.pid, r)
-  const growerMm = exactState.processes.find(p => p.pid === run.growerPid)?.mmId ?? null
+  // The grower and its co-growers (concurrent cases) were not idle: their rows come later.
+  const growing = new Set([run.growerPid, ...(run.coGrowers ?? []).map(c => c.pid)])
+  const growerMms = new Set(exactState.processes.filter(p => growing.has(p.pid)).map(p => p.mmId))
   const disagreements: Disagreement[] = []
   const notes: string[] = []
   let agreed = 0
@@ -61,7 +63,7 @@ export function checkOomScore(run: CaseRun, profile: KernelProfile): CheckResult
       profile
     )
     if (exact === proc.oomScore) exactAgreed++
-    const row = p.mmId !== growerMm ? rows.get(p.pid) : undefined
+    const row = !growerMms.has(p.mmId) ? rows.get(p.pid) : undefined
     let source = '/proc/<pid>/status (exact counters)'
     if (row !== undefined) {
       const mm = state.mms.get(p.mmId!)!

@@ -67,6 +67,86 @@ function simLog(result: unknown): string[] {
   })
 }
 
+/** The current task's lines of a report: "invoked oom-killer" and dump_stack()'s "PID: N Comm: C". */
+interface CurrentLines {
+  invoked: string | null
+  pidComm: string | null
+}
+
+const PID_COMM = /PID: \d+ Comm: \S+/
+
+/** The current-task lines before each "Killed process" line of a log (texts, in order). */
+export function currentLinesPerKill(texts: readonly string[]): CurrentLines[] {
+  const out: CurrentLines[] = []
+  let cur: CurrentLines = { invoked: null, pidComm: null }
+  for (const t of texts) {
+    if (t.includes(' invoked oom-killer: ')) cur = { invoked: t, pidComm: null }
+    else if (t.startsWith('CPU: ') && cur.pidComm === null)
+      cur.pidComm = PID_COMM.exec(t)?.[0] ?? null
+    else if (/ Killed process \d+ /.test(t) && !t.includes('sharing same memory')) {
+      out.push(cur)
+      cur = { invoked: null, pidComm: null }
+    }
+  }
+  return out
+}
+
+/** The invoked line without its allocation (gfp_mask, order): who invoked, with its adj. */
+const whoInvoked = (line: string | null): string | null =>
+  line?.replace(/gfp_mask=\S+, order=\d+, /, '') ?? null
+
+/** Each of the first `agreed` kills: the kernel's and the simulator's current-task lines. */
+function pairs(kills: readonly KernelKill[], simTexts: readonly string[], agreed: number) {
+  const ours = currentLinesPerKill(simTexts)
+  return kills.slice(0, agreed).flatMap((k, i) => {
+    const theirs = currentLinesPerKill(k.texts)[0]
+    if (!k.complete || theirs === undefined) return []
+    return [{ i, theirs, o: ours[i] ?? { invoked: null, pidComm: null } }]
+  })
+}
+
+/**
+ * The first of the first `agreed` kills whose current task the simulator printed differently
+ * (6.18 dump_header(): "<comm> invoked oom-killer: gfp_mask=..., order=..., oom_score_adj=...";
+ * dump_stack(): "PID: <tid> Comm: <thread comm>"), as a message, or null. The allocation
+ * (gfp_mask, order) is compared apart (`allocationNotes`). A kill whose kernel report lost its
+ * dump (ratelimited) has nothing to compare.
+ */
+export function currentTaskMismatch(
+  kills: readonly KernelKill[],
+  simTexts: readonly string[],
+  agreed: number
+): { kill: number; message: string } | null {
+  for (const { i, theirs, o } of pairs(kills, simTexts, agreed)) {
+    if (whoInvoked(theirs.invoked) !== whoInvoked(o.invoked) || theirs.pidComm !== o.pidComm)
+      return {
+        kill: i,
+        message:
+          `kill ${i + 1}: same victim, but the kernel's current task is "${theirs.invoked ?? '?'}" ` +
+          `(${theirs.pidComm ?? '?'}), the simulator's "${o.invoked ?? '(none)'}" (${o.pidComm ?? '?'})`
+      }
+  }
+  return null
+}
+
+/**
+ * Kills where the current task is the same but the allocation that failed is not: with growth
+ * read from approximate rss rows, whether the charge that hit the limit was a data page
+ * (GFP_KERNEL, 6.18's charge mask for an anonymous fault) or the page table for the next 2 MiB
+ * (GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP, pte_alloc_one()) is within a step: noted, not failed.
+ */
+export function allocationNotes(
+  kills: readonly KernelKill[],
+  simTexts: readonly string[],
+  agreed: number
+): string[] {
+  return pairs(kills, simTexts, agreed)
+    .filter(({ theirs, o }) => theirs.invoked !== o.invoked)
+    .map(
+      ({ i, theirs, o }) => `kill ${i + 1}: kernel "${theirs.invoked}", simulator "${o.invoked}"`
+    )
+}
+
 /**
  * How far apart the kernel's report puts its victim and the simulator's choice (kernel's points
  * minus the other task's, pages), or null when the report does not list the other task.
@@ -126,8 +206,20 @@ export async function checkSimulator(run: CaseRun, profile: KernelProfile): Prom
     }
   let agreed = 0
   while (agreed < kills && ours[agreed] === kernelVictims[agreed]) agreed++
+  const currentDiff = currentTaskMismatch(run.kills, simLog(result), agreed)
+  if (currentDiff !== null) {
+    const d = { check: 2, seed: run.spec.seed, label: run.spec.label, ...currentDiff } as const
+    return {
+      check: 2,
+      total: kills,
+      agreed: currentDiff.kill,
+      disagreements: [{ ...d, kernel: [], ours: [] }]
+    }
+  }
   const disagreements: Disagreement[] = []
-  const notes: string[] = []
+  const notes = allocationNotes(run.kills, simLog(result), agreed).map(
+    n => `seed ${run.spec.seed}: same current task, another allocation: ${n}`
+  )
   let drift = 0
   let total = kills
   let explained = 0

@@ -45,6 +45,33 @@ function pidOf(flag: string, s: ScenarioFile, text: string): number {
   return pid
 }
 
+/** The tids a snapshot process lists (its leader alone when it lists none). */
+function tidsOf(p: ScenarioFile['processes'][number]): number[] {
+  return Array.isArray(p.threads) ? p.threads.map(t => t.tid) : [p.pid]
+}
+
+/**
+ * The grower of --grow: "PID", "PID/TID", or a TID alone (a thread of a snapshot process, not
+ * its leader): the process and the thread that writes, which the OOM report then names as the
+ * task that invoked the OOM killer.
+ */
+function growerOf(s: ScenarioFile, text: string): { pid: number; tid: number | null } {
+  const [first = '', tidText] = text.split('/')
+  if (tidText !== undefined) {
+    const pid = pidOf('--grow', s, first)
+    const tid = Number(tidText)
+    const p = s.processes.find(x => x.pid === pid)!
+    if (!Number.isInteger(tid) || !tidsOf(p).includes(tid))
+      throw new WhatIfError(`--grow: process ${pid} has no thread '${tidText}'`)
+    return { pid, tid: tid === pid ? null : tid }
+  }
+  const id = Number(first)
+  const owner = s.processes.find(p => p.pid !== id && tidsOf(p).includes(id))
+  if (owner !== undefined && !s.processes.some(p => p.pid === id))
+    return { pid: owner.pid, tid: id }
+  return { pid: pidOf('--grow', s, first), tid: null }
+}
+
 /** Pages touched per step of a growth action (64 MiB). */
 export const GROW_STEP_PAGES = 16384
 
@@ -60,22 +87,24 @@ function growStep(arg: string, text: string | undefined): number {
  * --grow PID=+SIZE (or PID=oom), optionally @STEP: the process touches SIZE more anonymous memory
  * in STEP-sized steps (64 MiB unless given) every 10 ms from t=1s, stopping early if it is
  * killed. `oom` grows without bound until killed. Several growers with small steps interleave.
+ * PID may be PID/TID or a thread's TID: that thread does the writing.
  */
 export function applyGrow(s: ScenarioFile, arg: string): void {
-  const [p, value] = splitAssignment('--grow', arg)
-  const pid = pidOf('--grow', s, p)
+  const [who, value] = splitAssignment('--grow', arg)
+  const { pid, tid } = growerOf(s, who)
+  const thread = tid === null ? {} : { thread: tid }
   const [size = '', stepText] = value.split('@')
   const stepPages = growStep(arg, stepText)
   const timeline = (s.timeline ??= [])
+  const grow = { at: '1s', do: 'touch', pid, ...thread, every: '10ms', until: 'killed' } as const
   if (size === 'oom' || size === 'until-killed') {
-    timeline.push({ at: '1s', do: 'touch', pid, size: stepPages, every: '10ms', until: 'killed' })
+    timeline.push({ ...grow, size: stepPages })
     return
   }
   const pages = parseUserSize(size)
   if (pages === 0) throw new WhatIfError(`--grow ${arg}: the size must be more than 0`)
   const count = Math.ceil(pages / stepPages)
-  const step = Math.ceil(pages / count)
-  timeline.push({ at: '1s', do: 'touch', pid, size: step, every: '10ms', until: 'killed', count })
+  timeline.push({ ...grow, size: Math.ceil(pages / count), count })
 }
 
 /** --set-adj PID=VALUE: the process starts with this oom_score_adj. */

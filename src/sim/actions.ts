@@ -75,12 +75,13 @@ export function nextIteration(
   if ('until' in a && a.until !== undefined) {
     if ((a.until === 'killed' || a.until === 'exit') && (p === undefined || p.sigkillPending))
       return null
-    if (a.until === 'oom' && sim.oomSeen > 0) return null
   }
   if (pid !== undefined && p === undefined) return null
   let times = timesOf.get(a)
   if (times === undefined)
     timesOf.set(a, (times = { at: durationToNs(a.at), every: durationToNs(a.every) }))
+  // until: oom stops at the first OOM since this action started (not one before it).
+  if ('until' in a && a.until === 'oom' && sim.oomSeen > 0 && sim.lastOomNs >= times.at) return null
   const t = times.at + iter * times.every
   if (t > sim.endNs) return null
   return { t: Math.max(t, sim.nowNs), index, iter }

@@ -67,6 +67,7 @@ function applyEffect(sim: Sim, e: KernelEffect): void {
     case 'oom-invoked':
       sim.oomInvocations++
       sim.oomSeen++
+      sim.lastOomNs = sim.nowNs
       return
     case 'oom-killed':
       recordVictim(sim, e)

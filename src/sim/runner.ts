@@ -102,6 +102,7 @@ function makeSim(scenario: Scenario, profile: KernelProfile, seed: number): Sim 
     enomem: [],
     worldChanged: false,
     oomSeen: 0,
+    lastOomNs: -1,
     stopped: new Set(),
     seed,
     steps: 0,

@@ -265,6 +265,12 @@ const Repeat = {
 }
 
 const base = { at: Duration.describe('Simulated time of the (first) action') }
+/** What a touch's fields mean (its spec below stays readable). */
+const TOUCH_DOC = {
+  thread: "The writing thread, by tid or comm (default: the leader): the OOM's current",
+  vma: 'Fault pages in this named mapping (stops at its end); without it the heap grows so the whole size is touched',
+  cow: 'Write to pages shared copy-on-write since a fork instead: the ones another process still maps are copied (new pages, charged now)'
+}
 
 /** One timeline action, selected by `do`. */
 export const ActionSpec = z.discriminatedUnion('do', [
@@ -273,19 +279,13 @@ export const ActionSpec = z.discriminatedUnion('do', [
     ...Repeat,
     do: z.literal('touch'),
     pid: Pid,
+    thread: z
+      .union([Pid, z.string().max(15)])
+      .optional()
+      .describe(TOUCH_DOC.thread),
     size: Size,
-    vma: z
-      .string()
-      .optional()
-      .describe(
-        'Fault pages in this named mapping (stops at its end); without it the heap grows so the whole size is touched'
-      ),
-    cow: z
-      .boolean()
-      .optional()
-      .describe(
-        'Write to pages shared copy-on-write since a fork instead: the ones another process still maps are copied (new pages, charged now)'
-      )
+    vma: z.string().optional().describe(TOUCH_DOC.vma),
+    cow: z.boolean().optional().describe(TOUCH_DOC.cow)
   }),
   z.strictObject({
     ...base,

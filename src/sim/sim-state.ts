@@ -71,8 +71,10 @@ export interface Sim {
   enomem: { timeNs: number; pid: number; bytes: number }[]
   /** Set when any memory was freed in this step (blocked tasks retry). */
   worldChanged: boolean
-  /** Per timeline index: whether an OOM happened since it started (for until: oom). */
+  /** OOM invocations so far, and the time of the last one (until: oom stops at the first OOM
+   * at or after the action's start). */
   oomSeen: number
+  lastOomNs: number
   /** Repeating actions already stopped. */
   stopped: Set<number>
   seed: number

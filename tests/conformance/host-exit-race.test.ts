@@ -45,3 +45,21 @@ describe('a host kill before the previous victim memory is back (6.18)', () => {
     expect(raceExplained({ kills: sharing, roles, growerPid: GROWER }, 1, false)).toBe(0)
   })
 })
+
+describe('a victim whose mm a vfork or CLONE_VM child shares (6.18 __oom_kill_process())', () => {
+  // hog 1's parent 13278 is the grower; hog 2's parent 13282 has a vfork child 13283 (killed
+  // with it, process_shares_mm()), and hog 3's parent 13284 a CLONE_VM child 13285.
+  const mmRoles = new Map([
+    [13278, { hog: 1, role: 'parent' }],
+    [13282, { hog: 2, role: 'parent' }],
+    [13283, { hog: 2, role: 'vfork' }],
+    [13284, { hog: 3, role: 'parent' }],
+    [13285, { hog: 3, role: 'clone-vm' }]
+  ])
+  it('its memory comes back with the mm: the race is explained', () => {
+    for (const victim of [13282, 13284]) {
+      const kills = [kill(victim, 4864, 5777, 'v'), kill(GROWER, 5164, 5777, 'hog2_1')]
+      expect(raceExplained({ kills, roles: mmRoles, growerPid: GROWER }, 1, false)).toBe(1)
+    }
+  })
+})

@@ -41,3 +41,37 @@ describe('--grow PID=SIZE@STEP', () => {
     expect(rss(11)).toBeGreaterThan(6000)
   })
 })
+
+describe('--grow by a thread (PID/TID or TID)', () => {
+  function threaded(): ScenarioFile {
+    const s = base()
+    s.processes[1] = {
+      pid: 10,
+      comm: 'a',
+      memcg: '/job',
+      rss: { anon: '8M' },
+      threads: [{ tid: 10 }, { tid: 12, comm: 'worker' }]
+    }
+    return s
+  }
+
+  it('PID/TID and a bare TID make that thread the writer', () => {
+    for (const arg of ['10/12=oom@1M', '12=oom@1M']) {
+      const s = threaded()
+      applyGrow(s, arg)
+      expect(s.timeline?.[0]).toMatchObject({ do: 'touch', pid: 10, thread: 12, size: 256 })
+      const r = runScenario(loadScenario(s, 'x'))
+      const text = r.log.map(l => l.text)
+      expect(text.find(t => t.includes('invoked oom-killer'))).toMatch(/^worker invoked/)
+      expect(text.find(t => t.startsWith('CPU: '))).toMatch(/ PID: 12 Comm: worker /)
+    }
+  })
+
+  it('PID/PID is the leader; an unknown thread is an error', () => {
+    const s = threaded()
+    applyGrow(s, '10/10=oom')
+    expect(s.timeline?.[0]).not.toHaveProperty('thread')
+    expect(() => applyGrow(threaded(), '10/13=oom')).toThrow(/process 10 has no thread '13'/)
+    expect(() => applyGrow(threaded(), '13=oom')).toThrow(WhatIfError)
+  })
+})

@@ -45,7 +45,7 @@ export const registerSnapshot: Register = (program, io, state) => {
     .option('--cgroup <path>', 'only processes and cgroups in this memory cgroup subtree')
     .option(
       '--grow <pid=size>',
-      'what if PID grew by SIZE, in STEP steps if @STEP (e.g. 1234=+4GiB, 1234=oom@1M)',
+      'what if PID (or its thread PID/TID, or TID) grew by SIZE, in STEP steps if @STEP (e.g. 1234=+4GiB, 1234/1240=oom@1M)',
       collect,
       []
     )

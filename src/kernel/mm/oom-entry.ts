@@ -11,6 +11,7 @@ import type { StackInfo } from '../oom-report.ts'
 import type { Memcg, Process } from '../types.ts'
 import { renderWarnAlloc } from '../printk/warn-alloc.ts'
 import { ratelimitCheck } from '../ratelimit.ts'
+import { findTask } from '../task-will-free-mem.ts'
 import { stackFor } from './alloc-stack.ts'
 import { KernelPanic } from './kernel-output.ts'
 import { wakeKswapd } from './kswapd.ts'
@@ -37,7 +38,9 @@ function banner(w: World, oc: OomControl): StackInfo {
   const s: StackInfo = {}
   if (env.taint !== null) s.taint = env.taint
   if (env.build !== null) s.build = env.build
-  const regs = oc.currentPid === null ? undefined : env.userRegs?.get(oc.currentPid)
+  // The scenario records registers per process; a thread of it that faulted shows them too.
+  const owner = oc.currentPid === null ? null : findTask(w.oom, oc.currentPid)
+  const regs = owner === null ? undefined : env.userRegs?.get(owner.process.pid)
   if (regs !== undefined && oc.kind !== 'sysrq') s.regs = regs
   return s
 }
@@ -130,16 +133,23 @@ export function warnAlloc(
   for (const line of lines) printk(w, 4, line)
 }
 
-const hookCache = new WeakMap<Process, FaultHooks>()
+const hookCache = new WeakMap<Process, Map<number, FaultHooks>>()
 
-/** The allocator / charge entries into the OOM killer for allocations by `p`. */
-export function kernelHooks(w: World, p: Process): FaultHooks {
-  let h = hookCache.get(p)
-  if (h === undefined) hookCache.set(p, (h = makeHooks(w, p)))
+/**
+ * The allocator / charge entries into the OOM killer for allocations by `p`, made by its thread
+ * `tid` (default: the thread-group leader). The allocating thread is `current`: 6.18
+ * dump_header() names its comm in the "invoked oom-killer" line and its pid (the tid) and comm
+ * in dump_stack()'s "CPU: N UID: U PID: tid Comm: comm" line (mm/oom_kill.c, lib/dump_stack.c).
+ */
+export function kernelHooks(w: World, p: Process, tid: number = p.pid): FaultHooks {
+  let byTid = hookCache.get(p)
+  if (byTid === undefined) hookCache.set(p, (byTid = new Map<number, FaultHooks>()))
+  let h = byTid.get(tid)
+  if (h === undefined) byTid.set(tid, (h = makeHooks(w, p, tid)))
   return h
 }
 
-function makeHooks(w: World, p: Process): FaultHooks {
+function makeHooks(w: World, p: Process, tid: number): FaultHooks {
   return {
     outOfMemory: oc => {
       const out = invokeOom(
@@ -150,7 +160,7 @@ function makeHooks(w: World, p: Process): FaultHooks {
           gfpMask: oc.gfpMask,
           order: oc.order,
           nodemask: oc.nodemask,
-          currentPid: p.pid
+          currentPid: tid
         },
         stackFor(w.profile, oc.site)
       )
@@ -165,7 +175,7 @@ function makeHooks(w: World, p: Process): FaultHooks {
         gfpMask,
         order,
         nodemask: null,
-        currentPid: p.pid
+        currentPid: tid
       }).progress
   }
 }

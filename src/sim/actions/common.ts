@@ -48,9 +48,9 @@ export function dead(sim: Sim, p: Process | undefined): boolean {
   return p === undefined || p.sigkillPending || sim.exiting.has(p.pid)
 }
 
-/** The kernel's entries into the OOM killer for allocations by `p`. */
-export function hooks(sim: Sim, p: Process): FaultHooks {
-  return kernelHooks(sim.w, p)
+/** The kernel's entries into the OOM killer for allocations by `p` (by its thread `tid`). */
+export function hooks(sim: Sim, p: Process, tid?: number): FaultHooks {
+  return kernelHooks(sim.w, p, tid)
 }
 
 /** The VMA a touch/free works on: by name, else the last anonymous VMA with room. */

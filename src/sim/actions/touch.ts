@@ -79,10 +79,18 @@ function growHeapSteps(
   return growHeapChecked(w, p, mm, g.picked, { step: g.step, steps: g.iters })
 }
 
+/** The writing thread's tid: `thread` as a tid, else the first thread so named, else the leader. */
+export function touchingTid(p: Process, thread: Touch['thread']): number {
+  if (typeof thread === 'number') return thread
+  if (thread === undefined) return p.pid
+  return p.threads.find(t => t.comm === thread)?.tid ?? p.pid
+}
+
 export const touch: ActionHandler<'touch'> = (sim, a, call) => {
   const w = sim.w
   const p = proc(sim, a.pid)
   if (p === undefined || dead(sim, p)) return DONE
+  const tid = touchingTid(p, a.thread)
   const mm = p.mmId === null ? undefined : w.oom.mms.get(p.mmId)
   const step = sizeToPages(a.size)
   const picked = a.cow === true ? undefined : pickVma(sim, p, a.vma, true)
@@ -105,7 +113,7 @@ export const touch: ActionHandler<'touch'> = (sim, a, call) => {
   if (mm === undefined) return DONE
   if (a.cow === true) {
     // Writes to pages shared copy-on-write since a fork (do_wp_page).
-    const r = cowWrite(w, p, mm, want, hooks(sim, p))
+    const r = cowWrite(w, p, mm, want, hooks(sim, p, tid))
     return { out: afterFault(sim, p, r, want), iters }
   }
   const vma = growsHeap ? growHeapSteps(w, p, mm, { picked, step, iters, want }) : picked
@@ -113,7 +121,7 @@ export const touch: ActionHandler<'touch'> = (sim, a, call) => {
     sim.stopped.add(call.index)
     return DONE
   }
-  const r = faultAnon(w, p, mm, vma, want, hooks(sim, p))
+  const r = faultAnon(w, p, mm, vma, want, hooks(sim, p, tid))
   if (r.status === 'ok' && r.done < want)
     // A named mapping ends here: the program would fault (SIGSEGV) past it.
     emitSim(sim, 'task.touch_past_end', { pid: p.pid, vma: a.vma, pages: want - r.done })

@@ -31,6 +31,25 @@ function checkProcessRefs(ctx: RefContext, a: ActionSpecT, ai: number): void {
     throw fail(`process ${a.pid} has no VMA named '${a.vma}'`, ['timeline', ai, 'vma'])
 }
 
+/** A touch's `thread` (tid or comm) is a thread of its process (when the process lists them). */
+function checkThreadRef(ctx: RefContext, a: ActionSpecT, ai: number): void {
+  if (a.do !== 'touch' || a.thread === undefined) return
+  const ps = ctx.s.processes.find(p => p.pid === a.pid)
+  // Threads given as a count, or a process forked on the timeline: their tids are not known here.
+  if (ps === undefined || typeof ps.threads === 'number') return
+  const tids = ps.threads?.map(t => ({ tid: t.tid, comm: t.comm ?? ps.comm })) ?? [
+    { tid: ps.pid, comm: ps.comm }
+  ]
+  const want = a.thread
+  if (!tids.some(t => (typeof want === 'number' ? t.tid === want : t.comm === want)))
+    throw ctx.fail(
+      typeof want === 'number'
+        ? `process ${a.pid} has no thread ${want}`
+        : `process ${a.pid} has no thread named '${want}'`,
+      ['timeline', ai, 'thread']
+    )
+}
+
 /** Files, cgroups, swap devices, sysctls and cgroup files named by an action are known. */
 function checkNamedRefs(ctx: RefContext, a: ActionSpecT, ai: number): void {
   const { fail, files, groups, swaps } = ctx
@@ -68,6 +87,7 @@ export function checkTimeline(ctx: RefContext): void {
       ])
     lastAt = at
     checkProcessRefs(ctx, a, ai)
+    checkThreadRef(ctx, a, ai)
     checkNamedRefs(ctx, a, ai)
   })
 }
