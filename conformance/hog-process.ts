@@ -24,6 +24,12 @@ export interface HogShape {
   vfork?: boolean
   /** CPU to pin to (default 0): the kernel's per-CPU rss counters then drift alike. */
   cpu?: number
+  /** Page cache read into the case cgroup with read(), mapped by nobody (`-R`). */
+  readKb?: number
+  /** A file mapped shared read-only and every page read (`-F`: rss_file). */
+  mapFileKb?: number
+  /** A tmpfs file written and closed (`-K`): shmem nobody maps, outliving the hog. */
+  tmpfsKb?: number
 }
 
 /** What `ready` reported. */
@@ -90,6 +96,9 @@ export function hogArgs(s: HogShape): string[] {
   if (s.threads > 0) a.push('-t', String(s.threads))
   if (s.cloneVm) a.push('-v')
   if (s.vfork === true) a.push('-V')
+  if ((s.readKb ?? 0) > 0) a.push('-R', String(s.readKb))
+  if ((s.mapFileKb ?? 0) > 0) a.push('-F', String(s.mapFileKb))
+  if ((s.tmpfsKb ?? 0) > 0) a.push('-K', String(s.tmpfsKb))
   return a
 }
 

@@ -8,6 +8,7 @@
  */
 import { hog, round4, type CaseSpec, type HogSpec } from './cases.ts'
 import { makeRng, type Rng } from './prng.ts'
+import { FILE_KINDS } from './kinds-files.ts'
 
 /** Seeds of kind cases start here (below the hand-written cases' 9001, far above generated). */
 export const KIND_BASE = 100_000
@@ -112,7 +113,8 @@ export const KINDS: Readonly<Record<string, Generator>> = {
       })
     )
     return withGrower(seed, 'oom-adj', limitKb, hogs, rng)
-  }
+  },
+  ...FILE_KINDS
 }
 
 /** The kind names, in the order their seed ranges are numbered. */

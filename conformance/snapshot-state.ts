@@ -31,6 +31,8 @@ export interface CaseSnapshot {
   memcgPath: string
   limitPages: number
   usagePages: number
+  /** memory.stat text of the case cgroup and each sub-group, by the path the kernel prints. */
+  memcgStats?: Record<string, string>
 }
 
 /** Build the engine's OomState from a snapshot. */
