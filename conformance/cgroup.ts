@@ -185,8 +185,12 @@ export function createCaseCgroup(controller: MemoryController, name: string): Ca
     pids: () => allPids(dir),
     counters() {
       if (v === 1) {
-        const m = readInts(readFileSync(join(dir, 'memory.oom_control'), 'utf8'))
-        return { oomKill: m.get('oom_kill') ?? 0, oom: -1, oomGroupKill: -1 }
+        // v1 counts a kill in the victim's own memcg (oom_control's oom_kill is not
+        // hierarchical): the case's kills are the sum over its sub-groups.
+        const kills = (d: string): number =>
+          (readInts(readFileSync(join(d, 'memory.oom_control'), 'utf8')).get('oom_kill') ?? 0) +
+          subGroups(d).reduce((n, sub) => n + kills(sub), 0)
+        return { oomKill: kills(dir), oom: -1, oomGroupKill: -1 }
       }
       const m = readInts(readFileSync(join(dir, 'memory.events'), 'utf8'))
       return {

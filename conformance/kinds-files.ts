@@ -48,10 +48,10 @@ function nested(seed: number, rng: Rng): CaseSpec {
   if (deep) groups.push({ path: 'a/x' }, { path: 'a/y' })
   const leaves = deep ? ['a/x', 'a/y', 'b'] : ['a', 'b']
   const n = seed % 100
-  const hogs = [hog(`ne${n}_0`, pct(limitKb, 30, 45, rng), 0, { group: rng.pick(leaves) })]
+  const hogs = [hog(`ne${n}_0`, pct(limitKb, 50, 60, rng), 0, { group: rng.pick(leaves) })]
   const k = rng.int(1, 3)
   for (let i = 1; i <= k; i++)
-    hogs.push(hog(`ne${n}_${i}`, pct(limitKb, 4, 10, rng), 0, { group: rng.pick(leaves) }))
+    hogs.push(hog(`ne${n}_${i}`, pct(limitKb, 3, 7, rng), 0, { group: rng.pick(leaves) }))
   const inB = hogs.filter(h => h.group === 'b').reduce((a, h) => a + h.privateKb + 1024, 0)
   if (rng.chance(0.5)) groups[1]!.limitKb = Math.min(limitKb, round4(inB + limitKb * 0.3))
   const c = caseOf(seed, 'nested', limitKb, hogs, rng, rng.pick(leaves.filter(l => l !== 'b')))
@@ -75,29 +75,29 @@ export const FILE_KINDS: Readonly<Record<string, Generator>> = {
     const limitKb = rng.int(32, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`pr${n}_0`, pct(limitKb, 30, 45, rng), 0, { readKb: pct(limitKb, 20, 35, rng) }),
+      hog(`pr${n}_0`, pct(limitKb, 45, 55, rng), 0, { readKb: pct(limitKb, 20, 35, rng) }),
       ...small(rng, `pr${n}`, limitKb, rng.int(0, 2))
     ]
     return caseOf(seed, 'pagecache-read', limitKb, hogs, rng)
   },
-  // A hog maps a file (10–30% of the limit) shared read-only and reads every page (rss_file).
+  // A hog maps a file (10–25% of the limit) shared read-only and reads every page (rss_file).
   'pagecache-mmap': (seed, rng) => {
     const limitKb = rng.int(32, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`pm${n}_0`, pct(limitKb, 25, 40, rng), 0, { mapFileKb: pct(limitKb, 10, 30, rng) }),
+      hog(`pm${n}_0`, pct(limitKb, 40, 50, rng), 0, { mapFileKb: pct(limitKb, 10, 25, rng) }),
       ...small(rng, `pm${n}`, limitKb, rng.int(0, 2))
     ]
     if (rng.chance(0.5)) hogs[hogs.length - 1]!.mapFileKb = pct(limitKb, 4, 10, rng)
     return caseOf(seed, 'pagecache-mmap', limitKb, hogs, rng)
   },
-  // A hog writes a tmpfs file (15–30% of the limit) and closes it: charged, mapped by nobody,
+  // A hog writes a tmpfs file (10–20% of the limit) and closes it: charged, mapped by nobody,
   // not reclaimable without swap, and not freed by any kill.
   tmpfs: (seed, rng) => {
     const limitKb = rng.int(32, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`tf${n}_0`, pct(limitKb, 25, 40, rng), 0, { tmpfsKb: pct(limitKb, 15, 30, rng) }),
+      hog(`tf${n}_0`, pct(limitKb, 40, 50, rng), 0, { tmpfsKb: pct(limitKb, 10, 20, rng) }),
       ...small(rng, `tf${n}`, limitKb, rng.int(0, 2))
     ]
     return caseOf(seed, 'tmpfs', limitKb, hogs, rng)
@@ -107,7 +107,7 @@ export const FILE_KINDS: Readonly<Record<string, Generator>> = {
     const limitKb = rng.int(24, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`kd${n}_0`, pct(limitKb, 35, 55, rng)),
+      hog(`kd${n}_0`, pct(limitKb, 50, 60, rng)),
       ...small(rng, `kd${n}`, limitKb, rng.int(0, 2))
     ]
     const c = caseOf(seed, 'oom-kill-disable', limitKb, hogs, rng)

@@ -218,7 +218,13 @@ export const VmaSpec = z.strictObject({
   locked: z.boolean().optional(),
   hugetlb: z.boolean().optional(),
   pfnmap: z.boolean().optional(),
-  resident: Size.optional().describe('Pages resident at start')
+  resident: Size.optional().describe('Pages resident at start'),
+  referenced: z
+    .boolean()
+    .optional()
+    .describe(
+      'File mappings: whether the task keeps touching its resident pages (default true: program text and libraries in use, which reclaim keeps). false: touched once (a file read through a mapping, text populated but never run), which reclaim unmaps and frees'
+    )
 })
 
 /** One process (thread group) at boot. */
