@@ -12,7 +12,9 @@ import { compareRows, type RowCounts } from './row-compare.ts'
 
 const total: RowCounts = { rows: 0, rssEqual: 0, identical: 0 }
 for (const dir of process.argv.slice(2)) {
-  for (const f of readdirSync(dir).filter(n => n.endsWith('.scenario.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter(n => n.endsWith('.scenario.json'))
+    .sort()) {
     const seed = f.slice(0, -'.scenario.json'.length)
     const scenario = ScenarioSpec.parse(JSON.parse(readFileSync(join(dir, f), 'utf8')))
     const sim = runScenario(scenario).log.map(l => (typeof l === 'string' ? l : l.text))
