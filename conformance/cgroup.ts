@@ -41,6 +41,9 @@ export interface CaseCgroup {
   addProcessTo(pid: number, path: string): void
   /** memory.stat of the case cgroup or a sub-group. */
   statText(path?: string): string
+  /** v1 memory.kmem.usage_in_bytes (kernel memory charged: page tables, stacks, slab); null on
+   * v2 (memory.stat's `kernel` says it there) or when absent. */
+  kmemBytes(): number | null
   /** v1 only: memory.oom_control oom_kill_disable. */
   setOomKillDisable(on: boolean): void
   /** v1 memory.oom_control under_oom (a task waits in the memcg OOM); false on v2. */
@@ -227,6 +230,10 @@ export function createCaseCgroup(controller: MemoryController, name: string): Ca
       writeFileSync(join(dir, path, 'cgroup.procs'), String(pid))
     },
     statText: (path = '') => readFileSync(join(dir, path, 'memory.stat'), 'utf8'),
+    kmemBytes() {
+      const f = join(dir, 'memory.kmem.usage_in_bytes')
+      return v === 1 && existsSync(f) ? Number(readFileSync(f, 'utf8')) : null
+    },
     setOomKillDisable(on) {
       if (v !== 1) throw new Error('memory.oom_control needs cgroup v1')
       writeFileSync(join(dir, 'memory.oom_control'), on ? '1' : '0')

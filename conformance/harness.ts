@@ -245,6 +245,8 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
     })
     run.snapshot.usagePages = Math.floor(cg.usageBytes() / 4096)
     run.snapshot.memcgStats = { [run.memcgPath]: cg.statText() }
+    const kmem = cg.kmemBytes()
+    if (kmem !== null) run.snapshot.kmemPages = Math.floor(kmem / 4096)
     for (const g of spec.groups ?? [])
       run.snapshot.memcgStats[`${run.memcgPath}/${g.path}`] = cg.statText(g.path)
 

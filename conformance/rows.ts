@@ -10,7 +10,16 @@ import { ScenarioSpec } from '../src/sim/schema.ts'
 import { runScenario } from '../src/sim/runner.ts'
 import { compareRows, type RowCounts } from './row-compare.ts'
 
-const total: RowCounts = { rows: 0, rssEqual: 0, identical: 0 }
+const total: RowCounts = {
+  rows: 0,
+  rssEqual: 0,
+  rssWithinDrift: 0,
+  restIdentical: 0,
+  identical: 0
+}
+const line = (c: RowCounts): string =>
+  `rows ${c.rows}, rss equal ${c.rssEqual}, rss within drift ${c.rssWithinDrift}, ` +
+  `other columns identical ${c.restIdentical}, identical ${c.identical}`
 for (const dir of process.argv.slice(2)) {
   for (const f of readdirSync(dir)
     .filter(n => n.endsWith('.scenario.json'))
@@ -20,10 +29,8 @@ for (const dir of process.argv.slice(2)) {
     const sim = runScenario(scenario).log.map(l => (typeof l === 'string' ? l : l.text))
     const kernel = readFileSync(join(dir, `${seed}.kernel.log`), 'utf8').split('\n')
     const c = compareRows(kernel, sim)
-    total.rows += c.rows
-    total.rssEqual += c.rssEqual
-    total.identical += c.identical
-    console.log(`${dir}/${seed}: rows ${c.rows}, rss equal ${c.rssEqual}, identical ${c.identical}`)
+    for (const k of Object.keys(total) as (keyof RowCounts)[]) total[k] += c[k]
+    console.log(`${dir}/${seed}: ${line(c)}`)
   }
 }
-console.log(`total: rows ${total.rows}, rss equal ${total.rssEqual}, identical ${total.identical}`)
+console.log(`total: ${line(total)}`)

@@ -17,6 +17,7 @@
  * rss_file fall from the snapshot's to the root-charged part).
  */
 import { ownStats, parseMemcgStat } from '../src/adapters/cgroup/memcg-stat.ts'
+import { parseKeyed } from '../src/adapters/cgroup/parse-cgroup-files.ts'
 import type { MemcgStatReading } from '../src/adapters/proc/host-source.ts'
 import type { ScenarioFile as Scenario } from '../src/sim/schema.ts'
 import type { CaseRun } from './case-run.ts'
@@ -134,4 +135,23 @@ function userVmas(u: FileUser, rootText: number, textIn: ReadonlyMap<string, num
   if (group !== undefined) map('text-memcg', `/usr/lib/hog-text${group}`, text - fromRoot, false)
   map('data', `/data/${u.pid}`, u.data, false)
   return out
+}
+
+/**
+ * What the case cgroup had charged at the snapshot for memory in use, in pages: its usage less
+ * the per-CPU precharge ("stock", up to MEMCG_CHARGE_BATCH = 64 pages per CPU), which 6.18
+ * try_charge_memcg() hands back (drain_all_stock()) before it reclaims or OOMs, so it never
+ * stands in a grower's way. v1: total_rss + total_cache + memory.kmem.usage_in_bytes; v2: the
+ * subtree's anon + file + kernel. Null when the files do not say it.
+ */
+export function chargedPages(run: CaseRun): number | null {
+  const text = run.snapshot.memcgStats?.[run.memcgPath]
+  if (text === undefined) return null
+  const kv = parseKeyed(text)
+  const v1 = run.snapshot.cgroupVersion === 1
+  const parts = v1 ? [kv.total_rss, kv.total_cache] : [kv.anon, kv.file, kv.kernel]
+  if (parts.some(n => n === undefined)) return null
+  const kmem = v1 ? run.snapshot.kmemPages : 0
+  if (kmem === undefined) return null
+  return parts.reduce((n: number, b) => n + pages(b!), 0) + kmem
 }

@@ -22,7 +22,7 @@
  */
 import type { ScenarioFile as Scenario } from '../src/sim/schema.ts'
 import type { CaseRun } from './case-run.ts'
-import { filePlan, type FileUser } from './scenario-files.ts'
+import { chargedPages, filePlan, type FileUser } from './scenario-files.ts'
 import { caseGroups, caseTimeline } from './scenario-groups.ts'
 
 /**
@@ -173,7 +173,9 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     charged += pgtablePages
     processes.push(p)
   }
-  const filler = s.usagePages - charged
+  // The rest of what the group has charged (kernel stacks, slab; the per-CPU precharge left out:
+  // chargedPages()) as an unmapped tmpfs filler.
+  const filler = (chargedPages(run) ?? s.usagePages) - charged
   if (filler > 0)
     files.push({ path: '/filler', size: filler, cached: filler, fs: 'tmpfs', memcg: path })
   return {
