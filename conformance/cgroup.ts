@@ -161,6 +161,24 @@ export function staleCgroups(controller: MemoryController): string[] {
   }
 }
 
+/** The OOM counters of the case cgroup at `dir`. */
+function readCounters(dir: string, v: 1 | 2): OomCounters {
+  if (v === 1) {
+    // v1 counts a kill in the victim's own memcg (oom_control's oom_kill is not hierarchical):
+    // the case's kills are the sum over its sub-groups.
+    const kills = (d: string): number =>
+      (readInts(readFileSync(join(d, 'memory.oom_control'), 'utf8')).get('oom_kill') ?? 0) +
+      subGroups(d).reduce((n, sub) => n + kills(sub), 0)
+    return { oomKill: kills(dir), oom: -1, oomGroupKill: -1 }
+  }
+  const m = readInts(readFileSync(join(dir, 'memory.events'), 'utf8'))
+  return {
+    oomKill: m.get('oom_kill') ?? 0,
+    oom: m.get('oom') ?? 0,
+    oomGroupKill: m.get('oom_group_kill') ?? -1
+  }
+}
+
 /** Create the case cgroup `name` under the controller root. */
 export function createCaseCgroup(controller: MemoryController, name: string): CaseCgroup {
   const dir = join(controller.root, name)
@@ -186,22 +204,7 @@ export function createCaseCgroup(controller: MemoryController, name: string): Ca
       writeFileSync(join(dir, 'cgroup.procs'), String(pid))
     },
     pids: () => allPids(dir),
-    counters() {
-      if (v === 1) {
-        // v1 counts a kill in the victim's own memcg (oom_control's oom_kill is not
-        // hierarchical): the case's kills are the sum over its sub-groups.
-        const kills = (d: string): number =>
-          (readInts(readFileSync(join(d, 'memory.oom_control'), 'utf8')).get('oom_kill') ?? 0) +
-          subGroups(d).reduce((n, sub) => n + kills(sub), 0)
-        return { oomKill: kills(dir), oom: -1, oomGroupKill: -1 }
-      }
-      const m = readInts(readFileSync(join(dir, 'memory.events'), 'utf8'))
-      return {
-        oomKill: m.get('oom_kill') ?? 0,
-        oom: m.get('oom') ?? 0,
-        oomGroupKill: m.get('oom_group_kill') ?? -1
-      }
-    },
+    counters: () => readCounters(dir, v),
     usageBytes() {
       return Number(
         readFileSync(join(dir, v === 1 ? 'memory.usage_in_bytes' : 'memory.current'), 'utf8')
