@@ -5,6 +5,7 @@
 import type { CaseSpec } from './cases.ts'
 import type { KernelKill } from './kernel-report.ts'
 import type { CaseSnapshot } from './snapshot-state.ts'
+import type { ToggleRecord } from './oom-kill-disable.ts'
 
 /** Which process of which hog a pid is. */
 export interface PidRole {
@@ -54,6 +55,8 @@ export interface CaseRun {
   /** Problems running the case itself (not disagreements). */
   errors: string[]
   durationMs: number
+  /** The oom-kill-disable kind: when the grower stalled and when the knob was cleared. */
+  oomKillDisable?: ToggleRecord
 }
 
 /** What checks 1 and 3 read: the kernel's kills and the case's name (host or QEMU guest case). */

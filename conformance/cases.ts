@@ -21,6 +21,15 @@ export interface HogSpec extends HogShape {
   oomAdj?: number
   /** SIGSTOPped once ready (state T through the OOM). */
   stopped?: boolean
+  /** The sub-group of the case cgroup it runs in (`CaseSpec.groups`), else the case cgroup. */
+  group?: string
+}
+
+/** A cgroup below the case cgroup (path relative to it, parents listed first). */
+export interface SubGroupSpec {
+  path: string
+  /** Its own limit in KiB, if any. */
+  limitKb?: number
 }
 
 /** A whole case. */
@@ -43,6 +52,11 @@ export interface CaseSpec {
   oomGroup?: boolean
   /** The generator kind (`--kind`), absent for the mixed generator and hand-written cases. */
   kind?: string
+  /** Sub-groups of the case cgroup (a hierarchy; the limit above stays on the case cgroup). */
+  groups?: SubGroupSpec[]
+  /** v1 memory.oom_control oom_kill_disable set before the growth, cleared once the grower
+   * stalls under OOM (conformance/oom-kill-disable.ts). */
+  oomKillDisable?: boolean
 }
 
 /** First seed of the hand-written cases (generated cases use seeds below it). */

@@ -19,6 +19,8 @@ import { dmesgLine, type KmsgReader, type KmsgRecord, uptimeUsec, writeMarker } 
 import { LiveHostSource } from '../src/adapters/proc/live-host-source.ts'
 import { isGone, readMemTotals, readProc, readProcFromHost, snapshotDiff } from './proc-snapshot.ts'
 import type { SnapshotEntry } from './snapshot-state.ts'
+import { startToggle } from './oom-kill-disable.ts'
+import { removeTmpfsFiles } from './tmpfs-files.ts'
 
 /** A case that runs longer than this is stopped and fails (the ratelimit waits are far shorter). */
 const CASE_TIMEOUT_MS = 60_000
@@ -84,6 +86,7 @@ const live = { hogs: new Set<Hog>(), cgroups: new Set<string>() }
 /** Kill every live hog group and remove every live cgroup, synchronously. */
 export function emergencyCleanup(): void {
   for (const h of live.hogs) h.killGroup()
+  removeTmpfsFiles([...live.hogs].map(h => h.pid))
   for (const dir of live.cgroups) killAndRemoveSync(dir)
   live.hogs.clear()
   live.cgroups.clear()
@@ -204,6 +207,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
     live.cgroups.add(cg.dir)
     cg.setLimitBytes(spec.limitKb * 1024)
     if (spec.oomGroup === true) cg.setOomGroup(true)
+    for (const g of spec.groups ?? []) cg.addChild(g.path, g.limitKb && g.limitKb * 1024)
     // Start the hogs one by one: paused, moved into the cgroup, adj set, then allowed to touch.
     for (let i = 0; i < spec.hogs.length; i++) {
       const hs = spec.hogs[i]!
@@ -215,7 +219,7 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         anon: before.rssAnon,
         pgtables: Math.floor(before.pgtablesBytes / 4096)
       })
-      cg.addProcess(h.pid)
+      cg.addProcessTo(h.pid, hs.group ?? '')
       if (hs.oomAdj !== undefined) setOomAdj(h.pid, hs.oomAdj)
       else if (hs.adj !== 0) setAdj(h.pid, hs.adj)
       const pids = await h.go()
@@ -256,11 +260,17 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
       return { proc: viaHost, sharesMmWith: e.sharesMmWith, ...(e.vfork ? { vfork: true } : {}) }
     })
     run.snapshot.usagePages = Math.floor(cg.usageBytes() / 4096)
+    run.snapshot.memcgStats = { [run.memcgPath]: cg.statText() }
+    const kmem = cg.kmemBytes()
+    if (kmem !== null) run.snapshot.kmemPages = Math.floor(kmem / 4096)
+    for (const g of spec.groups ?? [])
+      run.snapshot.memcgStats[`${run.memcgPath}/${g.path}`] = cg.statText(g.path)
 
     // Grow until the grower is killed or enough kills happened.
     const grower = hogs[spec.grower]!
     run.growerPid = grower.pid
     let seen = 0
+    const toggle = spec.oomKillDisable === true ? startToggle(cg) : null
     const maxGrowKb = spec.limitKb * 3 + 64 * 1024
     const co = coGrowers.map(c => hogs[c.hog]!)
     coGrowers.forEach((c, j) => c.mode === 'free' && co[j]!.runFree(spec.stepKb))
@@ -316,11 +326,13 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         break
       }
     }
+    if (toggle !== null) run.oomKillDisable = toggle.stop()
     finalCounters = cg.counters()
   } catch (e) {
     errors.push((e as Error).message)
   } finally {
     for (const h of hogs) h.killGroup()
+    removeTmpfsFiles(hogs.map(h => h.pid))
     if (cg !== null) {
       const problems = await cg.destroy()
       errors.push(...problems)

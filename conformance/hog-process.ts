@@ -33,6 +33,12 @@ export interface HogShape {
    * both) or free running (`r KB`: the hog grows on its own until killed).
    */
   coGrow?: 'lockstep' | 'free'
+  /** Page cache read into the case cgroup with read(), mapped by nobody (`-R`). */
+  readKb?: number
+  /** A file mapped shared read-only and every page read (`-F`: rss_file). */
+  mapFileKb?: number
+  /** A tmpfs file written and closed (`-K`): shmem nobody maps, outliving the hog. */
+  tmpfsKb?: number
 }
 
 /** What `ready` reported. */
@@ -103,6 +109,9 @@ export function hogArgs(s: HogShape): string[] {
   if (s.growThread === true) a.push('-G')
   if (s.cloneVm) a.push('-v')
   if (s.vfork === true) a.push('-V')
+  if ((s.readKb ?? 0) > 0) a.push('-R', String(s.readKb))
+  if ((s.mapFileKb ?? 0) > 0) a.push('-F', String(s.mapFileKb))
+  if ((s.tmpfsKb ?? 0) > 0) a.push('-K', String(s.tmpfsKb))
   return a
 }
 

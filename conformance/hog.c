@@ -20,6 +20,14 @@
  *   -P PID   the harness's pid: children and the CLONE_VM child exit once it is gone
  *   -p CPU   pin to one CPU, so the kernel's per-CPU rss counters drift the same way for
  *            identical hogs (the OOM killer reads the approximate counters)
+ *   -R KB    page cache by read(): a file of KB (unlinked, in $HOG_FILE_DIR or /var/tmp) is
+ *            written and dropped from the cache before "go", then read whole after it, so its
+ *            pages are cached and charged to the case cgroup but mapped by nobody
+ *   -F KB    page cache by mmap: a file of KB (made as for -R) mapped shared read-only after
+ *            "go" and every page read (rss_file)
+ *   -K KB    a tmpfs file of KB written after "go" ($HOG_SHM_DIR or /dev/shm, named
+ *            oomkit-conf-tmpfs-<pid>) and closed: shmem charged to the case cgroup that nobody
+ *            maps; it outlives the hog, the harness removes it
  *
  * Identical hogs must look identical to the kernel: the hog re-executes itself without address
  * space randomisation (same page-table count) and populates every file mapping
@@ -39,6 +47,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -230,6 +239,78 @@ static void wait_blocked(pid_t tid) {
   }
 }
 
+/* A file of `kb` KiB, unlinked, written and dropped from the page cache (charged nowhere). */
+static int cold_file(unsigned long kb) {
+  if (kb == 0) return -1;
+  const char *dir = getenv("HOG_FILE_DIR");
+  if (dir == NULL) dir = "/var/tmp";
+  char path[256];
+  snprintf(path, sizeof path, "%s/oomkit-conf-file-%d-XXXXXX", dir, (int)getpid());
+  int fd = mkstemp(path);
+  if (fd < 0) {
+    perror("hog: mkstemp");
+    exit(3);
+  }
+  unlink(path);
+  char buf[65536];
+  memset(buf, 'f', sizeof buf);
+  for (unsigned long done = 0; done < kb * 1024UL;) {
+    size_t n = kb * 1024UL - done < sizeof buf ? kb * 1024UL - done : sizeof buf;
+    if (write(fd, buf, n) != (ssize_t)n) {
+      perror("hog: write file");
+      exit(3);
+    }
+    done += n;
+  }
+  fdatasync(fd);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  return fd;
+}
+
+/* Read the whole file into the page cache (nobody maps it). */
+static void read_file(int fd) {
+  char buf[65536];
+  lseek(fd, 0, SEEK_SET);
+  while (read(fd, buf, sizeof buf) > 0) {
+  }
+}
+
+/* Map the file shared read-only and read every page (rss_file of this process). */
+static void map_file(int fd, unsigned long kb) {
+  volatile char *p = mmap(NULL, kb * 1024UL, PROT_READ, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) {
+    perror("hog: mmap file");
+    exit(3);
+  }
+  char sum = 0;
+  for (unsigned long off = 0; off < kb * 1024UL; off += PAGE) sum ^= p[off];
+  (void)sum;
+}
+
+/* A tmpfs file of `kb` KiB written and closed: shmem pages charged here, mapped by nobody. */
+static void write_tmpfs(unsigned long kb) {
+  const char *dir = getenv("HOG_SHM_DIR");
+  if (dir == NULL) dir = "/dev/shm";
+  char path[256];
+  snprintf(path, sizeof path, "%s/oomkit-conf-tmpfs-%d", dir, (int)getpid());
+  int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+  if (fd < 0) {
+    perror("hog: open tmpfs file");
+    exit(3);
+  }
+  char buf[65536];
+  memset(buf, 't', sizeof buf);
+  for (unsigned long done = 0; done < kb * 1024UL;) {
+    size_t n = kb * 1024UL - done < sizeof buf ? kb * 1024UL - done : sizeof buf;
+    if (write(fd, buf, n) != (ssize_t)n) {
+      perror("hog: write tmpfs file");
+      exit(3);
+    }
+    done += n;
+  }
+  close(fd);
+}
+
 static void set_comm(const char *base, const char *suffix, long idx) {
   char name[16];
   if (idx >= 0)
@@ -241,7 +322,7 @@ static void set_comm(const char *base, const char *suffix, long idx) {
 
 int main(int argc, char **argv) {
   const char *comm = "hog";
-  unsigned long mkb = 0, skb = 0, ckb = 0;
+  unsigned long mkb = 0, skb = 0, ckb = 0, rkb = 0, fkb = 0, kkb = 0;
   long nfork = 0, nthreads = 0;
   int clonevm = 0, vforkchild = 0, opt, cpu = -1;
   /* Pin first, so that every page the re-executed image faults in is counted on that CPU. */
@@ -258,7 +339,7 @@ int main(int argc, char **argv) {
   if (persona != -1 && !(persona & ADDR_NO_RANDOMIZE)) {
     if (personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1) execv("/proc/self/exe", argv);
   }
-  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:TGvVp:P:")) != -1) {
+  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:TGvVp:P:R:F:K:")) != -1) {
     switch (opt) {
       case 'n': comm = optarg; break;
       case 'm': mkb = strtoul(optarg, NULL, 10); break;
@@ -272,8 +353,11 @@ int main(int argc, char **argv) {
       case 'V': vforkchild = 1; break;
       case 'p': cpu = atoi(optarg); break;
       case 'P': harness_pid = (pid_t)atoi(optarg); break;
+      case 'R': rkb = strtoul(optarg, NULL, 10); break;
+      case 'F': fkb = strtoul(optarg, NULL, 10); break;
+      case 'K': kkb = strtoul(optarg, NULL, 10); break;
       default:
-        fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-T] [-G] [-v] [-V] [-p CPU] [-P PID]\n");
+        fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-T] [-G] [-v] [-V] [-p CPU] [-P PID] [-R KB] [-F KB] [-K KB]\n");
         return 2;
     }
   }
@@ -289,11 +373,17 @@ int main(int argc, char **argv) {
   nthreads_started = nthreads;
   printf("pid %d\n", (int)getpid());
 
+  /* Files are made (and dropped from the cache) before the move into the case cgroup. */
+  int rfd = cold_file(rkb), ffd = cold_file(fkb);
+
   char line[128];
   if (fgets(line, sizeof line, stdin) == NULL) return 0;
   if (strncmp(line, "go", 2) != 0) return 2;
 
   populate_file_mappings();
+  if (rfd >= 0) read_file(rfd);
+  if (ffd >= 0) map_file(ffd, fkb);
+  if (kkb > 0) write_tmpfs(kkb);
   touch_new(mkb, 0);
   private_kb = (long)mkb;
   char *shared = touch_new(skb, 1);

@@ -9,6 +9,7 @@
 import { hog, round4, type CaseSpec, type HogSpec } from './cases.ts'
 import { THREAD_KINDS } from './kinds-threads.ts'
 import { makeRng, type Rng } from './prng.ts'
+import { FILE_KINDS } from './kinds-files.ts'
 
 /** Seeds of kind cases start here (below the hand-written cases' 9001, far above generated). */
 export const KIND_BASE = 100_000
@@ -114,7 +115,8 @@ export const KINDS: Readonly<Record<string, Generator>> = {
     )
     return withGrower(seed, 'oom-adj', limitKb, hogs, rng)
   },
-  ...THREAD_KINDS
+  ...THREAD_KINDS,
+  ...FILE_KINDS
 }
 
 /** The kind names, in the order their seed ranges are numbered. */

@@ -23,6 +23,8 @@
 import type { ScenarioFile as Scenario } from '../src/sim/schema.ts'
 import type { CaseRun } from './case-run.ts'
 import { reportDerivedTimeline } from './growth-timeline.ts'
+import { chargedPages, filePlan, type FileUser } from './scenario-files.ts'
+import { caseGroups, caseTimeline } from './scenario-groups.ts'
 
 /**
  * Extra growth steps beyond the kernel's (the kernel's steps plus the one its grower died in).
@@ -39,10 +41,30 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
   const s = run.snapshot
   const path = run.memcgPath
   const byPid = new Map(s.entries.map(e => [e.proc.pid, e.proc]))
-  const files: FileSpec[] = []
-  const textPages = Math.max(1, ...s.entries.map(e => e.proc.rssFile))
-  files.push({ path: '/usr/lib/hog-text', size: textPages, cached: textPages, memcg: '/' })
-  let charged = 0
+  // A process's group: the case cgroup or one of its sub-groups (conformance/kinds-files.ts).
+  const groupOf = (memcg: string): string =>
+    memcg === path || memcg.startsWith(`${path}/`) ? memcg : path
+  const hogGroup = (i: number): string => {
+    const g = run.spec.hogs[i]?.group
+    return g === undefined ? path : `${path}/${g}`
+  }
+  const users: FileUser[] = s.entries
+    .filter(e => e.sharesMmWith === null && e.vfork !== true)
+    .map(({ proc }) => {
+      const role = run.roles.get(proc.pid)!
+      const mapKb = role.role === 'parent' ? (run.spec.hogs[role.hog]!.mapFileKb ?? 0) : 0
+      return {
+        pid: proc.pid,
+        group: groupOf(proc.memcg),
+        rssFile: proc.rssFile,
+        data: Math.min(proc.rssFile, Math.ceil(mapKb / 4))
+      }
+    })
+  const shmIn = (g: string): number =>
+    run.spec.hogs.reduce((n, h, i) => n + (hogGroup(i) === g ? Math.ceil(h.sharedKb / 4) : 0), 0)
+  const plan = filePlan(run, users, shmIn)
+  const files: FileSpec[] = [...plan.files]
+  let charged = plan.charged
   const processes: ProcessSpec[] = []
   const steps = Math.round(run.grownKb / run.spec.stepKb) + 1 + GROWTH_SLACK_STEPS
   const stepPages = Math.ceil(run.spec.stepKb / 4)
@@ -71,7 +93,7 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
         ...(proc.capSysResource ? (['CAP_SYS_RESOURCE'] as const) : [])
       ],
       oom_score_adj: proc.oomScoreAdj,
-      memcg: path,
+      memcg: groupOf(proc.memcg),
       threads: proc.threads.map(t => ({ tid: t.tid, comm: t.comm.slice(0, 15) }))
     }
     if (vfork === true) {
@@ -84,15 +106,7 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
       processes.push(p)
       continue
     }
-    const vmas: NonNullable<ProcessSpec['vmas']> = []
-    if (proc.rssFile > 0)
-      vmas.push({
-        name: 'text',
-        size: proc.rssFile,
-        resident: proc.rssFile,
-        kind: 'file',
-        file: '/usr/lib/hog-text'
-      })
+    const vmas: NonNullable<ProcessSpec['vmas']> = [...(plan.vmas.get(proc.pid) ?? [])]
     let ownAnon = proc.rssAnon
     const mapFile = (name: string, file: string, pages: number): void => {
       if (pages > 0) vmas.push({ name, size: pages, resident: pages, kind: 'file', file })
@@ -128,7 +142,13 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
       const shmFile = `/shm/${role.hog}`
       const pages = Math.ceil(hog.sharedKb / 4)
       if (!files.some(f => f.path === shmFile)) {
-        files.push({ path: shmFile, size: pages, cached: pages, fs: 'tmpfs', memcg: path })
+        files.push({
+          path: shmFile,
+          size: pages,
+          cached: pages,
+          fs: 'tmpfs',
+          memcg: hogGroup(role.hog)
+        })
         charged += pages
       }
       vmas.push({
@@ -156,7 +176,9 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     charged += pgtablePages
     processes.push(p)
   }
-  const filler = s.usagePages - charged
+  // The rest of what the group has charged (kernel stacks, slab; the per-CPU precharge left out:
+  // chargedPages()) as an unmapped tmpfs filler.
+  const filler = (chargedPages(run) ?? s.usagePages) - charged
   if (filler > 0)
     files.push({ path: '/filler', size: filler, cached: filler, fs: 'tmpfs', memcg: path })
   return {
@@ -169,39 +191,9 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
       cpus: 2,
       kernelRelease: run.release
     },
-    cgroups: {
-      version: s.cgroupVersion,
-      groups: [
-        s.cgroupVersion === 1
-          ? {
-              path,
-              'memory.limit_in_bytes': `${run.spec.limitKb}k`,
-              'memory.memsw.limit_in_bytes': 'max'
-            }
-          : {
-              path,
-              'memory.max': `${run.spec.limitKb}k`,
-              'memory.swap.max': 0,
-              ...(run.spec.oomGroup ? { 'memory.oom.group': true } : {})
-            }
-      ]
-    },
+    cgroups: { version: s.cgroupVersion, groups: caseGroups(run) },
     files,
     processes,
-    timeline: concurrent
-      ? reportDerivedTimeline(run, stepPages)
-      : [
-          {
-            at: 1,
-            do: 'touch',
-            pid: run.growerPid,
-            ...(run.growerTid == null ? {} : { thread: run.growerTid }),
-            size: `${run.spec.stepKb}k`,
-            vma: 'grow',
-            every: 1,
-            count: steps,
-            until: 'killed'
-          }
-        ]
+    timeline: concurrent ? reportDerivedTimeline(run, stepPages) : caseTimeline(run, steps)
   }
 }

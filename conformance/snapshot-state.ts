@@ -31,6 +31,10 @@ export interface CaseSnapshot {
   memcgPath: string
   limitPages: number
   usagePages: number
+  /** memory.stat text of the case cgroup and each sub-group, by the path the kernel prints. */
+  memcgStats?: Record<string, string>
+  /** v1 memory.kmem.usage_in_bytes of the case cgroup, in pages. */
+  kmemPages?: number
 }
 
 /** Build the engine's OomState from a snapshot. */

@@ -6,9 +6,10 @@
  * (percpu_counter_read_positive: up to batch-1 = 31 pages per counter per CPU behind), while
  * /proc/<pid>/status prints the exact sums. So the engine is fed the counters the kernel itself
  * printed for that process in the case's first OOM report (dump_tasks), for every process that
- * stayed idle between the snapshot and that OOM (all but the grower's mm). The grower is fed its
- * /proc/status values; a mismatch there that a counter drift within the bound explains is
- * counted as agreement and noted. Separately, `exactAgreed` records how often the exact /proc
+ * stayed idle between the snapshot and that OOM (all but the grower's mm, and any process whose
+ * row is not within the drift of its /proc counters: reclaim took its mapped file pages). The
+ * others are fed their /proc/status values; a mismatch there that a counter drift within the
+ * bound explains is counted as agreement and noted. Separately, `exactAgreed` records how often the exact /proc
  * values alone give the kernel's number (what `oomkit scores` can do on a live host).
  */
 import { procOomScore } from '../../src/kernel/oom-badness.ts'
@@ -63,7 +64,17 @@ export function checkOomScore(run: CaseRun, profile: KernelProfile): CheckResult
       profile
     )
     if (exact === proc.oomScore) exactAgreed++
-    const row = !growerMms.has(p.mmId) ? rows.get(p.pid) : undefined
+    // A row is the process's snapshot only if it stayed idle: every counter within the drift of
+    // /proc's (reclaim may have unmapped its file pages before the OOM: the pagecache-mmap kind).
+    const kept = rows.get(p.pid)
+    const idle =
+      kept !== undefined &&
+      [
+        kept.rssAnon - proc.rssAnon,
+        kept.rssFile - proc.rssFile,
+        kept.rssShmem - proc.rssShmem
+      ].every(d => Math.abs(d) <= DRIFT_PAGES_PER_COUNTER)
+    const row = !growerMms.has(p.mmId) && idle ? kept : undefined
     let source = '/proc/<pid>/status (exact counters)'
     if (row !== undefined) {
       const mm = state.mms.get(p.mmId!)!

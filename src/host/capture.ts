@@ -55,7 +55,9 @@ export const MEMCG_FILES = [
   'memory.swap.current',
   'memory.oom.group',
   'memory.events',
-  'memory.events.local'
+  'memory.events.local',
+  // What the group holds by kind (page cache, shmem, mapped): snapshot-cache.ts, -charges.ts.
+  'memory.stat'
 ] as const
 
 function copy(from: string, to: string): boolean {

@@ -14,19 +14,21 @@ import type { ScenarioFile as Scenario } from '../sim/schema.ts'
 import type { MemcgReading } from '../adapters/proc/host-source.ts'
 import type { ProcessSample } from './scan.ts'
 import { kbToPages } from './host-state.ts'
+import { split, type RootShare } from './snapshot-charges.ts'
 
 type FileSpec = NonNullable<Scenario['files']>[number]
 
 const pages = (bytes: number): number => Math.floor(bytes / 4096)
 
-/** What the processes of one group map: rss_file and rss_shmem pages. */
-function mappedByProcesses(procs: readonly ProcessSample[]): { file: number; shmem: number } {
+/** What the processes of one group map and the group holds (less the root share of each,
+ * snapshot-charges.ts): rss_file and rss_shmem pages. */
+export function mappedInGroup(procs: readonly ProcessSample[], root: RootShare): RootShare {
   let file = 0
   let shmem = 0
   for (const p of procs) {
     if (p.vforkParent !== null) continue // the parent's mm, counted with the parent
-    file += kbToPages(p.rssFileKb)
-    shmem += kbToPages(p.rssShmemKb)
+    file += split(kbToPages(p.rssFileKb), root.file).group
+    shmem += split(kbToPages(p.rssShmemKb), root.shmem).group
   }
   return { file, shmem }
 }
@@ -38,11 +40,12 @@ function mappedByProcesses(procs: readonly ProcessSample[]): { file: number; shm
 export function cgroupCacheFiles(
   g: MemcgReading,
   path: string,
-  procs: readonly ProcessSample[]
+  procs: readonly ProcessSample[],
+  root: RootShare = { file: 0, shmem: 0 }
 ): FileSpec[] {
   if (g.stat === null) return []
   const st = g.stat
-  const mapped = mappedByProcesses(procs)
+  const mapped = mappedInGroup(procs, root)
   const out: FileSpec[] = []
   const cache = Math.max(0, pages(st.fileBytes - st.shmemBytes) - mapped.file)
   if (cache > 0) {

@@ -9,6 +9,7 @@ import type { ScenarioFile as Scenario } from '../sim/schema.ts'
 import type { TaskReading } from '../adapters/proc/host-source.ts'
 import type { ProcessSample } from './scan.ts'
 import { kbToPages, rssCounters } from './host-state.ts'
+import { ROOT_FILE, ROOT_SHMEM, split, type RootShare } from './snapshot-charges.ts'
 
 type ProcessSpec = Scenario['processes'][number]
 
@@ -31,13 +32,24 @@ function threadsField(s: ProcessSample): ProcessSpec['threads'] {
   })
 }
 
-/** Resident memory, total_vm and page tables of a process with its own mm. */
-function memoryFields(s: ProcessSample): Partial<ProcessSpec> {
+/** Resident memory, total_vm and page tables of a process with its own mm; the root share of its
+ * mapped pages maps the root-charged files (snapshot-charges.ts), the rest is its own. */
+function memoryFields(s: ProcessSample, root: RootShare): Partial<ProcessSpec> {
   const counters = rssCounters(s)
   const { file, shmem } = counters
   // No swapped-out state in the scenario format: keep rss + swap (the badness) as resident anon.
   const anon = counters.anon + kbToPages(s.vmSwapKb)
-  const out: Partial<ProcessSpec> = { rss: { anon, file, shmem } }
+  const f = split(file, root.file)
+  const sh = split(shmem, root.shmem)
+  const out: Partial<ProcessSpec> = { rss: { anon, file: f.group, shmem: sh.group } }
+  const vmas: NonNullable<ProcessSpec['vmas']> = []
+  if (f.root > 0)
+    vmas.push({ name: 'text-root', size: f.root, resident: f.root, kind: 'file', file: ROOT_FILE })
+  if (sh.root > 0) {
+    const v = { name: 'shm-root', size: sh.root, resident: sh.root, kind: 'shmem' as const }
+    vmas.push({ ...v, file: ROOT_SHMEM, shared: true })
+  }
+  if (vmas.length > 0) out.vmas = vmas
   const totalVm = kbToPages(s.vmSizeKb)
   if (totalVm >= anon + file + shmem) out.totalVm = totalVm
   // VmPTE is mm_pgtables_bytes >> 10: whole pages.
@@ -53,7 +65,8 @@ function memoryFields(s: ProcessSample): Partial<ProcessSpec> {
 export function processSpec(
   s: ProcessSample,
   listed: ReadonlySet<number>,
-  memcg: string
+  memcg: string,
+  root: RootShare = { file: 0, shmem: 0 }
 ): ProcessSpec {
   const caps: ('CAP_SYS_ADMIN' | 'CAP_SYS_RESOURCE')[] = []
   if (s.capSysAdmin) caps.push('CAP_SYS_ADMIN')
@@ -73,5 +86,5 @@ export function processSpec(
     spec.vfork = true
     return spec
   }
-  return Object.assign(spec, memoryFields(s))
+  return Object.assign(spec, memoryFields(s, root))
 }

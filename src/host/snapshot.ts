@@ -20,7 +20,8 @@ import { kbToPages } from './host-state.ts'
 import { MAX_RECLAIM_RETRIES } from '../kernel/mm/alloc-context.ts'
 import { inSubtree } from './ranking.ts'
 import { processSpec } from './snapshot-process.ts'
-import { cgroupCacheFiles } from './snapshot-cache.ts'
+import { cgroupCacheFiles, mappedInGroup } from './snapshot-cache.ts'
+import { ROOT_FILE, ROOT_SHMEM, rootShares, type RootShare } from './snapshot-charges.ts'
 
 type CgroupSpec = NonNullable<NonNullable<Scenario['cgroups']>['groups']>[number]
 type ZoneSpec = NonNullable<Scenario['machine']['nodes']>[number]['zones'][number]
@@ -171,33 +172,65 @@ function unlistedStacksKb(reading: HostReading, options: SnapshotOptions): numbe
 function scenarioFiles(
   reading: HostReading,
   groups: readonly MemcgReading[],
-  procs: HostReading['processes']
+  procs: HostReading['processes'],
+  shares: ReadonlyMap<string, RootShare>
 ): NonNullable<Scenario['files']> {
-  const files: NonNullable<Scenario['files']> = []
+  const files: NonNullable<Scenario['files']> = rootMappedFiles(shares)
+  const none: RootShare = { file: 0, shmem: 0 }
+  const booted = { ...rootMaxima(shares) }
+  for (const p of procs.filter(q => !groups.some(g => g.path === q.memcg))) {
+    if (p.vforkParent !== null) continue
+    booted.file += kbToPages(p.rssFileKb)
+    booted.shmem += kbToPages(p.rssShmemKb)
+  }
   for (const g of groups) {
     const members = procs.filter(p => p.memcg === g.path)
-    files.push(...cgroupCacheFiles(g, scenarioCgroupPath(g.path), members))
+    const root = shares.get(g.path) ?? none
+    files.push(...cgroupCacheFiles(g, scenarioCgroupPath(g.path), members, root))
+    const own = mappedInGroup(members, root)
+    booted.file += own.file
+    booted.shmem += own.shmem
   }
-  // Written elsewhere: the groups' own cache, and what the processes map (their rss_file is
-  // booted as page cache of their own), so the page cache booted in all is Cached - Shmem.
-  const inGroups = files.reduce((n, f) => n + (f.fs === 'tmpfs' ? 0 : (f.size as number)), 0)
-  const mapped = procs.reduce(
-    (n, p) => n + (p.vforkParent === null ? kbToPages(p.rssFileKb) : 0),
+  // Written elsewhere: the groups' own cache, and what the processes map (booted as page cache
+  // of their own or as the root-mapped files), so the page cache booted in all is Cached - Shmem.
+  const inGroups = files.reduce(
+    (n, f) => n + (f.fs === 'tmpfs' || f.path === ROOT_FILE ? 0 : (f.size as number)),
     0
   )
+  const mapped = booted.file
   const m = reading.meminfo
   const cached = (m.Cached ?? 0) - (m.Shmem ?? 0) - (inGroups + mapped) * 4
   if (cached > 0)
     files.push({ path: '/host/page-cache', size: `${cached}kB`, cached: `${cached}kB` })
   // shmem/tmpfs nobody written maps, outside the written groups: charged to the root.
-  const groupTmpfs = files.reduce((n, f) => n + (f.fs === 'tmpfs' ? (f.size as number) : 0), 0)
-  const mappedShmem = procs.reduce(
-    (n, p) => n + (p.vforkParent === null ? kbToPages(p.rssShmemKb) : 0),
+  const groupTmpfs = files.reduce(
+    (n, f) => n + (f.fs === 'tmpfs' && f.path !== ROOT_SHMEM ? (f.size as number) : 0),
     0
   )
+  const mappedShmem = booted.shmem
   const shmem = (m.Shmem ?? 0) - (groupTmpfs + mappedShmem) * 4
   if (shmem > 0) files.push({ path: '/host/shmem', size: `${shmem}kB`, fs: 'tmpfs' })
   return files
+}
+
+/** The largest root share of any group: the root-mapped files' sizes. */
+function rootMaxima(shares: ReadonlyMap<string, RootShare>): RootShare {
+  let file = 0
+  let shmem = 0
+  for (const r of shares.values()) {
+    file = Math.max(file, r.file)
+    shmem = Math.max(shmem, r.shmem)
+  }
+  return { file, shmem }
+}
+
+/** The root-charged files the groups' processes map beyond what their groups hold. */
+function rootMappedFiles(shares: ReadonlyMap<string, RootShare>): NonNullable<Scenario['files']> {
+  const { file, shmem } = rootMaxima(shares)
+  const out: NonNullable<Scenario['files']> = []
+  if (file > 0) out.push({ path: ROOT_FILE, size: file, cached: file })
+  if (shmem > 0) out.push({ path: ROOT_SHMEM, size: shmem, fs: 'tmpfs' })
+  return out
 }
 
 /** The scenario for a host reading under `profile`. */
@@ -231,6 +264,7 @@ export function snapshotScenario(
   for (const a of ancestors) declared.add(scenarioCgroupPath(a.path))
   const procs = listedProcesses(reading, scope)
   const listed = new Set(procs.map(p => p.pid))
+  const shares = rootShares(groups, procs)
   const scenario: Scenario = {
     name: options.name ?? `host snapshot (kernel ${release})`,
     description:
@@ -248,11 +282,12 @@ export function snapshotScenario(
       processSpec(
         p,
         listed,
-        declared.has(scenarioCgroupPath(p.memcg)) ? scenarioCgroupPath(p.memcg) : '/'
+        declared.has(scenarioCgroupPath(p.memcg)) ? scenarioCgroupPath(p.memcg) : '/',
+        shares.get(p.memcg)
       )
     )
   }
-  const files = scenarioFiles(reading, groups, procs)
+  const files = scenarioFiles(reading, groups, procs, shares)
   if (files.length > 0) scenario.files = files
   return scenario
 }

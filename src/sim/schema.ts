@@ -177,14 +177,13 @@ export const FileSpec = z.strictObject({
   size: Size,
   fs: z.enum(['disk', 'tmpfs', 'ramfs']).optional(),
   cached: Size.optional().describe('Pages already in the page cache at start'),
-  active: Size.optional().describe(
-    'Of the cached pages, how many start on the active list (disk files; default none: read once, they start inactive)'
-  ),
+  active: Size.optional().describe('Cached pages that start active (disk files; default none)'),
   dirty: Size.optional(),
   memcg: CgroupPath.optional(),
   mlocked: z.boolean().optional()
 })
 
+const Flag = z.boolean().optional()
 /** One mapping of a process. */
 export const VmaSpec = z.strictObject({
   name: z.string().optional(),
@@ -202,7 +201,8 @@ export const VmaSpec = z.strictObject({
   locked: z.boolean().optional(),
   hugetlb: z.boolean().optional(),
   pfnmap: z.boolean().optional(),
-  resident: Size.optional().describe('Pages resident at start')
+  resident: Size.optional().describe('Pages resident at start'),
+  referenced: Flag.describe('false: file pages touched once; reclaim may unmap them')
 })
 
 /** One process (thread group) at boot. */

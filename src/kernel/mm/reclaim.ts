@@ -118,12 +118,15 @@ export function uncharge(w: World, path: string, pages: number): void {
  * Pages of `f` mapped by an mm a live task uses. Those are referenced (the task runs its text
  * and libraries): shrink_folio_list() -> folio_check_references() activates a referenced mapped
  * folio instead of freeing it (split LRU since 2.6.28; with MGLRU, 6.1+, the page-table walk
- * promotes it), so reclaim keeps them resident and the task's rss_file stays as it was.
+ * promotes it), so reclaim keeps them resident and the task's rss_file stays as it was. A
+ * mapping whose pages were touched once and not since (`unreferencedBy`) does not hold them:
+ * the first scan clears the young PTE (folio_referenced()) and keeps the folio, the next frees
+ * it (6.18 folio_check_references(): FOLIOREF_KEEP, then FOLIOREF_RECLAIM).
  */
 function referencedMapped(w: World, f: CachedFile): number {
   let most = 0
   for (const [mmId, mapped] of f.mappedBy) {
-    if (mapped <= most) continue
+    if (mapped <= most || f.unreferencedBy?.has(mmId) === true) continue
     if (w.oom.processes.some(p => p.mmId === mmId && !p.sigkillPending)) most = mapped
   }
   return most

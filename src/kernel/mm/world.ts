@@ -30,6 +30,8 @@ export interface CachedFile {
   mlocked: boolean
   /** Memory cgroup charged for the cache. */
   memcg: string
+  /** mms mapping the file whose pages they do not touch again (reclaim may unmap them). */
+  unreferencedBy?: Set<number>
 }
 
 /** Where an mm's own pages live, per zone position. */

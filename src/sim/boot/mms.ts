@@ -41,7 +41,7 @@ function addVma(b: ProcessBoot, p: Process, mm: Mm, vs: VmaSpec): Vma {
   })
   mm.vmas.push(vma)
   const resident = Math.min(vs.size, vs.resident ?? 0)
-  if (resident > 0) residentAtBoot(b.w, p, mm, vma, kind, resident, vs.file)
+  if (resident > 0) residentAtBoot(b.w, p, mm, vma, kind, resident, vs.file, vs.referenced ?? true)
   return vma
 }
 

@@ -58,6 +58,10 @@ function residentOfFile(
   if (node !== undefined) node.counters.mapped += mapped
 }
 
+/** The page cache a mapping without a declared file boots with. */
+const ownCachePath = (p: Process, vma: Vma, kind: VmaKind): string =>
+  `[${kind}:${p.pid}:${vma.start}]`
+
 /**
  * No file given: the pages are the mapping's own page cache (program text, libraries, a shmem
  * segment), charged to the task's memcg as the kernel charges page cache when it is read in
@@ -88,7 +92,7 @@ function residentOwnCache(
     if (shmem) node.counters.shmem += pages
   }
   const own: CachedFile = {
-    path: `[${kind}:${p.pid}:${vma.start}]`,
+    path: ownCachePath(p, vma, kind),
     kind: shmem ? 'tmpfs' : 'disk',
     sizePages: vma.pages,
     zones: placed,
@@ -116,10 +120,15 @@ export function residentAtBoot(
   vma: Vma,
   kind: VmaKind,
   pages: number,
-  filePath: string | undefined
+  filePath: string | undefined,
+  referenced = true
 ): void {
   if (kind === 'anon') return residentAnon(w, p, mm, vma, pages)
-  const file = filePath !== undefined ? w.files.get(filePath) : undefined
-  if (file !== undefined) return residentOfFile(w, mm, vma, kind, file, pages)
-  residentOwnCache(w, p, mm, vma, kind, pages)
+  const given = filePath !== undefined ? w.files.get(filePath) : undefined
+  if (given !== undefined) residentOfFile(w, mm, vma, kind, given, pages)
+  else residentOwnCache(w, p, mm, vma, kind, pages)
+  const file = given ?? w.files.get(ownCachePath(p, vma, kind))
+  // Touched once and not again: nothing sets the PTEs' accessed bits, so reclaim finds the
+  // folios unreferenced (folio_check_references(), 6.18) and may unmap and free them.
+  if (!referenced && file !== undefined) (file.unreferencedBy ??= new Set()).add(mm.id)
 }
