@@ -86,14 +86,16 @@ export function caseScript(c: GuestCase, maxGrowKb: number): string {
   // over the console, as the guest dies before dmesg could print it.
   if (c.kind === 'global-panic')
     lines.push('sysctl -q -w vm.panic_on_oom=1', 'echo 8 > /proc/sys/kernel/printk')
+  // A global OOM prints the node's all_unreclaimable?: kswapd's passes are traced from the go on
+  // (guest-run.ts reads them, kswapd-evidence.ts says when they decide it); the trace buffer is
+  // allocated before the snapshot, so that MemFree counts it.
+  const traced = c.counterCgroup === null && c.kind !== 'global-panic'
+  if (traced) lines.push('kswapd_trace_prepare')
   lines.push('settle', 'snap')
-  lines.push(
-    ': > /tmp/go',
-    `wait $hogpid_${c.grower}`,
-    'sleep 0.3',
-    `report ${c.grower}`,
-    'teardown'
-  )
+  if (traced) lines.push('kswapd_trace_on')
+  lines.push(': > /tmp/go', `wait $hogpid_${c.grower}`, 'sleep 0.3')
+  if (traced) lines.push('kswapd_trace_report')
+  lines.push(`report ${c.grower}`, 'teardown')
   if (v1) lines.push(...FROM_V1)
   return lines.join('\n') + '\n'
 }

@@ -25,6 +25,8 @@ import type { CheckResult, Disagreement } from '../checks/types.ts'
 import { GUEST_SHOW_MEM } from './assets.ts'
 import { raceExplained, raceNote } from '../exit-race.ts'
 import { compareMemInfo, freeBoundKb } from './meminfo-compare.ts'
+import { vdsoFilePages } from './vdso-pages.ts'
+import { kswapdEvidence, kswapdNote, unreclaimableCompared } from './kswapd-evidence.ts'
 import { GUEST_MEM_MIB } from './guest.ts'
 import type { GuestRun } from './guest-run.ts'
 
@@ -133,6 +135,7 @@ export function guestScenario(
     name: `qemu seed ${run.spec.seed} (${run.spec.label})`
   })
   shareFromRoles(s, run)
+  vdsoFilePages(s, reading)
   s.machine = {
     ...s.machine,
     config: { ...s.machine.config, ...GUEST_SHOW_MEM.config },
@@ -247,7 +250,7 @@ export function checkGuestSimulator(run: GuestRun, profile: KernelProfile): Chec
         )
       ]
     })
-  const memInfo = globalMemInfo(run, reading, log, disagreements)
+  const memInfo = globalMemInfo(run, reading, log, { disagreements, notes })
   return {
     check: 2,
     total: kills,
@@ -269,12 +272,20 @@ function globalMemInfo(
   run: GuestRun,
   reading: HostReading,
   log: readonly string[],
-  disagreements: Disagreement[]
+  out: { disagreements: Disagreement[]; notes: string[] }
 ): NonNullable<CheckResult['memInfo']> | undefined {
+  const { disagreements } = out
   const first = run.kills[0]
   if (run.spec.counterCgroup !== null || run.panicked || first === undefined) return undefined
-  const hopeless = reading.zones.some(z => z.nodeUnreclaimable === true)
-  const verdicts = compareMemInfo(first.texts, log, hopeless)
+  const evidence = kswapdEvidence(
+    run,
+    reading.zones.some(z => z.nodeUnreclaimable === true),
+    reading.vmstat
+  )
+  const verdicts = compareMemInfo(first.texts, log, unreclaimableCompared(evidence))
+  const un = verdicts.find(v => v.field === 'node.all_unreclaimable')
+  if (un !== undefined && !un.agreed)
+    out.notes.push(`seed ${run.spec.seed}: ${kswapdNote(evidence, un.kernel, un.ours)}`)
   const bad = verdicts.filter(v => !v.agreed && v.rule !== 'info')
   if (bad.length > 0)
     disagreements.push({

@@ -31,6 +31,19 @@ export interface GuestRun {
   events: Map<string, Record<string, number>>
   /** /proc/vmstat oom_kill: the case's kills (after minus before). */
   vmstatOomKill: number | null
+  /**
+   * Global cases: when each kswapd balance_pgdat() pass started (µs, the dmesg clock), from the
+   * go to the end of the case (vmscan:mm_vmscan_kswapd_wake); null when not traced.
+   */
+  kswapdWakesUsec: number[] | null
+  /** Global cases: when kswapd went to sleep (vmscan:mm_vmscan_kswapd_sleep), µs; null: untraced. */
+  kswapdSleepsUsec: number[] | null
+  /** Global cases: reclaim counters of /proc/vmstat at the end (pgsteal_*, slabs_scanned, pageoutrun). */
+  vmstatEnd: Record<string, number> | null
+  /** Global cases: direct reclaims that made progress (µs stamp, pages; slab included). */
+  reclaimProgress: { usec: number; pages: number }[] | null
+  /** zoneinfo's node_unreclaimable at the end of the case (null: not read). */
+  nodeUnreclaimableAfter: boolean | null
   /** The guest panicked (panic_on_oom): the log came from the console. */
   panicked: boolean
   errors: string[]
@@ -80,6 +93,36 @@ function readyRoles(run: GuestRun, hog: number, ready: string): void {
   if (hog === run.spec.grower) run.growerPid = Number(parts[0])
 }
 
+/** "@@kswapd-wakes 5.123456 5.200001 ..." (or sleeps) as µs stamps. */
+function wakeStamps(l: string): number[] {
+  return l
+    .split(' ')
+    .slice(1)
+    .filter(t => /^\d+\.\d{6}$/.test(t))
+    .map(t => Number(t.replace('.', '')))
+}
+
+/** "@@reclaim-progress 5.123456:12 ..." as µs stamps and pages. */
+function progressStamps(l: string): { usec: number; pages: number }[] {
+  return l
+    .split(' ')
+    .slice(1)
+    .map(t => /^(\d+)\.(\d{6}):(\d+)$/.exec(t))
+    .filter(m => m !== null)
+    .map(m => ({ usec: Number(m[1]) * 1e6 + Number(m[2]), pages: Number(m[3]) }))
+}
+
+/** "@@vmstat-end name value name value ..." as a record. */
+function counters(l: string): Record<string, number> {
+  const kv = l
+    .split(' ')
+    .filter(x => x !== '')
+    .slice(1)
+  const out: Record<string, number> = {}
+  for (let i = 0; i + 1 < kv.length; i += 2) out[kv[i]!] = Number(kv[i + 1])
+  return out
+}
+
 /** Read a case's output lines into a run. */
 export function collectRun(spec: GuestCase, release: string, lines: readonly string[]): GuestRun {
   const run: GuestRun = {
@@ -94,6 +137,11 @@ export function collectRun(spec: GuestCase, release: string, lines: readonly str
     logLines: [],
     events: new Map(),
     vmstatOomKill: null,
+    kswapdWakesUsec: null,
+    kswapdSleepsUsec: null,
+    vmstatEnd: null,
+    reclaimProgress: null,
+    nodeUnreclaimableAfter: null,
     panicked: false,
     errors: [],
     durationMs: 0
@@ -124,6 +172,12 @@ export function collectRun(spec: GuestCase, release: string, lines: readonly str
     } else if (l.startsWith('@@vmstat0 oom_kill ')) vmstat0 = Number(l.split(' ')[2])
     else if (l.startsWith('@@vmstat oom_kill '))
       run.vmstatOomKill = Number(l.split(' ')[2]) - vmstat0
+    else if (l.startsWith('@@kswapd-wakes')) run.kswapdWakesUsec = wakeStamps(l)
+    else if (l.startsWith('@@reclaim-progress')) run.reclaimProgress = progressStamps(l)
+    else if (l.startsWith('@@kswapd-sleeps')) run.kswapdSleepsUsec = wakeStamps(l)
+    else if (l.startsWith('@@vmstat-end')) run.vmstatEnd = counters(l)
+    else if (l.startsWith('@@node-unreclaimable '))
+      run.nodeUnreclaimableAfter = l.endsWith(' 1') ? true : l.endsWith(' 0') ? false : null
     else if (l.startsWith('@@error ')) run.errors.push(l.slice(8))
   }
   run.panicked = log.some(l => l.includes('Kernel panic - not syncing'))

@@ -63,16 +63,18 @@ export function memInfoLines(outs: readonly GuestOutcome[]): string[] {
   const t = new Map<string, { rule: string; agreed: number; total: number }>()
   for (const o of outs)
     for (const v of o.checks[2].memInfo ?? []) {
-      const e = t.get(v.field) ?? { rule: v.rule, agreed: 0, total: 0 }
+      // A field compared exactly in one case may be counted only in another (all_unreclaimable).
+      const key = `${v.rule} ${v.field}`
+      const e = t.get(key) ?? { rule: v.rule, agreed: 0, total: 0 }
       e.total++
       if (v.agreed) e.agreed++
-      t.set(v.field, e)
+      t.set(key, e)
     }
   if (t.size === 0) return []
   const part = (rule: string): string =>
     [...t]
       .filter(([, e]) => e.rule === rule)
-      .map(([f, e]) => `${f} ${e.agreed}/${e.total}`)
+      .map(([k, e]) => `${k.slice(rule.length + 1)} ${e.agreed}/${e.total}`)
       .join(', ')
   return [
     `  Mem-Info (global OOMs, first report): exact: ${part('exact')}`,

@@ -13,12 +13,12 @@
  *   min watermark with kswapd awake (it reclaims towards high); where free stands inside that
  *   window depends on per-CPU list drains (free_pcp, not modelled) and reclaim timing, not on the
  *   OOM decision;
- * - the node's `all_unreclaimable?` identical when the node was already hopeless at the
- *   snapshot (zoneinfo's node_unreclaimable: kswapd_failures >= MAX_RECLAIM_RETRIES, never reset
- *   while nothing is reclaimable). From a node kswapd still served it is only counted: whether
- *   kswapd's MAX_RECLAIM_RETRIES failing balance_pgdat() passes end before the grower's own 16
- *   retries do is a matter of scheduling on the guest's one CPU (seed 2: `yes` in three runs,
- *   `no` in a run whose guest took 20 s to boot);
+ * - the node's `all_unreclaimable?` identical when the guest's evidence decides it
+ *   (kswapd-evidence.ts: the node was already hopeless at the snapshot, or kswapd had started
+ *   MAX_RECLAIM_RETRIES passes before the report). Otherwise it is only counted: whether
+ *   kswapd's failing balance_pgdat() passes end before the grower's own retries do is a matter
+ *   of scheduling on the guest's one CPU (seed 2: `yes` in three runs, `no` in a run whose
+ *   guest took 20 s to boot);
  * - every other numeric field counted as agreeing or not (reported, not failed).
  */
 
@@ -137,7 +137,7 @@ export function freeBoundKb(texts: readonly string[]): number {
 export function compareMemInfo(
   kernelTexts: readonly string[],
   ourTexts: readonly string[],
-  nodeWasHopeless = true
+  unreclaimableDecided = true
 ): FieldVerdict[] {
   const kb = memInfoBlock(kernelTexts)
   const ob = memInfoBlock(ourTexts)
@@ -161,7 +161,8 @@ export function compareMemInfo(
       const agreed = Math.abs(Number(kv) - Number(ov)) <= bound
       out.push({ field, rule: 'bounded', agreed, kernel: kv, ours: `${ov} (bound ±${bound})` })
     } else {
-      const exact = EXACT.test(field) && (nodeWasHopeless || field !== 'node.all_unreclaimable')
+      const exact =
+        EXACT.test(field) && (unreclaimableDecided || field !== 'node.all_unreclaimable')
       const rule = exact ? 'exact' : 'info'
       const agreed = netOf(field, k) === netOf(field, o)
       out.push({ field, rule, agreed, kernel: kv, ours: ov })

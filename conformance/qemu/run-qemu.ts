@@ -3,7 +3,8 @@
  * [--fail-fast] [--list] [--dump DIR]`: the QEMU backend of the conformance command. Boots
  * Debian's 6.1 cloud kernel under QEMU (TCG), runs `N` generated guest cases (default 30) and the
  * hand-written ones, prints the per-check agreement counts. `--dump DIR` keeps, per case, the
- * kernel log, the guest snapshot tree and the scenario check 2 ran. Exit codes as for the host
+ * kernel log, the guest's kswapd evidence (kswapd-evidence.ts), the guest snapshot tree and the
+ * scenario check 2 ran. Exit codes as for the host
  * backend (3: QEMU cannot start here).
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -32,6 +33,13 @@ function dumpRuns(r: GuestResult, dir: string): void {
   for (const o of r.outcomes) {
     const base = join(dir, `qemu-seed-${o.run.spec.seed}`)
     writeFileSync(`${base}.kernel.log`, o.run.logLines.join('\n') + '\n')
+    const { kswapdWakesUsec, kswapdSleepsUsec, reclaimProgress, vmstatEnd } = o.run
+    const after = o.run.nodeUnreclaimableAfter
+    writeFileSync(
+      `${base}.kswapd.json`,
+      JSON.stringify({ kswapdWakesUsec, kswapdSleepsUsec, reclaimProgress, vmstatEnd, after }) +
+        '\n'
+    )
     const reading = readSnapshot(o.run)
     if (reading !== null && r.profile !== null) {
       writeFileSync(

@@ -71,6 +71,42 @@ report() {
   echo "@@dmesg-end"
 }
 
+# kswapd_trace_prepare (before the snapshot: the first enabled event allocates the ring buffer,
+# 1.4 MiB by default, here 256 KiB, which the snapshot's MemFree must already show) and
+# kswapd_trace_on (at the go): from then on, record in the trace buffer the start of every kswapd
+# balance_pgdat() pass (6.1 kswapd() emits vmscan:mm_vmscan_kswapd_wake just before each call),
+# kswapd going to sleep (mm_vmscan_kswapd_sleep, kswapd_try_to_sleep()) and the end of every
+# direct reclaim (vmscan:mm_vmscan_direct_reclaim_end, nr_reclaimed: slab included), stamped with the "perf" trace clock (local_clock(), the clock of the dmesg stamps).
+TR=/sys/kernel/tracing
+TRACED="vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep vmscan/mm_vmscan_direct_reclaim_end"
+kswapd_trace_prepare() {
+  [ -e $TR/trace_clock ] || mount -t tracefs nodev $TR 2>/dev/null || return 0
+  echo 0 > $TR/tracing_on
+  echo 256 > $TR/buffer_size_kb
+  echo perf > $TR/trace_clock
+  for e in $TRACED; do echo 1 > $TR/events/$e/enable; done
+}
+kswapd_trace_on() {
+  [ -e $TR/trace ] || return 0
+  : > $TR/trace
+  echo 1 > $TR/tracing_on
+}
+
+# kswapd_trace_report: the passes' and sleeps' stamps, the stamps and page counts of direct
+# reclaims that made progress, the reclaim counters and zoneinfo's node_unreclaimable now (at
+# the end of the case; the snapshot has them from before the go).
+kswapd_trace_report() {
+  [ -e $TR/trace ] || return 0
+  echo 0 > $TR/tracing_on
+  echo "@@kswapd-wakes $(grep -o '[0-9]*\.[0-9]*: mm_vmscan_kswapd_wake' $TR/trace | sed 's/: .*//' | tr '\n' ' ')"
+  echo "@@reclaim-progress $(grep -o '[0-9]*\.[0-9]*: mm_vmscan_direct_reclaim_end: nr_reclaimed=[1-9][0-9]*' $TR/trace | sed 's/: .*=/:/' | tr '\n' ' ')"
+  echo "@@kswapd-sleeps $(grep -o '[0-9]*\.[0-9]*: mm_vmscan_kswapd_sleep' $TR/trace | sed 's/: .*//' | tr '\n' ' ')"
+  echo "@@vmstat-end $(grep -E '^(pgsteal_direct|pgsteal_kswapd|slabs_scanned|pageoutrun) ' /proc/vmstat | tr '\n' ' ')"
+  echo "@@node-unreclaimable $(grep -m 1 node_unreclaimable /proc/zoneinfo | tr -s ' ' | cut -d ' ' -f 3)"
+  for e in $TRACED; do echo 0 > $TR/events/$e/enable; done
+  : > $TR/trace
+}
+
 # teardown: kill every hog and remove the case cgroups (deepest first).
 teardown() {
   for p in /proc/[0-9]*; do
