@@ -116,14 +116,10 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
       }
     },
     skip(count: number): OomEvent[] {
-      const out: OomEvent[] = []
       // Skipped lines count as noise; a few hundred are enough to close anything open.
       const n = Math.min(count, 1000)
-      for (let i = 0; i < n; i++) {
-        lineNo++
-        out.push(...finish(asm.push({ kind: 'other' }, lineNo, null, null)))
-      }
-      lineNo += count - n
+      const out = finish(asm.skipNoise(n, lineNo + 1))
+      lineNo += count
       return out
     },
     end(): OomEvent[] {
