@@ -172,37 +172,8 @@ function stripOne(s: Stripping, pass: number): boolean {
   return m !== null && /[A-Za-z\u00C0-\uFFFF]/.test(m[1] ?? '') && takeDated(s, m)
 }
 
-/**
- * The commonest form, "Dec  8 17:51:31 host kernel: [  123.456789] msg" (syslog of a dmesg-stamped
- * kernel), in one match: exactly what the first two passes of the general loop take off it (the
- * syslog date, a kernel program tag, the dmesg stamp), so the loop goes on from its third pass.
- */
-const SYSLOG_KERNEL_TS =
-  /^([A-Z][a-z]{2} [ \d]\d (\d\d):(\d\d):(\d\d)) [^\s:[\]]+ kernel: \[\s*(\d+)\.(\d+)\]\s?/
-
-/** The fast path of `stripPrefix` for SYSLOG_KERNEL_TS lines; null for any other line. */
-function syslogKernelLine(raw: string): StrippedLine | null {
-  const m = SYSLOG_KERNEL_TS.exec(raw)
-  if (m === null || raw.endsWith('\r')) return null
-  const s: Stripping = {
-    text: raw.slice(m[0].length),
-    time: Number(m[5]) + Number(`0.${m[6]}`),
-    timeText: m[1] ?? null,
-    foreign: false,
-    prefixed: true
-  }
-  // journalctl -o short-monotonic: "[  123.456789] host kernel: msg" (as bracketPrefix does).
-  const k = MONO_HOST.exec(s.text)
-  if (k) s.text = s.text.slice(k[0].length)
-  for (let pass = 2; pass < 8 && stripOne(s, pass); pass++);
-  const wall = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4])
-  return { ...s, wall }
-}
-
 /** Remove every recognised prefix from one raw line. Never throws. */
 export function stripPrefix(raw: string): StrippedLine {
-  const fast = raw.charCodeAt(0) <= 90 /* A-Z */ ? syslogKernelLine(raw) : null
-  if (fast !== null) return fast
   let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw
   // E-mail quote marks ("> ", "> > ") go whether or not a prefix follows.
   if (text.charCodeAt(0) === 62 /* > */ || QUOTED.test(text)) text = text.replace(QUOTE, '')
