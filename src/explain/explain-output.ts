@@ -20,9 +20,30 @@ export interface ExplainOutput {
 
 const bigintAsNumber = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v)
 
-/** `value` as JSON.stringify(..., 2) prints it nested `depth` levels deep. */
+/**
+ * JSON.stringify(value, bigintAsNumber, 2): the same text, from V8's native path (no call into
+ * JavaScript per value) unless the value holds a bigint (an unlimited memcg limit), which makes
+ * the native path throw.
+ */
+function indentedJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2)
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error
+    return JSON.stringify(value, bigintAsNumber, 2)
+  }
+}
+
+/**
+ * `value` as JSON.stringify(..., 2) prints it as an array element `depth` levels deep: it is
+ * stringified inside as many one-element arrays and cut out, so V8 indents it natively.
+ */
 function nestedJson(value: unknown, depth: number): string {
-  return JSON.stringify(value, bigintAsNumber, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`)
+  let wrapped = value
+  for (let i = 0; i < depth; i++) wrapped = [wrapped]
+  const text = indentedJson(wrapped)
+  // Each level adds "[\n" and its indentation before, "\n", the indentation and "]" after.
+  return text.slice(depth * depth + 3 * depth, text.length - depth * depth - depth)
 }
 
 /** The JSON document, written report by report. */
