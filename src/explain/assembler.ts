@@ -25,14 +25,16 @@ export interface AssemblerOptions {
 }
 
 type Time = number | null
-const OTHER: LineInfo = { kind: 'other' }
 /** Events handed out by a call. */
 type Out = Building[]
 
-/** The streaming assembler. `push` returns events that are complete. */
+/**
+ * The streaming assembler. `push` returns events that are complete. `holding` (closed events
+ * waiting for late lines) is public: a prefilter's skip counts it down in one step (parser.ts).
+ */
 export class Assembler {
   private cur: Building | null = null
-  private readonly holding: LingerQueue
+  readonly holding: LingerQueue
   private readonly maxNoise: number
   private readonly maxGap: number
   private readonly pending: ParseWarning[] = []
@@ -54,19 +56,6 @@ export class Assembler {
       takeLine(b, line, time, timeText, wall)
       applyLine(b, info, stage, line)
     }
-    return out
-  }
-
-  /**
-   * `count` unrelated lines the caller did not read (a prefilter's gap): the same as pushing
-   * that many `other` lines, without a call per line once no event is open.
-   */
-  skipNoise(count: number, firstLine: number): Out {
-    const out: Out = []
-    let i = 0
-    for (; i < count && this.cur !== null; i++)
-      out.push(...this.push(OTHER, firstLine + i, null, null))
-    if (i < count) this.holding.pass(count - i, out)
     return out
   }
 

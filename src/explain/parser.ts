@@ -9,6 +9,7 @@ import { takeStatLine } from './late-lines.ts'
 import { Assembler } from './assembler.ts'
 import type { AssemblerOptions } from './assembler.ts'
 import { classifyLine } from './classify.ts'
+import type { LineInfo } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
 import { splitLostNewlines, stripPrefix } from './prefix.ts'
 import { joinWrapped } from './wrap-join.ts'
@@ -32,6 +33,21 @@ export interface ReportParser {
   skip(count: number): OomEvent[]
   /** End of input: returns every remaining event. */
   end(): OomEvent[]
+}
+
+const OTHER: LineInfo = { kind: 'other' }
+
+/**
+ * `count` unrelated lines from `firstLine` on, as if each were pushed as `other`: pushed one by
+ * one while an event is open; then they only count down the lingering events, in one step.
+ */
+function skipNoise(asm: Assembler, count: number, firstLine: number): ReturnType<Assembler['end']> {
+  const closed: ReturnType<Assembler['end']> = []
+  let i = 0
+  for (; i < count && asm.current !== null; i++)
+    closed.push(...asm.push(OTHER, firstLine + i, null, null))
+  if (i < count) asm.holding.pass(count - i, closed)
+  return closed
 }
 
 /** Finish closed events; a failure becomes an `internal` warning on the event. */
@@ -117,10 +133,9 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
     },
     skip(count: number): OomEvent[] {
       // Skipped lines count as noise; a few hundred are enough to close anything open.
-      const n = Math.min(count, 1000)
-      const out = finish(asm.skipNoise(n, lineNo + 1))
+      const closed = skipNoise(asm, Math.min(count, 1000), lineNo + 1)
       lineNo += count
-      return out
+      return finish(closed)
     },
     end(): OomEvent[] {
       return finish(asm.end())
