@@ -13,7 +13,7 @@ import type { LineInfo } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
 import { splitLostNewlines, stripPrefix } from './prefix.ts'
 import { joinWrapped } from './wrap-join.ts'
-import { gapOf } from './log-gaps.ts'
+import { gapOf, mayBeGap } from './log-gaps.ts'
 import type { PrevLine } from './wrap-join.ts'
 import type { OomEvent } from './oom-event.ts'
 
@@ -80,8 +80,9 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
     const segments = splitLostNewlines(raw)
     for (const seg of segments) {
       const s = stripPrefix(seg)
-      // Gap notes come from other programs too (oomkit itself, journald).
-      const gap = gapOf(s.text) ?? gapOf(seg)
+      // Gap notes come from other programs too (oomkit itself, journald). The text is a part of
+      // the raw line, so one test of the raw line rules out both.
+      const gap = mayBeGap(seg) ? (gapOf(s.text) ?? gapOf(seg)) : null
       if (gap !== null) {
         asm.note('log-gap', lineNo, gap.message, gap.next ? 'always' : 'ifNone')
         prev = null
