@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module'
-const require = createRequire(import.meta.url)
 // The only file that touches the real process: it binds stdio and argv and sets the exit code.
+// A CommonJS script (bin/package.json): `oomkit --help` and `--version` then never start Node's
+// ES module loader; every other command loads the ESM bundle in dist/ through import().
+'use strict'
 // `oomkit daemon` runs without V8's optimising compiler (~3 MB less idle RSS; src/daemon/lean-vm.ts).
 // The flag must be set before the CLI loads: loading and parsing already warm V8's compiler up.
-if (process.argv[2] === 'daemon' && !process.argv.includes('--check')) {
-  const { leanVm } = await import('../dist/lean-vm.js')
-  leanVm()
+async function applyLeanVm() {
+  if (process.argv[2] === 'daemon' && !process.argv.includes('--check')) {
+    const { leanVm } = await import('../dist/lean-vm.js')
+    leanVm()
+  }
 }
 // A reader that closes the pipe early (`oomkit ... | head`) ends the output quietly, as for any
 // Unix tool, rather than in an EPIPE stack trace.
@@ -35,14 +38,37 @@ function stdoutWasClosed() {
     return false
   }
 }
-const { cli } = await import('../dist/cli.js')
-
-const code = await cli({
-  argv: process.argv.slice(2),
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd()
-})
-process.exitCode = code
+// `oomkit --help` and `--version` print the texts the build rendered with this very bundle
+// (dist/help.json, scripts/build.ts) without loading the CLI: the same bytes, unless stdout is a
+// terminal whose width would wrap the help differently (the CLI then renders it itself).
+const prerendered = prerenderedOutput(process.argv.slice(2))
+if (prerendered !== null) process.stdout.write(prerendered)
+else void runCli()
+function prerenderedOutput(args) {
+  if (args.length !== 1 || !['--help', '-h', '--version', '-V'].includes(args[0])) return null
+  let texts
+  try {
+    const { readFileSync } = require('node:fs')
+    texts = JSON.parse(
+      readFileSync(require('node:path').join(__dirname, '../dist/help.json'), 'utf8')
+    )
+  } catch {
+    return null
+  }
+  if (args[0] === '--version' || args[0] === '-V') return texts.version
+  const tty = process.stdout.isTTY === true
+  return !tty || texts.helpColumns.includes(process.stdout.columns) ? texts.help : null
+}
+async function runCli() {
+  await applyLeanVm()
+  const { cli } = await import('../dist/cli.js')
+  const code = await cli({
+    argv: process.argv.slice(2),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd()
+  })
+  process.exitCode = code
+}

@@ -7,18 +7,22 @@
  *   dist/cli.js       export `cli(io)`            (src/cli/main.ts; bin/oomkit.js loads it)
  *   dist/lean-vm.js   export `leanVm()`           (src/daemon/lean-vm.ts; before the CLI loads)
  *   dist/chunks/*.js  shared and per-command code
+ *   dist/help.json    `oomkit --help` and `--version` as the bundle prints them (`renderedHelp`):
+ *                     bin/oomkit.js writes them without loading the CLI at all
  * The built-in default scenario is checked here and bundled as data (`prevalidatedDefault`).
  *
  * Type-checking is `npm run typecheck` (tsc); this script only transpiles and bundles.
  * `node --import tsx scripts/build.ts --meta` also writes dist/meta.json (esbuild's metafile) for inspection.
  */
 import { rmSync, writeFileSync } from 'node:fs'
+import { PassThrough } from 'node:stream'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build, type Metafile, type Plugin } from 'esbuild'
 import { writeWebPage } from './build-web.ts'
 import { DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO_YAML } from '../src/sim/default-scenario.ts'
 import { parseScenario } from '../src/sim/load.ts'
+import type { cli as cliOfSource } from '../src/cli/main.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -46,6 +50,29 @@ export function prevalidatedDefault(): Plugin {
   }
 }
 
+/**
+ * commander loads node:child_process (with net, dgram and more) at start-up only to spawn
+ * executable subcommands, which oomkit has none of: its `require` gets a stand-in that loads the
+ * module on first use. Every command starts without it (a few ms of the fixed start-up cost).
+ */
+export function lazyChildProcessForCommander(): Plugin {
+  return {
+    name: 'lazy-child-process-for-commander',
+    setup(b) {
+      b.onResolve({ filter: /^node:child_process$/ }, args =>
+        /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+          ? { path: 'lazy-child-process', namespace: 'oomkit-lazy' }
+          : undefined
+      )
+      b.onLoad({ filter: /.*/, namespace: 'oomkit-lazy' }, () => ({
+        contents:
+          "let m; module.exports = new Proxy({}, { get: (_t, k) => (m ??= require('node:child_process'))[k] })",
+        loader: 'js'
+      }))
+    }
+  }
+}
+
 /** Bundle the CLI into `outdir` (emptied first); resolves to esbuild's metafile. */
 export async function buildBundle(outdir: string): Promise<Metafile> {
   rmSync(outdir, { recursive: true, force: true })
@@ -64,10 +91,43 @@ export async function buildBundle(outdir: string): Promise<Metafile> {
     external: ['koffi', 'uplot'],
     banner: { js: banner },
     metafile: true,
-    plugins: [prevalidatedDefault()],
+    plugins: [prevalidatedDefault(), lazyChildProcessForCommander()],
     logLevel: 'warning'
   })
   return result.metafile
+}
+
+/** What `oomkit ARGS` writes on stdout, with stdout a terminal of `columns` (or not one). */
+async function stdoutOf(cliJs: string, args: string[], columns?: number): Promise<string> {
+  const { cli } = (await import(pathToFileURL(cliJs).href)) as { cli: typeof cliOfSource }
+  let out = ''
+  const stdin = new PassThrough()
+  stdin.end()
+  const stdout = {
+    write: (t: string) => (out += t),
+    isTTY: columns !== undefined,
+    columns: columns ?? 80
+  }
+  const stderr = { write: () => true, isTTY: false }
+  const code = await cli({ argv: args, stdin, stdout, stderr, env: {}, cwd: root })
+  if (code !== 0) throw new Error(`oomkit ${args.join(' ')} exited ${code}`)
+  return out
+}
+
+/**
+ * The texts bin/oomkit.js prints for `--help` / `-h` and `--version` / `-V` without loading the
+ * CLI, rendered by the bundle `cliJs` itself. Help wraps at a terminal's width: `help` is the
+ * text off a terminal (80 columns), `helpColumns` the terminal widths (of 20..400) that print
+ * the same text; on any other terminal the CLI renders its help itself.
+ */
+export async function renderedHelp(
+  cliJs: string
+): Promise<{ help: string; helpColumns: number[]; version: string }> {
+  const help = await stdoutOf(cliJs, ['--help'])
+  const helpColumns: number[] = []
+  for (let columns = 20; columns <= 400; columns++)
+    if ((await stdoutOf(cliJs, ['--help'], columns)) === help) helpColumns.push(columns)
+  return { help, helpColumns, version: await stdoutOf(cliJs, ['--version']) }
 }
 
 /** The input files an output loads before it runs: itself and its static imports, transitively. */
@@ -87,6 +147,8 @@ export function staticInputs(meta: Metafile, output: string): Set<string> {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const meta = await buildBundle(join(root, 'dist'))
+  const help = await renderedHelp(join(root, 'dist/cli.js'))
+  writeFileSync(join(root, 'dist/help.json'), JSON.stringify(help))
   await writeWebPage() // dist/web/oomkit.html, for `oomkit web`
   if (process.argv.includes('--meta')) {
     writeFileSync(join(root, 'dist/meta.json'), JSON.stringify(meta))

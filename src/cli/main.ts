@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { describeFsError } from '../adapters/file/atomic-write.ts'
 import { EXIT, UserError } from '../errors.ts'
-import type { CliIO } from './io.ts'
+import type { CliIO, TextSink } from './io.ts'
 import type { Register, RunState } from './register.ts'
 import { registerSimulate } from './commands/simulate.ts'
 import { registerExplain } from './commands/explain.ts'
@@ -23,6 +23,11 @@ const registrations: readonly Register[] = [
   registerWeb
 ]
 
+/** The sink's width for help text; undefined (commander's 80) when it is not a terminal, as
+ * commander's own default does for the real stdout (its type says number, its default does not). */
+const helpWidth = (sink: TextSink): number =>
+  (sink.isTTY === true ? sink.columns : undefined) as number
+
 function buildProgram(io: CliIO, state: RunState): Command {
   const program = new Command('oomkit')
     .description(
@@ -33,6 +38,9 @@ function buildProgram(io: CliIO, state: RunState): Command {
     .configureOutput({
       writeOut: s => io.stdout.write(s),
       writeErr: s => io.stderr.write(s),
+      // Help wraps at the width of the terminal it is written to (80 when not a terminal).
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
       outputError: () => {
         /* printed by cli() as one line */
       }

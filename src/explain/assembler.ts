@@ -28,10 +28,13 @@ type Time = number | null
 /** Events handed out by a call. */
 type Out = Building[]
 
-/** The streaming assembler. `push` returns events that are complete. */
+/**
+ * The streaming assembler. `push` returns events that are complete. `holding` (closed events
+ * waiting for late lines) is public: a prefilter's skip counts it down in one step (parser.ts).
+ */
 export class Assembler {
   private cur: Building | null = null
-  private readonly holding: LingerQueue
+  readonly holding: LingerQueue
   private readonly maxNoise: number
   private readonly maxGap: number
   private readonly pending: ParseWarning[] = []

@@ -52,7 +52,8 @@ function partsText(x: RankedRow): string {
   return terms.join(', ')
 }
 
-function section(r: ExplainReport): string[] {
+/** One report's section, as lines. */
+export function reportSection(r: ExplainReport): string[] {
   const out: string[] = []
   const when = r.time !== null ? ` at ${r.time}` : ''
   const kernel = r.kernelRelease !== null ? `kernel ${r.kernelRelease}` : 'kernel version not shown'
@@ -113,21 +114,25 @@ function section(r: ExplainReport): string[] {
   return out
 }
 
-/** The whole human report. */
-export function explainText(model: ExplainModel): string {
-  if (model.reports.length === 0 && model.allocationFailures.length === 0)
-    return 'no OOM report found\n'
+/** The whole human report from each report's section and the allocation failures. */
+export function explainDocument(
+  sections: readonly string[][],
+  failures: ExplainModel['allocationFailures']
+): string {
+  if (sections.length === 0 && failures.length === 0) return 'no OOM report found\n'
   const out: string[] = []
-  if (model.reports.length > 1) out.push(`${model.reports.length} OOM events found`, '')
-  for (const r of model.reports) {
-    out.push(...section(r), '')
-  }
-  for (const a of model.allocationFailures)
+  if (sections.length > 1) out.push(`${sections.length} OOM events found`, '')
+  for (const s of sections) out.push(...s, '')
+  for (const a of failures)
     out.push(
       `page allocation failure (lines ${a.lines.first}-${a.lines.last}): ${a.comm}, order ${a.order ?? '?'}, mode ${a.gfpMask ?? '?'} (no OOM kill)`,
       ''
     )
-  if (model.reports.length === 0)
-    out.unshift('no OOM report found (only page allocation failures)', '')
+  if (sections.length === 0) out.unshift('no OOM report found (only page allocation failures)', '')
   return out.join('\n')
+}
+
+/** The whole human report. */
+export function explainText(model: ExplainModel): string {
+  return explainDocument(model.reports.map(reportSection), model.allocationFailures)
 }

@@ -16,10 +16,22 @@ export class LingerQueue {
 
   /** One more input line went by: hand out the events whose wait is over. */
   tick(out: Building[]): void {
-    for (const h of this.waiting) h.linger--
+    this.pass(1, out)
+  }
+
+  /**
+   * `lines` input lines went by: the same as as many `tick`s (the waits end in the order the
+   * events came, so the ones over are always at the front).
+   */
+  pass(lines: number, out: Building[]): void {
+    for (const h of this.waiting) h.linger -= lines
     while (this.waiting.length > 0 && (this.waiting[0]?.linger ?? 1) <= 0) {
       out.push(this.waiting.shift() as Building)
     }
+  }
+
+  get size(): number {
+    return this.waiting.length
   }
 
   /** Start `b`'s wait (handing out the oldest when too many wait). */

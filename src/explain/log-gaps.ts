@@ -15,10 +15,15 @@ export interface Gap {
   next: boolean
 }
 
+/** False when no gap line can be in `text` (nor in any part of it): the cheap test first. */
+export function mayBeGap(text: string): boolean {
+  return text.includes(' messages') || text.includes(' callbacks suppressed')
+}
+
 /** What a gap line says; null for any other line. */
 export function gapOf(text: string): Gap | null {
   // Every log line passes here: a cheap test first.
-  if (!text.includes(' messages') && !text.includes(' callbacks suppressed')) return null
+  if (!mayBeGap(text)) return null
   let m: RegExpExecArray | null
   if ((m = KMSG_LOST.exec(text)))
     return {

@@ -14,6 +14,7 @@ import { parseBuffer, PREFILTER_THRESHOLD } from './read-input.ts'
 import { linesBefore, readAt, scanSource } from './scan-source.ts'
 import type { Scan } from './scan-source.ts'
 import type { OomEvent } from './oom-event.ts'
+import { handOver, type EventSink } from './event-sink.ts'
 
 /** Widen [start, end) to whole lines: back to the start of start's line, on past a newline. */
 function wholeLines(source: ByteSource, start: number, end: number): [number, number] {
@@ -48,7 +49,12 @@ function dropLines(b: Buffer, skip: number): Buffer {
 }
 
 /** Phase 2: parse the ranges around the hits, skipping the lines between them. */
-function parseRanges(source: ByteSource, s: Scan, options: ReportParserOptions): OomEvent[] {
+function parseRanges(
+  source: ByteSource,
+  s: Scan,
+  options: ReportParserOptions,
+  sink?: EventSink
+): OomEvent[] {
   const p = createReportParser(options)
   const out: OomEvent[] = []
   let line = 0
@@ -64,15 +70,23 @@ function parseRanges(source: ByteSource, s: Scan, options: ReportParserOptions):
     if (first > line) out.push(...p.skip(first - line))
     line = first
     line += feedLines(p, bytes.toString('utf8'), out)
+    if (sink !== undefined && out.length > 0) sink(out.splice(0))
   }
   out.push(...p.end())
-  return out
+  return handOver(out, sink)
 }
 
-/** Parse every OOM event in `source` (throws only on the source's I/O errors). */
-export function parseSource(source: ByteSource, options: ReportParserOptions = {}): OomEvent[] {
-  if (source.contents !== undefined) return parseBuffer(source.contents, options)
+/**
+ * Parse every OOM event in `source` (throws only on the source's I/O errors). With `sink`, the
+ * events go to it as they complete and the result is empty.
+ */
+export function parseSource(
+  source: ByteSource,
+  options: ReportParserOptions = {},
+  sink?: EventSink
+): OomEvent[] {
+  if (source.contents !== undefined) return handOver(parseBuffer(source.contents, options), sink)
   if (source.size < PREFILTER_THRESHOLD || utf16Order(readAt(source, 0, 64)) !== null)
-    return parseBuffer(readAt(source, 0, source.size), options)
-  return parseRanges(source, scanSource(source), options)
+    return handOver(parseBuffer(readAt(source, 0, source.size), options), sink)
+  return parseRanges(source, scanSource(source), options, sink)
 }

@@ -9,10 +9,11 @@ import { takeStatLine } from './late-lines.ts'
 import { Assembler } from './assembler.ts'
 import type { AssemblerOptions } from './assembler.ts'
 import { classifyLine } from './classify.ts'
+import type { LineInfo } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
 import { splitLostNewlines, stripPrefix } from './prefix.ts'
 import { joinWrapped } from './wrap-join.ts'
-import { gapOf } from './log-gaps.ts'
+import { gapOf, mayBeGap } from './log-gaps.ts'
 import type { PrevLine } from './wrap-join.ts'
 import type { OomEvent } from './oom-event.ts'
 
@@ -32,6 +33,21 @@ export interface ReportParser {
   skip(count: number): OomEvent[]
   /** End of input: returns every remaining event. */
   end(): OomEvent[]
+}
+
+const OTHER: LineInfo = { kind: 'other' }
+
+/**
+ * `count` unrelated lines from `firstLine` on, as if each were pushed as `other`: pushed one by
+ * one while an event is open; then they only count down the lingering events, in one step.
+ */
+function skipNoise(asm: Assembler, count: number, firstLine: number): ReturnType<Assembler['end']> {
+  const closed: ReturnType<Assembler['end']> = []
+  let i = 0
+  for (; i < count && asm.current !== null; i++)
+    closed.push(...asm.push(OTHER, firstLine + i, null, null))
+  if (i < count) asm.holding.pass(count - i, closed)
+  return closed
 }
 
 /** Finish closed events; a failure becomes an `internal` warning on the event. */
@@ -64,8 +80,9 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
     const segments = splitLostNewlines(raw)
     for (const seg of segments) {
       const s = stripPrefix(seg)
-      // Gap notes come from other programs too (oomkit itself, journald).
-      const gap = gapOf(s.text) ?? gapOf(seg)
+      // Gap notes come from other programs too (oomkit itself, journald). The text is a part of
+      // the raw line, so one test of the raw line rules out both.
+      const gap = mayBeGap(seg) ? (gapOf(s.text) ?? gapOf(seg)) : null
       if (gap !== null) {
         asm.note('log-gap', lineNo, gap.message, gap.next ? 'always' : 'ifNone')
         prev = null
@@ -116,15 +133,10 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
       }
     },
     skip(count: number): OomEvent[] {
-      const out: OomEvent[] = []
       // Skipped lines count as noise; a few hundred are enough to close anything open.
-      const n = Math.min(count, 1000)
-      for (let i = 0; i < n; i++) {
-        lineNo++
-        out.push(...finish(asm.push({ kind: 'other' }, lineNo, null, null)))
-      }
-      lineNo += count - n
-      return out
+      const closed = skipNoise(asm, Math.min(count, 1000), lineNo + 1)
+      lineNo += count
+      return finish(closed)
     },
     end(): OomEvent[] {
       return finish(asm.end())

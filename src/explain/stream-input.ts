@@ -11,6 +11,7 @@ import type { ReportParserOptions } from './parser.ts'
 import { feedLines } from './feed-lines.ts'
 import { parseBuffer } from './read-input.ts'
 import type { OomEvent } from './oom-event.ts'
+import { handOver, type EventSink } from './event-sink.ts'
 
 /** Bytes gathered before a block is parsed. */
 const BLOCK = 4 * 1024 * 1024
@@ -44,10 +45,15 @@ class BlockBuffer {
   }
 }
 
-/** Parse every OOM event in the chunks of `input`. */
+/**
+ * Parse every OOM event in the chunks of `input`. With `sink`, the events are handed to it as
+ * each block completes them (and not kept: the result is then empty), so memory stays flat
+ * however many reports the stream holds.
+ */
 export async function parseStream(
   input: AsyncIterable<Buffer | string>,
-  options: ReportParserOptions = {}
+  options: ReportParserOptions = {},
+  sink?: EventSink
 ): Promise<OomEvent[]> {
   const p = createReportParser(options)
   const out: OomEvent[] = []
@@ -67,6 +73,7 @@ export async function parseStream(
     }
     if (pos < buf.length) out.push(...p.skip(countLines(buf, pos, buf.length)))
     open = ranges.length > 0 && ranges[ranges.length - 1]?.end === buf.length
+    if (sink !== undefined && out.length > 0) sink(out.splice(0))
   }
   for await (const chunk of input) {
     let buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
@@ -84,10 +91,10 @@ export async function parseStream(
   }
   const rest = pending.buf.subarray(0, pending.size)
   // UTF-16 input (rare, and small) is gathered and decoded whole.
-  if (utf16) return parseBuffer(Buffer.from(rest), options)
+  if (utf16) return handOver(parseBuffer(Buffer.from(rest), options), sink)
   if (rest.length > 0) {
     block(rest[rest.length - 1] === 10 ? rest : Buffer.concat([rest, Buffer.from('\n')]))
   }
   out.push(...p.end())
-  return out
+  return handOver(out, sink)
 }

@@ -26,6 +26,24 @@ describe('the oomkit command line', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
   })
 
+  it('prints --help and --version from the build (dist/help.json) exactly as the CLI does', async () => {
+    for (const [flag, same] of [
+      ['--help', '-h'],
+      ['--version', '-V']
+    ] as const) {
+      const cli = await runCli([flag])
+      for (const arg of [flag, same]) {
+        const out = execFileSync(process.execPath, ['bin/oomkit.js', arg], { encoding: 'utf8' })
+        expect(out).toBe(cli.stdout)
+      }
+    }
+    // Any other argument goes through the CLI itself.
+    const r = spawnSync(process.execPath, ['bin/oomkit.js', 'explain', '--help'], {
+      encoding: 'utf8'
+    })
+    expect(r.stdout).toContain('--follow')
+  })
+
   it('runs as a real process through bin/oomkit.js', () => {
     const out = execFileSync(process.execPath, ['bin/oomkit.js', '--help'], { encoding: 'utf8' })
     expect(out).toContain('simulate')

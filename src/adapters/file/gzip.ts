@@ -2,11 +2,10 @@
  * @module Compressed logs for `oomkit explain`: a gzip file (`/var/log/syslog.2.gz`) or a gzip
  * stream on stdin (`cat kern.log.gz |`) is recognised by its magic bytes (1f 8b), whatever its
  * name, and decompressed as it is read (node:zlib; concatenated members too), so memory stays
- * bounded by the parser's blocks, not by the log.
+ * bounded by the parser's blocks, not by the log. node:zlib and node:stream load only when an
+ * input is gzip: a plain log starts without them.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
-import { createGunzip, gunzipSync } from 'node:zlib'
-import { Readable } from 'node:stream'
 
 /** True when `head` starts with the gzip magic bytes. */
 export function isGzip(head: Uint8Array): boolean {
@@ -29,8 +28,9 @@ export function isGzipFile(path: string): boolean {
 }
 
 /** The decompressed bytes of a gzip file, as they are inflated. */
-export function gunzipFile(path: string): AsyncIterable<Buffer> {
-  return createReadStream(path).pipe(createGunzip())
+export async function* gunzipFile(path: string): AsyncGenerator<Buffer> {
+  const { createGunzip } = await import('node:zlib')
+  yield* createReadStream(path).pipe(createGunzip())
 }
 
 /** `input` as it is, or decompressed when its first bytes are the gzip magic. */
@@ -62,12 +62,16 @@ export async function* maybeGunzip(
   const copies = (async function* () {
     for await (const chunk of rest) yield Buffer.from(chunk)
   })()
+  const { createGunzip } = await import('node:zlib')
+  const { Readable } = await import('node:stream')
   yield* Readable.from(copies).pipe(createGunzip())
 }
 
 /** A whole buffer, decompressed when it is gzip. */
-export function gunzipIfNeeded(buf: Buffer): Buffer {
-  return isGzip(buf) ? gunzipSync(buf) : buf
+export async function gunzipIfNeeded(buf: Buffer): Promise<Buffer> {
+  if (!isGzip(buf)) return buf
+  const { gunzipSync } = await import('node:zlib')
+  return gunzipSync(buf)
 }
 
 function toBuffer(chunk: Buffer | string): Buffer {

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { profileNames, findProfile } from '../../kernel/profiles.ts'
 import type { ReportParserOptions } from '../../explain/parser.ts'
-import type { OomEvent } from '../../explain/oom-event.ts'
+import type { EventSink } from '../../explain/event-sink.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import type { Register } from '../register.ts'
@@ -65,12 +65,16 @@ async function stdinChunks(io: CliIO): Promise<AsyncIterable<Buffer | string>> {
   return reopenStdin() ?? stdin
 }
 
-/** Parse the named file, or stdin for "-" / no file on a non-terminal stdin. */
+/**
+ * Parse the named file, or stdin for "-" / no file on a non-terminal stdin, handing the events
+ * to `sink` as they complete.
+ */
 async function parseInput(
   file: string | undefined,
   io: CliIO,
-  options: ReportParserOptions
-): Promise<OomEvent[]> {
+  options: ReportParserOptions,
+  sink: EventSink
+): Promise<void> {
   const { withFileSource } = await import('../../adapters/file/file-source.ts')
   const { parseSource } = await import('../../explain/parse-source.ts')
   if (file === undefined || file === '-') {
@@ -79,7 +83,8 @@ async function parseInput(
     const { maybeGunzip } = await import('../../adapters/file/gzip.ts')
     const { parseStream } = await import('../../explain/stream-input.ts')
     try {
-      return await parseStream(maybeGunzip(await stdinChunks(io)), options)
+      await parseStream(maybeGunzip(await stdinChunks(io)), options, sink)
+      return
     } catch (error) {
       // A damaged gzip stream (zlib's Z_DATA_ERROR ...) is one line, as for a file.
       if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, '-')
@@ -91,9 +96,10 @@ async function parseInput(
     const { gunzipFile, isGzipFile } = await import('../../adapters/file/gzip.ts')
     if (isGzipFile(path)) {
       const { parseStream } = await import('../../explain/stream-input.ts')
-      return await parseStream(gunzipFile(path), options)
+      await parseStream(gunzipFile(path), options, sink)
+      return
     }
-    return withFileSource(path, source => parseSource(source, options))
+    withFileSource(path, source => parseSource(source, options, sink))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, file)
     throw error
@@ -129,9 +135,9 @@ export const registerExplain: Register = (program, io, state) => {
         return
       }
       // The parser, replay and HTML renderer load only when this command runs.
-      const { buildExplainModel, modelToJson } = await import('../../explain/explain-model.ts')
-      const { explainText } = await import('../../explain/explain-text.ts')
       if (opts.html !== undefined) {
+        const { buildExplainModel, modelToJson } = await import('../../explain/explain-model.ts')
+        const { explainText } = await import('../../explain/explain-text.ts')
         const { parseBuffer } = await import('../../explain/read-input.ts')
         const { writeExplainHtmlFile } = await import('../../html/write.ts')
         const buf = await readAllText(file, io)
@@ -147,9 +153,11 @@ export const registerExplain: Register = (program, io, state) => {
         state.exitCode = EXIT.ok
         return
       }
-      const events = await parseInput(file, io, options)
-      const model = buildExplainModel(events, profile)
-      io.stdout.write(opts.json === true ? modelToJson(model) + '\n' : explainText(model))
+      // Each report is explained and written as soon as it is parsed, then dropped.
+      const { createExplainOutput } = await import('../../explain/explain-output.ts')
+      const output = createExplainOutput(opts.json === true, t => io.stdout.write(t), profile)
+      await parseInput(file, io, options, events => output.add(events))
+      output.end()
       state.exitCode = EXIT.ok
     })
 }
