@@ -29,7 +29,8 @@ snap() {
     for f in cgroup.procs cgroup.controllers memory.limit_in_bytes memory.memsw.limit_in_bytes \
       memory.usage_in_bytes memory.memsw.usage_in_bytes memory.oom_control memory.failcnt \
       memory.swappiness memory.max memory.high memory.low memory.min memory.current \
-      memory.swap.max memory.swap.current memory.oom.group memory.events memory.events.local; do
+      memory.swap.max memory.swap.current memory.oom.group memory.events memory.events.local \
+      memory.stat; do
       [ -e $g/$f ] && cat $g/$f > $d$g/$f 2>/dev/null
     done
   done
