@@ -63,7 +63,11 @@ export class Daemon {
       const cg = source.cgroup(watch.path)
       if (cg) cgroups.push(cg)
     }
-    return { timeMs: this.ctx.clock(), meminfo: source.meminfo(), psi: source.psi(), cgroups }
+    const timeMs = this.ctx.clock()
+    const readings: Readings = { timeMs, meminfo: source.meminfo(), psi: source.psi(), cgroups }
+    const calm = this.deps.calmBelow?.(this.ctx.state.config, cgroups)
+    if (calm && Object.keys(calm).length > 0) readings.calmBelow = calm
+    return readings
   }
 
   /** One iteration; returns the milliseconds to sleep before the next. */
