@@ -7,7 +7,9 @@
  *   node_floor_idle_*: `oomkit daemon` (default config), the same watching an empty 300 MiB
  *   memory cgroup (`--cgroup DIR=20%,10%`), `earlyoom` (defaults) and Node's own floor (`node -e
  *   'setInterval(() => {}, 1000)'`), side by side, idle for 60 s after a 10 s settle
- *   (BENCH_QUICK=1: 10 s after 5 s); RSS at the end, CPU = (utime+stime, all threads) / wall.
+ *   (BENCH_QUICK=1: 10 s after 5 s); RSS at the end, CPU = (utime+stime, all threads) / wall;
+ *   daemon_idle_rss_over_node_floor_mb (and daemon_cgroup_...) against the floor of the same run,
+ *   daemon_idle_cgroup_cpu_pct = daemon_cgroup_idle_cpu_pct.
  * - daemon_reaction_ms: a hog grows 8 MiB every 10 ms in a 256 MiB v1 memory cgroup watched with
  *   a 20% headroom term stage; the hog itself notes (CLOCK_MONOTONIC) the first step after which
  *   the headroom is at or under the threshold and the moment SIGTERM arrives. Median of 10.
@@ -105,7 +107,11 @@ async function idle(
       out[`${name}_idle_rss_mb`] = round1(got[i]!.rssMb)
       out[`${name}_idle_cpu_pct`] = round3(got[i]!.cpuPct)
     })
-    out.daemon_idle_rss_over_node_floor_mb = round1(got[0]!.rssMb - got[names.length - 1]!.rssMb)
+    const floorMb = got[names.length - 1]!.rssMb
+    out.daemon_idle_rss_over_node_floor_mb = round1(got[0]!.rssMb - floorMb)
+    out.daemon_cgroup_idle_rss_over_node_floor_mb = round1(got[1]!.rssMb - floorMb)
+    // Issue 20's name for the watched-cgroup CPU figure (the same value).
+    out.daemon_idle_cgroup_cpu_pct = out.daemon_cgroup_idle_cpu_pct!
     return out
   } finally {
     floor.kill('SIGKILL')
