@@ -118,23 +118,24 @@ class KoffiFdWatch implements FdWatch {
         return
       }
       drainEventfd(this.kick)
-      if (!err && r > 0) this.dispatch(fds, buf)
+      if (!err && r > 0) dispatch(this.entries, fds, buf)
       this.start()
     })
   }
+}
 
-  private dispatch(fds: number[], buf: Buffer): void {
-    fds.forEach((fd, i) => {
-      const revents = buf.readInt16LE(8 * (i + 1) + 6)
-      const entry = this.entries.get(fd)
-      if (!entry || revents === 0) return
-      // A PSI trigger whose cgroup is gone reports POLLERR | POLLPRI (psi_trigger_poll()): gone.
-      if ((revents & (POLLERR | POLLHUP | POLLNVAL)) !== 0) {
-        this.entries.delete(fd)
-        entry.handlers.onGone?.()
-      } else entry.handlers.onEvent()
-    })
-  }
+/** Hand each descriptor's poll result (`revents` in `buf`, after the kick's slot) to its entry. */
+function dispatch(entries: Map<number, Entry>, fds: number[], buf: Buffer): void {
+  fds.forEach((fd, i) => {
+    const revents = buf.readInt16LE(8 * (i + 1) + 6)
+    const entry = entries.get(fd)
+    if (!entry || revents === 0) return
+    // A PSI trigger whose cgroup is gone reports POLLERR | POLLPRI (psi_trigger_poll()): gone.
+    if ((revents & (POLLERR | POLLHUP | POLLNVAL)) !== 0) {
+      entries.delete(fd)
+      entry.handlers.onGone?.()
+    } else entry.handlers.onEvent()
+  })
 }
 
 let shared: Promise<FdWatch | null> | undefined
