@@ -10,7 +10,7 @@ import type { DaemonConfig } from './config-schema.ts'
 export function defaultConfig(): DaemonConfig {
   return {
     profile: 'auto',
-    interval: { min: 100, max: 1000, predictive: true },
+    interval: { min: 100, max: 5000, predictive: true },
     memory: {
       available: { term: { kind: 'percent', value: 10 }, kill: { kind: 'percent', value: 5 } },
       swapFree: { term: { kind: 'percent', value: 10 }, kill: { kind: 'percent', value: 5 } },

@@ -96,10 +96,12 @@ export const configSchema = z.strictObject({
   interval: z
     .strictObject({
       min: duration.default(100),
-      max: duration.default(1000),
+      /** The longest sleep, when memory is plentiful: the sleep is the headroom to the nearest
+       * term/kill line at 6000 MiB/s (trigger-levels.ts), so it stretches with the headroom. */
+      max: duration.default(5000),
       predictive: z.boolean().default(true)
     })
-    .default({ min: 100, max: 1000, predictive: true }),
+    .default({ min: 100, max: 5000, predictive: true }),
   memory: z
     .strictObject({
       available: stages.default({

@@ -19,6 +19,20 @@ import { initialTriggerState } from './triggers.ts'
 
 export type { DaemonDeps } from './loop-state.ts'
 
+/** One sample: meminfo, PSI, the watched cgroups, and which of them a kernel threshold guards. */
+function sampleScopes(deps: DaemonDeps, config: DaemonConfig, timeMs: number): Readings {
+  const { source } = deps
+  const cgroups = []
+  for (const watch of config.cgroups) {
+    const cg = source.cgroup(watch.path)
+    if (cg) cgroups.push(cg)
+  }
+  const readings: Readings = { timeMs, meminfo: source.meminfo(), psi: source.psi(), cgroups }
+  const calm = deps.calmBelow?.(config, cgroups)
+  if (calm && Object.keys(calm).length > 0) readings.calmBelow = calm
+  return readings
+}
+
 /** The userspace OOM killer. `run()` loops until `stop()`. */
 export class Daemon {
   private readonly deps: DaemonDeps
@@ -57,13 +71,7 @@ export class Daemon {
 
   /** Sample the scopes the triggers read. */
   sample(): Readings {
-    const { source } = this.deps
-    const cgroups = []
-    for (const watch of this.ctx.state.config.cgroups) {
-      const cg = source.cgroup(watch.path)
-      if (cg) cgroups.push(cg)
-    }
-    return { timeMs: this.ctx.clock(), meminfo: source.meminfo(), psi: source.psi(), cgroups }
+    return sampleScopes(this.deps, this.ctx.state.config, this.ctx.clock())
   }
 
   /** One iteration; returns the milliseconds to sleep before the next. */

@@ -13,7 +13,7 @@ import type { DaemonMetrics } from './metrics.ts'
 import type { Notifier } from './notify.ts'
 import { initialPolicyState } from './policy.ts'
 import type { PolicyState } from './policy.ts'
-import type { MemorySource, ProcReading } from './readings.ts'
+import type { CgroupReading, MemorySource, ProcReading } from './readings.ts'
 import { initialTriggerState } from './triggers.ts'
 import type { Evaluation, TriggerState } from './triggers.ts'
 
@@ -29,6 +29,12 @@ export interface DaemonDeps {
   env: Readonly<Record<string, string | undefined>>
   /** Monotonic milliseconds (default performance.now). */
   clock?: () => number
+  /** Per watched cgroup, the usage below which a kernel threshold wakes the loop
+   * (cgroup-wakeups.ts); asked at each sample. */
+  calmBelow?: (
+    config: DaemonConfig,
+    cgroups: readonly CgroupReading[]
+  ) => Readonly<Record<string, number>>
   /** Called after every tick with the wall time (the watchdog heartbeat). */
   heartbeat?: (wallMs: number) => void
 }

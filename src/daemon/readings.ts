@@ -23,6 +23,9 @@ export interface Readings {
   /** System-wide /proc/pressure/memory, null when PSI is off. */
   psi: Psi | null
   cgroups: CgroupReading[]
+  /** Per watched cgroup path: the usage (bytes) below which the kernel wakes the loop when it
+   * is crossed (a v1 memory threshold registered before this sample), so no polling is needed. */
+  calmBelow?: Readonly<Record<string, number>>
 }
 
 /** Total resident kB of a process (RssAnon + RssFile + RssShmem). */

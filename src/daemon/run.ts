@@ -7,9 +7,11 @@ import { release } from 'node:os'
 import { jsonLogger } from './log.ts'
 import type { Logger } from './log.ts'
 import { UserError } from '../errors.ts'
+import { sharedFdWatch } from '../adapters/pidfd/fd-watch.ts'
 import { findProfile, profileForRelease } from '../kernel/profiles.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import type { DaemonConfig } from './config-schema.ts'
+import { CgroupWakeups } from './cgroup-wakeups.ts'
 import { Daemon } from './daemon.ts'
 import { watchKernelKills } from './kernel-kills.ts'
 import { openPsiWakeups } from './psi-wakeups.ts'
@@ -112,6 +114,17 @@ function announceStart(config: DaemonConfig, profile: KernelProfile, s: Services
   )
 }
 
+/** Kernel memory thresholds for watched v1 cgroups, through koffi (none with --no-ffi). */
+async function cgroupWakeups(
+  opts: RunOptions,
+  wake: () => void,
+  logger: Logger
+): Promise<CgroupWakeups | null> {
+  if (opts.ffi === 'fallback') return null
+  const watch = await sharedFdWatch()
+  return watch ? new CgroupWakeups(watch, wake, logger) : null
+}
+
 /** Run until SIGTERM/SIGINT (or `until`); resolves to the exit code. */
 export async function runDaemon(opts: RunOptions): Promise<number> {
   const { io, config } = opts
@@ -119,7 +132,8 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
   const profile = resolveProfile(config.profile)
   const s = await startServices(config, { ffi: opts.ffi, env: io.env }, logger)
   const kernelKills = watchKernelKills({ journal: s.journal, metrics: s.metrics, logger })
-  const daemon = new Daemon(config, {
+  const thresholds = await cgroupWakeups(opts, () => daemon.wakeUp(), logger)
+  const daemon: Daemon = new Daemon(config, {
     source: s.source,
     control: s.control,
     logger,
@@ -128,6 +142,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     notifier: s.notifier,
     profile,
     env: io.env,
+    calmBelow: (c, cgroups) => thresholds?.calmBelow(c, cgroups) ?? {},
     // After every tick: the watchdog's heartbeat, and the kernel's own kills logged since.
     heartbeat: wall => {
       s.watchdog?.beat(wall)
@@ -145,6 +160,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
   } finally {
     unhandle()
     for (const t of wakeups) t.close()
+    thresholds?.close()
     kernelKills?.poll()
     kernelKills?.stop()
     await stopServices(s)

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { Logger } from './log.ts'
 import { createHostMemorySource } from '../adapters/proc/host-memory-source.ts'
+import { createSystemReader } from '../adapters/proc/daemon-system-reader.ts'
 import { LiveHostSource } from '../adapters/proc/live-host-source.ts'
 import { loadProcessControl } from '../adapters/pidfd/process-control.ts'
 import type { ProcessControl } from '../adapters/pidfd/process-control.ts'
@@ -87,13 +88,24 @@ async function startControl(
   return { control, protection }
 }
 
+/** The per-tick meminfo and PSI reads from kept-open files (daemon-system-reader.ts); the
+ * HostSource's reads when a file cannot be read that way. */
+function withSystemReader(source: MemorySource): MemorySource {
+  const reader = createSystemReader()
+  return {
+    ...source,
+    meminfo: () => reader.meminfo() ?? source.meminfo(),
+    psi: () => reader.psi() ?? source.psi()
+  }
+}
+
 export async function startServices(
   config: DaemonConfig,
   opts: { ffi: 'auto' | 'fallback'; env: Readonly<Record<string, string | undefined>> },
   logger: Logger
 ): Promise<Services> {
   const { control, protection } = await startControl(config, opts.ffi, logger)
-  const source = createHostMemorySource(new LiveHostSource('/'))
+  const source = withSystemReader(createHostMemorySource(new LiveHostSource('/')))
   const journal = new Journal(config.journal)
   const reported = new Set<string>()
   journal.onError = code => {

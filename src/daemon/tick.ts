@@ -83,10 +83,11 @@ export async function tick(ctx: KillContext, observer: Observer): Promise<number
     decision = decide(state.config, state.policy, evaluation, readings.timeMs)
     await perform(ctx, observer, decision, evaluation, readings)
   }
-  deps.heartbeat?.(Date.now())
   const interval = state.inflight
     ? Math.min(VICTIM_POLL_MS, evaluation.intervalMs)
     : evaluation.intervalMs
+  // Beat for the end of the coming sleep: a long sleep when memory is plentiful is no stall.
+  deps.heartbeat?.(Date.now() + interval)
   deps.metrics?.interval.set(interval / 1000)
   return interval
 }

@@ -111,6 +111,27 @@ export function psiValue(psi: Psi | null, metric: 'some' | 'full'): number | nul
   return line ? line.avg10 : null
 }
 
+/** The early wake-up sits this far below a cgroup's first stage: 10 % of the limit, at most. */
+const EARLY_WAKE_FRACTION = 0.1
+const EARLY_WAKE_MAX_BYTES = 512 * 1024 * 1024
+
+/**
+ * The `memory.usage_in_bytes` levels whose crossing the kernel signals for a watched v1 cgroup
+ * (src/adapters/cgroup/memcg-threshold.ts): where its first stage begins were all of its usage
+ * working set (usage >= working set, so the real crossing never comes sooner), and an early level
+ * a margin below, from which the loop polls and measures the fill rate again. Below the early
+ * level the cgroup needs no polling. Lowest first; empty when the first stage holds at any usage.
+ */
+export function cgroupWakeLevels(limit: number, stages: Stages): number[] {
+  let headroom = 0
+  for (const t of [stages.warn, stages.term, stages.kill])
+    if (t) headroom = Math.max(headroom, thresholdBytes(t, limit))
+  const stage = Math.floor(limit - headroom)
+  if (stage <= 0) return []
+  const early = stage - Math.floor(Math.min(limit * EARLY_WAKE_FRACTION, EARLY_WAKE_MAX_BYTES))
+  return early > 0 ? [early, stage] : [stage]
+}
+
 /** Bytes from `value` down to the nearest term/kill threshold still above... below it, or 0. */
 export function distanceToAction(value: number, total: number, stages: Stages): number {
   let best = Number.POSITIVE_INFINITY

@@ -182,6 +182,9 @@ function cgroupLimitTrigger(p: Pass, watch: CgroupWatch, cg: CgroupReading, limi
       total: limit,
       unit: 'bytes'
     })
+  // Usage under a kernel threshold: its crossing wakes the loop, the cgroup needs no polling.
+  const calmBelow = p.readings.calmBelow?.[watch.path]
+  if (calmBelow !== undefined && cg.usageBytes < calmBelow) return
   const rate = p.rate(r => {
     const c = r.cgroups.find(x => x.path === watch.path)
     return c ? Math.max(0, c.usageBytes - c.inactiveFileBytes) : null

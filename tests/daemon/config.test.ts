@@ -28,7 +28,7 @@ describe('daemon config', () => {
     })
     expect(c.choose.sortBy).toBe('badness')
     expect(c.kill.budget).toEqual({ kills: 5, window: 60_000 })
-    expect(c.interval).toEqual({ min: 100, max: 1000, predictive: true })
+    expect(c.interval).toEqual({ min: 100, max: 5000, predictive: true })
     expect(c.metrics.enabled).toBe(false)
   })
 

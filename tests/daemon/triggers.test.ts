@@ -60,7 +60,7 @@ describe('triggers on the recorded cgroup trace', () => {
     // 157 MiB of headroom fills in ~26 ms at the assumed 6000 MiB/s: a 256 MiB cgroup never
     // earns a slow poll.
     expect(evs[evs.length - 1]!.intervalMs).toBe(cfg.interval.min)
-    const sys = config({ cgroups: [] })
+    const sys = config({ cgroups: [], interval: { max: '1s' } })
     expect(replay(sys, trace).at(-1)!.intervalMs).toBe(sys.interval.max)
   })
 
@@ -183,7 +183,10 @@ describe('PSI stages', () => {
 
 describe('adaptive polling', () => {
   it('sleeps the maximum when memory is plentiful and the minimum near a threshold', () => {
-    const cfg = config({ memory: { available: { term: '10%', kill: '5%' } } })
+    const cfg = config({
+      interval: { max: '1s' },
+      memory: { available: { term: '10%', kill: '5%' } }
+    })
     const total = 8 * GiB_KB
     expect(evaluateTriggers(cfg, initialTriggerState(), readings(0, 0.9 * total)).intervalMs).toBe(
       1000
@@ -191,6 +194,22 @@ describe('adaptive polling', () => {
     expect(
       evaluateTriggers(cfg, initialTriggerState(), readings(0, 0.101 * total)).intervalMs
     ).toBe(100)
+  })
+
+  it('stretches the sleep with the headroom up to the default 5 s maximum', () => {
+    const cfg = config({ memory: { available: { term: '10%', kill: '5%' } } })
+    const mib = (kb: number): number => kb / 1024
+    const at = (availKb: number, totalKb: number): number =>
+      evaluateTriggers(
+        cfg,
+        initialTriggerState(),
+        readings(0, availKb, { meminfo: meminfo(availKb, { memTotalKb: totalKb }) })
+      ).intervalMs
+    // 24 GiB with 22 GiB available: 19.6 GiB above the term line take 3.35 s at 6000 MiB/s.
+    const total = 24 * GiB_KB
+    expect(at(22 * GiB_KB, total)).toBe(Math.round(mib(22 * GiB_KB - 0.1 * total) / 6))
+    expect(at(120 * GiB_KB, 128 * GiB_KB)).toBe(5000)
+    expect(at(0.101 * total, total)).toBe(100)
   })
 
   it('wakes before a fast predicted crossing, never sooner than the floor', () => {

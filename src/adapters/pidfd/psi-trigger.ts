@@ -1,31 +1,13 @@
 /**
  * @module Event-driven PSI: register a trigger on /proc/pressure/memory (or a v2 cgroup's
- * memory.pressure) and wait for POLLPRI with poll(2) on koffi's worker pool, since Node cannot
- * wait for POLLPRI itself. The kernel's rules for callers without CAP_SYS_RESOURCE apply: the
- * window must be a multiple of 2 s (and 500 ms..10 s), and the trigger string is written
- * NUL-terminated. Without koffi there is no trigger: `openPsiTrigger` says why.
+ * memory.pressure) and wait for POLLPRI in the daemon's one poll(2) (fd-watch.ts, on koffi's
+ * worker pool, since Node cannot wait for POLLPRI itself; no timeout, so no idle wake-ups). The
+ * kernel's rules for callers without CAP_SYS_RESOURCE apply: the window must be a multiple of 2 s
+ * (and 500 ms..10 s), and the trigger string is written NUL-terminated. Without koffi there is no
+ * trigger: `openPsiTrigger` says why.
  */
 import { closeSync, openSync, writeSync } from 'node:fs'
-
-/** poll(2) event bits. */
-const POLLPRI = 0x002
-const POLLERR = 0x008
-
-interface KoffiPoll {
-  struct(name: string, def: Record<string, string>): unknown
-  load(path: string): { func(signature: string): PollFn }
-}
-interface PollFn {
-  async(
-    fds: { fd: number; events: number; revents: number },
-    n: number,
-    timeout: number,
-    cb: (err: unknown, r: number) => void
-  ): void
-}
-
-/** poll() bound once per process (koffi type names are global). */
-let cachedPoll: PollFn | undefined
+import { POLLPRI, sharedFdWatch } from './fd-watch.ts'
 
 /** A registered trigger; `close()` stops waiting. */
 export interface PsiTrigger {
@@ -62,25 +44,9 @@ export async function openPsiTrigger(
   windowMs: number,
   onEvent: () => void
 ): Promise<PsiTrigger | PsiTriggerError> {
-  let koffi: KoffiPoll
-  try {
-    const mod = (await import('koffi')) as { default?: KoffiPoll } & KoffiPoll
-    koffi = mod.default ?? mod
-  } catch {
+  const watch = await sharedFdWatch()
+  if (!watch)
     return { error: 'koffi is not installed: PSI is polled (avg10) instead of event-driven' }
-  }
-  let poll: PollFn
-  try {
-    if (!cachedPoll) {
-      koffi.struct('oomkit_pollfd', { fd: 'int', events: 'short', revents: 'short' })
-      cachedPoll = koffi
-        .load('libc.so.6')
-        .func('int poll(_Inout_ oomkit_pollfd *fds, unsigned long nfds, int timeout)')
-    }
-    poll = cachedPoll
-  } catch (error) {
-    return { error: `poll(2) through koffi unavailable: ${(error as Error).message}` }
-  }
   let fd: number
   const spec = `${metric} ${Math.round(stallMs * 1000)} ${Math.round(windowMs * 1000)}`
   try {
@@ -98,29 +64,19 @@ export async function openPsiTrigger(
     }
   }
   let open = true
-  const wait = (): void => {
+  const close = (): void => {
     if (!open) return
-    const fds = { fd, events: POLLPRI, revents: 0 }
-    // Wake at least once a second so close() is noticed.
-    poll.async(fds, 1, 1000, (err, r) => {
-      if (!open) {
-        closeSync(fd)
-        return
-      }
-      if (err || r < 0 || (fds.revents & POLLERR) !== 0) {
-        open = false
-        closeSync(fd)
-        return
-      }
-      if (r > 0 && (fds.revents & POLLPRI) !== 0) onEvent()
-      wait()
-    })
+    open = false
+    watch.remove(fd)
+    closeSync(fd)
   }
-  wait()
-  return {
-    spec,
-    close() {
+  watch.add(fd, POLLPRI, {
+    onEvent: () => onEvent(),
+    // The cgroup was removed (psi_trigger_poll() reports POLLERR): the trigger is gone.
+    onGone: () => {
       open = false
+      closeSync(fd)
     }
-  }
+  })
+  return { spec, close }
 }
