@@ -42,7 +42,7 @@ function rankOnce(io: CliIO, o: ScoresOptions, h: Host): Ranking {
   if (!existsSync(resolve(root, 'proc'))) {
     throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
   }
-  const reading = scanHost(new LiveHostSource(root))
+  const reading = scanHost(new LiveHostSource(root), { threads: 'vfork-parents' })
   if (reading.processes.length === 0 && reading.meminfo.MemTotal === undefined) {
     throw new UserError(`${o.root ?? root}: no processes and no proc/meminfo (not a host tree)`)
   }
