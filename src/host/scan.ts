@@ -23,7 +23,7 @@ import {
   PF_KTHREAD,
   hasCapability
 } from '../adapters/proc/parse-proc.ts'
-import { vforkChildren } from './vfork.ts'
+import { vforkChildren, vforkParentCandidates } from './vfork.ts'
 
 export { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from '../adapters/proc/parse-proc.ts'
 
@@ -107,23 +107,25 @@ export function resolveMemcg(path: string, known: ReadonlySet<string>): string {
 }
 
 /** The threads of a process; a single running thread is its status (no task directory read). */
-function readTasks(source: HostSource, pid: number, s: ProcStatus): Read<TaskReading[]> {
+function readTasks(
+  source: HostSource,
+  pid: number,
+  s: Pick<ProcStatus, 'threads' | 'state' | 'name'>
+): Read<TaskReading[]> {
   if (s.threads > 1 || s.state === 'D') return source.procTasks(pid)
   return { ok: true, value: [{ tid: pid, comm: s.name, state: s.state, blocked: null }] }
 }
 
-/** Read one process; null when it vanished (or was denied, recorded by the caller).
- * `memcgPaths`: raw memory-hierarchy paths already known by pid (no procCgroup read for those). */
-export function readProcess(
+/** get_mm_rss() pages and PF_KTHREAD of a process, from /proc/<pid>/stat when status leaves
+ * either open; `gone` when the process went meanwhile. */
+function statFacts(
   source: HostSource,
   pid: number,
-  memcgVersion: 1 | 2 | null,
-  known: ReadonlySet<string>,
-  memcgPaths: ReadonlyMap<number, string> | null = null
-): ProcessSample | 'gone' | 'denied' {
-  const st = source.procStatus(pid)
-  if (!st.ok) return st.why === 'denied' ? 'denied' : 'gone'
-  const s = st.value
+  s: ProcStatus
+): { kthread: boolean; rssPages: number | null } | 'gone' {
+  // Without an mm (no Vm lines: a kernel thread or a zombie) get_mm_rss() is 0, and a status
+  // with the `Kthread:` line (task_state(), fs/proc/array.c, 6.x) says which: no stat read.
+  if (s.kthread !== null && s.vmSizeKb === null) return { kthread: s.kthread, rssPages: 0 }
   // stat: PF_KTHREAD for kernels without the status `Kthread:` line, and get_mm_rss().
   const stat = source.procStat(pid)
   if (!stat.ok && stat.why === 'gone') return 'gone'
@@ -133,6 +135,26 @@ export function readProcess(
       ? (stat.value.flags & PF_KTHREAD) !== 0
       : s.vmSizeKb === null && s.state !== 'Z'
   }
+  return { kthread, rssPages: stat.ok ? stat.value.rssPages : null }
+}
+
+/** Read one process; null when it vanished (or was denied, recorded by the caller).
+ * `memcgPaths`: raw memory-hierarchy paths already known by pid (no procCgroup read for those).
+ * `threads: false` leaves `tasks` null (read later, for vfork parents only: `scanHost`). */
+export function readProcess(
+  source: HostSource,
+  pid: number,
+  memcgVersion: 1 | 2 | null,
+  known: ReadonlySet<string>,
+  memcgPaths: ReadonlyMap<number, string> | null = null,
+  threads = true
+): ProcessSample | 'gone' | 'denied' {
+  const st = source.procStatus(pid)
+  if (!st.ok) return st.why === 'denied' ? 'denied' : 'gone'
+  const s = st.value
+  const facts = statFacts(source, pid, s)
+  if (facts === 'gone') return 'gone'
+  const kthread = facts.kthread
   const adj = source.procOomScoreAdj(pid)
   if (!adj.ok && adj.why === 'gone') return 'gone'
   let raw = memcgPaths?.get(pid)
@@ -144,7 +166,7 @@ export function readProcess(
   const score = source.procOomScore(pid)
   if (!score.ok && score.why === 'gone') return 'gone'
   const hasMm = !kthread && s.vmSizeKb !== null
-  const tasks = hasMm ? readTasks(source, pid, s) : null
+  const tasks = hasMm && threads ? readTasks(source, pid, s) : null
   if (tasks !== null && !tasks.ok && tasks.why === 'gone') return 'gone'
   return {
     pid,
@@ -161,7 +183,7 @@ export function readProcess(
     rssShmemKb: s.rssShmemKb ?? 0,
     vmSwapKb: s.vmSwapKb ?? 0,
     vmPteKb: s.vmPteKb ?? 0,
-    mmRssPages: stat.ok ? stat.value.rssPages : null,
+    mmRssPages: facts.rssPages,
     capSysAdmin: hasCapability(s.capEff, CAP_SYS_ADMIN),
     capSysResource: hasCapability(s.capEff, CAP_SYS_RESOURCE),
     oomScoreAdj: adj.ok ? adj.value : 0,
@@ -197,8 +219,38 @@ function memcgPidsOf(
   return null
 }
 
+/** What `scanHost` reads of each process's threads. */
+export interface ScanOptions {
+  /**
+   * 'all' (default): every process's threads (a snapshot writes them). 'vfork-parents': only
+   * those of a process whose child shows the same mm counters, all in_vfork() needs (`scores`:
+   * one task directory per multi-threaded process less); `tasks` stays null for the others.
+   */
+  threads?: 'all' | 'vfork-parents'
+}
+
+/** The threads of each possible vfork parent, read after the scan; parents gone meanwhile move
+ * from `processes` to `vanished`. */
+function readVforkParentThreads(
+  source: HostSource,
+  processes: ProcessSample[],
+  vanished: number[]
+): ProcessSample[] {
+  const gone = new Set<number>()
+  for (const p of vforkParentCandidates(processes)) {
+    const tasks = readTasks(source, p.pid, { threads: p.threads, state: p.state, name: p.comm })
+    if (!tasks.ok && tasks.why === 'gone') gone.add(p.pid)
+    p.tasks = tasks.ok ? tasks.value : null
+  }
+  if (gone.size === 0) return processes
+  vanished.push(...gone)
+  vanished.sort((a, b) => a - b)
+  return processes.filter(p => !gone.has(p.pid))
+}
+
 /** Read the whole host. Never throws for processes that come and go during the scan. */
-export function scanHost(source: HostSource): HostReading {
+export function scanHost(source: HostSource, options: ScanOptions = {}): HostReading {
+  const allThreads = options.threads !== 'vfork-parents'
   const release = source.release()
   const meminfo = source.meminfo()
   const zones = source.zoneinfo()
@@ -207,17 +259,18 @@ export function scanHost(source: HostSource): HostReading {
   const tree = source.memcgs()
   const memcgs = tree.ok ? tree.value : null
   const known = new Set(memcgs?.groups.map(g => g.path) ?? ['/'])
-  const processes: ProcessSample[] = []
+  let processes: ProcessSample[] = []
   const vanished: number[] = []
   const denied: number[] = []
   const pids = source.listPids()
   const paths = memcgs === null ? null : memcgPidsOf(source, memcgs, pids)
   for (const pid of pids) {
-    const p = readProcess(source, pid, memcgs?.version ?? null, known, paths)
+    const p = readProcess(source, pid, memcgs?.version ?? null, known, paths, allThreads)
     if (p === 'gone') vanished.push(pid)
     else if (p === 'denied') denied.push(pid)
     else processes.push(p)
   }
+  if (!allThreads) processes = readVforkParentThreads(source, processes, vanished)
   const vfork = vforkChildren(processes)
   for (const p of processes) p.vforkParent = vfork.get(p.pid) ?? null
   return {

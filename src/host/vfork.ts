@@ -69,6 +69,19 @@ function parentWaitsFor(parent: VforkCandidate, child: number): boolean {
   return false
 }
 
+/** The processes that may be waiting for a vfork child: those with an mm and a child whose mm
+ * counters are all the same (the half of in_vfork() that needs no thread read). */
+export function vforkParentCandidates<P extends VforkCandidate>(procs: readonly P[]): P[] {
+  const byPid = new Map(procs.map(p => [p.pid, p]))
+  const out = new Set<P>()
+  for (const c of procs) {
+    const parent = byPid.get(c.ppid)
+    if (c.hasMm && parent !== undefined && parent.hasMm && sameMmCounters(c, parent))
+      out.add(parent)
+  }
+  return [...out]
+}
+
 /** child pid -> parent pid for every process in vfork (in_vfork() true). */
 export function vforkChildren(procs: readonly VforkCandidate[]): Map<number, number> {
   const byPid = new Map(procs.map(p => [p.pid, p]))

@@ -92,7 +92,7 @@ describe.skipIf(!linux)('live kernel (/proc of this machine)', () => {
         pid: number
         predictedOomScore: number
         kernelOomScore: number
-        badness: number
+        badness: number | null
       }[]
       global: { victim: { pid: number } | null }
     }
@@ -101,10 +101,19 @@ describe.skipIf(!linux)('live kernel (/proc of this machine)', () => {
       expect(get(pid).predictedOomScore).toBe(get(pid).kernelOomScore)
     }
     // adj 900 outweighs 300 MiB of rss: 900 * totalpages/1000 pages.
-    expect(get(small).badness).toBeGreaterThan(get(mid).badness)
-    expect(get(mid).badness).toBeGreaterThan(get(big).badness)
+    const points = (pid: number) => get(pid).badness ?? -1 // null: ineligible
+    expect(points(small)).toBeGreaterThan(points(mid))
+    expect(points(mid)).toBeGreaterThan(points(big))
     expect(get(small).kernelOomScore).toBeGreaterThan(get(mid).kernelOomScore)
-    expect(doc.global.victim?.pid).toBe(small)
+    // The global victim is the highest-scoring process of the host: ours, unless an unrelated
+    // process (another test's holder, a browser tab at adj 300+) scores at least as high
+    // meanwhile; then it is one of those, never one that the holder outscores.
+    const rivals = doc.processes
+      .filter(p => p.pid !== small && (p.badness ?? -1) >= points(small))
+      .map(p => p.pid)
+    const victim = doc.global.victim?.pid
+    if (rivals.length === 0) expect(victim).toBe(small)
+    else expect(rivals).toContain(victim)
   })
 
   it.skipIf(!hasPython)(

@@ -56,6 +56,17 @@ describe('/proc parsers', () => {
     ])
   })
 
+  it('reads status lines printed in another order than proc_pid_status() prints them', () => {
+    const inOrder =
+      'Name:\tx\nState:\tS (sleeping)\nTgid:\t5\nPPid:\t1\nUid:\t7\t7\t7\t7\nKthread:\t0\n' +
+      'VmSize:\t 10 kB\nRssAnon:\t 1 kB\nRssFile:\t 2 kB\nRssShmem:\t 3 kB\nVmPTE:\t 4 kB\n' +
+      'VmSwap:\t 5 kB\nThreads:\t2\nCapEff:\t0000000001200000\n'
+    const lines = inOrder.trimEnd().split('\n')
+    const shuffled = [...lines.slice(12), ...lines.slice(6, 12), ...lines.slice(0, 6)].join('\n')
+    expect(parseStatus(shuffled)).toEqual(parseStatus(inOrder))
+    expect(parseStatus(inOrder)).toMatchObject({ threads: 2, vmSwapKb: 5, capEff: 0x1200000n })
+  })
+
   it('parses v1 and v2 cgroup lines, including paths with colons', () => {
     const lines = parseCgroup('12:memory:/a/b:c\n0::/user.slice/app.scope\n1:name=systemd:/\n')
     expect(lines[0]).toEqual({ hierarchy: 12, controllers: ['memory'], path: '/a/b:c' })

@@ -44,6 +44,12 @@ describe.runIf(hasCc && linux)('a live vfork child', () => {
     expect(Math.abs(parent.predictedOomScore - parent.kernelOomScore!)).toBeLessThanOrEqual(1)
   })
 
+  it("is found by scores' scan too, which reads the threads of possible vfork parents only", () => {
+    const reading = scanHost(new LiveHostSource('/'), { threads: 'vfork-parents' })
+    expect(reading.processes.find(p => p.pid === pids.vfork)!.vforkParent).toBe(pids.pid)
+    expect(reading.processes.find(p => p.pid === pids.pid)!.tasks?.length).toBe(3)
+  })
+
   it('is written as a vfork child with its threads; the simulator shares the mm', () => {
     const reading = scanHost(new LiveHostSource('/'))
     const profile = chooseProfile(reading)!

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { TaskReading } from '../../src/adapters/proc/host-source.ts'
-import { vforkChildren, type VforkCandidate } from '../../src/host/vfork.ts'
+import { vforkChildren, vforkParentCandidates, type VforkCandidate } from '../../src/host/vfork.ts'
 
 const mm = {
   vmSizeKb: 53680,
@@ -84,5 +84,14 @@ describe('vfork children on a host reading', () => {
         proc(200, 100, [running(200)])
       ]).size
     ).toBe(0)
+  })
+
+  it('possible vfork parents: a child with the same mm counters, whatever the threads show', () => {
+    const parent = proc(100, 1, [running(100)])
+    const sameMm = proc(200, 100, [running(200)])
+    const otherMm = proc(300, 100, [running(300)], { rssAnonKb: 1 })
+    expect(vforkParentCandidates([parent, sameMm]).map(p => p.pid)).toEqual([100])
+    expect(vforkParentCandidates([parent, otherMm])).toEqual([])
+    expect(vforkParentCandidates([{ ...parent, hasMm: false }, sameMm])).toEqual([])
   })
 })

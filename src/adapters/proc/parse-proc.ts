@@ -22,34 +22,37 @@ function kb(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null
 }
 
-/** "Key:" and "\nKey:" for every status line `parseStatus` reads. */
-const STATUS_NEEDLES = new Map(
-  ['Name', 'State', 'Tgid', 'PPid', 'Uid', 'Threads', 'VmSize', 'RssAnon', 'RssFile', 'RssShmem']
-    .concat(['VmSwap', 'VmPTE', 'CapEff', 'Kthread'])
-    .map(k => [k, [`${k}:`, `\n${k}:`] as const])
-)
+/** The status lines `parseStatus` reads, in the order proc_pid_status() prints them
+ * (task_state(), task_mem(), task_sig(), task_cap(); fs/proc/array.c). */
+const STATUS_KEYS = ['Name', 'State', 'Tgid', 'PPid', 'Uid', 'Kthread', 'VmSize', 'RssAnon']
+  .concat(['RssFile', 'RssShmem', 'VmPTE', 'VmSwap', 'Threads', 'CapEff'])
+  .map(k => ({ key: k, needle: `${k}:`, afterNewline: `\n${k}:` }))
 
 /**
- * The trimmed value of the status line `key` ("Name", "VmSwap", ...), or undefined when the file
- * has no such line. Found with one native substring search per key: most of the ~55 lines are
- * never looked at, which is what a full scan of thousands of processes pays for.
+ * The trimmed value of every status line of STATUS_KEYS (undefined for a line the file lacks).
+ * One forward pass of native substring searches, each from where the last line ended: most of
+ * the ~55 lines are never looked at, which is what a scan of thousands of processes pays for. A
+ * line out of the usual order (an older or patched kernel) is searched for backwards.
  */
-function statusValue(text: string, key: string): string | undefined {
-  const [needle, afterNewline] = STATUS_NEEDLES.get(key) as readonly [string, string]
-  let at = 0
-  if (!text.startsWith(needle)) {
-    at = text.indexOf(afterNewline)
-    if (at < 0) return undefined
-    at += 1
+function statusValues(text: string): Map<string, string> {
+  const out = new Map<string, string>()
+  let from = 0
+  for (const { key, needle, afterNewline } of STATUS_KEYS) {
+    let at = from === 0 && text.startsWith(needle) ? 0 : text.indexOf(afterNewline, from)
+    if (at < 0 && from > 0) at = text.startsWith(needle) ? 0 : text.lastIndexOf(afterNewline, from)
+    if (at < 0) continue
+    if (text.charCodeAt(at) === 10) at += 1
+    let end = text.indexOf('\n', at)
+    if (end < 0) end = text.length
+    out.set(key, text.slice(at + needle.length, end).trim())
+    from = end
   }
-  let end = text.indexOf('\n', at)
-  if (end < 0) end = text.length
-  return text.slice(at + needle.length, end).trim()
+  return out
 }
 
 /** /proc/<pid>/status. Missing memory lines (kthreads, zombies) become null. */
 export function parseStatus(text: string): ProcStatus {
-  const fields = { get: (key: string): string | undefined => statusValue(text, key) }
+  const fields = statusValues(text)
   const uids = (fields.get('Uid') ?? '0 0 0 0').split(/\s+/).map(Number)
   const kthread = fields.get('Kthread')
   return {

@@ -42,7 +42,7 @@ function rankOnce(io: CliIO, o: ScoresOptions, h: Host): Ranking {
   if (!existsSync(resolve(root, 'proc'))) {
     throw new UserError(`${o.root ?? root}: no proc/ directory here (not a host tree)`)
   }
-  const reading = scanHost(new LiveHostSource(root))
+  const reading = scanHost(new LiveHostSource(root), { threads: 'vfork-parents' })
   if (reading.processes.length === 0 && reading.meminfo.MemTotal === undefined) {
     throw new UserError(`${o.root ?? root}: no processes and no proc/meminfo (not a host tree)`)
   }
@@ -89,8 +89,6 @@ export const registerScores: Register = (program, io, state) => {
       }
       if (o.profile !== undefined) o.profile = profileOption(o.profile, io.stderr).name
       const h = await loadHost()
-      const { renderScoresTable } = await import('../../host/render-scores.ts')
-      const { scoresJson } = await import('../../host/scores-json.ts')
       if (o.watch) {
         if (o.json) throw new UserError('--watch and --json cannot be combined')
         const stdin = io.stdin as WatchInput & { isTTY?: boolean }
@@ -99,6 +97,7 @@ export const registerScores: Register = (program, io, state) => {
         }
         rankOnce(io, o, h) // validate flags before taking over the screen
         const color = useColor(io)
+        const { renderScoresTable } = await import('../../host/render-scores.ts')
         const { runWatch } = await import('../../host/watch-screen.ts')
         await runWatch({
           output: io.stdout,
@@ -117,7 +116,9 @@ export const registerScores: Register = (program, io, state) => {
         return
       }
       const ranking = rankOnce(io, o, h)
+      // Only the output asked for is loaded: the JSON document or the table (and picocolors).
       if (o.json) {
+        const { scoresJson } = await import('../../host/scores-json.ts')
         io.stdout.write(
           JSON.stringify(
             { version: SCORES_JSON_VERSION, ...(scoresJson(ranking) as object) },
@@ -126,6 +127,7 @@ export const registerScores: Register = (program, io, state) => {
           ) + '\n'
         )
       } else {
+        const { renderScoresTable } = await import('../../host/render-scores.ts')
         const lines = renderScoresTable(ranking, {
           color: useColor(io),
           all: o.all === true,
