@@ -139,7 +139,8 @@ const v3_10: KernelProfile = {
     lowmemReserveEmptyZero: false,
     newAnonLru: 'active',
     pgtableGfp: ['GFP_KERNEL', '__GFP_REPEAT', '__GFP_ZERO'],
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE']
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE'],
+    pcpRefill: 'parked'
   },
   format: {
     header: '3x',
@@ -290,6 +291,7 @@ const v6_11 = variant(v6_6, {
   name: '6.11',
   version: '6.11.0',
   description: 'Linux 6.11: rss_anon/rss_file/rss_shmem task table (6.8+), extended mark_victim',
+  alloc: { pcpRefill: 'allocFactor' },
   format: { tasks: '6.8', stack: '6.10', markVictimExtended: true }
 })
 

@@ -177,6 +177,9 @@ export interface AllocRules {
    * x86 alloc_zeroed_user_highpage_movable() __GFP_ZERO (seen on 6.1.176),
    * vma_alloc_zeroed_movable_folio() (>= 6.6). */
   anonFaultGfp: readonly string[]
+  /** Order-0 pages through the per-CPU lists: 'parked' (a scenario's fixed count, as before) or
+   * 'allocFactor' (6.7+ nr_pcp_alloc() batch << alloc_factor refills, pcp-lists.ts). */
+  pcpRefill: 'parked' | 'allocFactor'
 }
 
 /** Output formats (printk). */

@@ -51,6 +51,7 @@ import {
   type Slow
 } from './page-alloc-steps.ts'
 import { emit, type World } from './world.ts'
+import { drainAfterReclaim } from './pcp-alloc.ts'
 
 export {
   MAX_RECLAIM_RETRIES,
@@ -233,6 +234,7 @@ function retryLoop(s: Slow, startFlags: number, costly: boolean): PassEnd {
     const reclaimed = directReclaim(c)
     if (reclaimed === 0) kswapdRunsDuringRetry(w)
     if (take(s, flags) > 0) return 'again'
+    if (drainAfterReclaim(w, reclaimed) && take(s, flags) > 0) return 'again'
     if (req.order > 0) {
       const n = directCompact(c, flags, req.count - s.got)
       s.got += n
