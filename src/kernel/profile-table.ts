@@ -2,8 +2,7 @@
  * @module The built-in kernel profiles (rhel6, 3.10 ... 6.18), each a variant of an older one
  * with the flags that changed. A declarative table.
  */
-import { variant } from './profile-types.ts'
-import type { KernelProfile, ShowMemFormat } from './profile-types.ts'
+import { variant, type KernelProfile, type ShowMemFormat } from './profile-types.ts'
 
 /** 3.x show_free_areas(): LRU counters per zone. */
 const showMem3x: ShowMemFormat = {
