@@ -2,75 +2,18 @@
  * @module The built-in kernel profiles (rhel6, 3.10 ... 6.18), each a variant of an older one
  * with the flags that changed. A declarative table.
  */
-import { variant } from './profile-types.ts'
-import type { KernelProfile, ShowMemFormat } from './profile-types.ts'
-
-/** 3.x show_free_areas(): LRU counters per zone. */
-const showMem3x: ShowMemFormat = {
-  layout: 'zoneLru',
-  unstable: true,
-  kernelStack: 'zone',
-  pagetables: 'zone',
-  secPagetables: false,
-  kernelMiscReclaimable: false,
-  thpFieldSpace: false,
-  writebackTmp: true,
-  balloon: false,
-  zoneBoost: false,
-  reservedHighatomic: false,
-  freeHighatomic: false,
-  zoneManaged: true,
-  freeCma: true,
-  // setup_per_zone_lowmem_reserve(), 3.x x86_64: DMA, DMA32, Normal, Movable (no ZONE_DEVICE).
-  lowmemReserveEntries: 4,
-  // show_mem(), 3.13 (cadvisor_2.log) and el7: HighMem/MovableOnly.
-  pageCounts: 'highmemMovable',
-  hugepagesLines: true
-}
-/** 3.10.0 vanilla show_mem(): lib/show_mem.c 3.10 still walks every pfn (shared/non-shared). */
-const showMem3_10_0: ShowMemFormat = { ...showMem3x, pageCounts: 'sharedNonShared' }
-/** 2.6.32-642 show_free_areas(): no managed:, no free_cma:, no hugepages lines. */
-const showMemRhel6: ShowMemFormat = {
-  ...showMem3_10_0,
-  zoneManaged: false,
-  freeCma: false,
-  hugepagesLines: false
-}
-/** 4.19 show_free_areas(): the per-node line. */
-const showMem4_19: ShowMemFormat = {
-  ...showMem3x,
-  layout: 'nodeLru',
-  thpFieldSpace: true,
-  lowmemReserveEntries: 5
-}
-/** 5.10 show_free_areas(): no unstable, kernel_stack per node, reserved_highatomic. */
-const showMem5_10: ShowMemFormat = {
-  ...showMem4_19,
-  unstable: false,
-  kernelStack: 'node',
-  reservedHighatomic: true
-}
-/** 5.15 show_free_areas() (5.15.100): a kernel_misc_reclaimable line, pagetables per node. */
-const showMem5_15: ShowMemFormat = {
-  ...showMem5_10,
-  pagetables: 'node',
-  kernelMiscReclaimable: true
-}
-/** 6.1 __show_mem(): sec_pagetables, zone boost. */
-const showMem6_1: ShowMemFormat = {
-  ...showMem5_15,
-  secPagetables: true,
-  zoneBoost: true
-}
-/** 6.6 __show_mem(): the THP fields without the space. */
-const showMem6_6: ShowMemFormat = { ...showMem6_1, thpFieldSpace: false }
-/** 6.18 __show_mem(): no writeback_tmp, Balloon, free_highatomic and zspages. */
-const showMem6_18: ShowMemFormat = {
-  ...showMem6_6,
-  writebackTmp: false,
-  balloon: true,
-  freeHighatomic: true
-}
+import {
+  showMem3x,
+  showMem3_10_0,
+  showMemRhel6,
+  showMem4_19,
+  showMem5_10,
+  showMem5_15,
+  showMem6_1,
+  showMem6_18,
+  showMem6_6
+} from './profile-show-mem.ts'
+import { variant, type KernelProfile } from './profile-types.ts'
 
 const v3_10: KernelProfile = {
   name: '3.10',
@@ -144,17 +87,16 @@ const v3_10: KernelProfile = {
     vmEnoughMemoryMessage: 'none',
     lowmemReserveEmptyZero: false,
     newAnonLru: 'active',
-    // PGALLOC_GFP, arch/x86/mm/pgtable.c 3.10.4: GFP_KERNEL|__GFP_NOTRACK|__GFP_REPEAT|__GFP_ZERO.
+    // PGALLOC_GFP, arch/x86/mm/pgtable.c 3.10.4.
     pgtableGfp: ['GFP_KERNEL', '__GFP_NOTRACK', '__GFP_REPEAT', '__GFP_ZERO'],
-    // do_anonymous_page() -> __alloc_zeroed_user_highpage(), arch/x86/include/asm/page.h
-    // 2.6.32-642 .. 5.10.44 (alloc_zeroed_user_highpage_movable() 5.15.100): __GFP_ZERO is in
-    // the fault's mask (cadvisor_2.log, 3.13: gfp_mask=0x280da).
+    // x86 __alloc_zeroed_user_highpage() 2.6.32-642..5.10.44 (cadvisor_2.log, 3.13: 0x280da).
     anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_ZERO'],
     compactRetry: 'none',
     lruGenMinTtl: false,
     lowmemorykiller: false,
     // global_dirtyable_memory(), 3.10.4: global_reclaimable_pages() includes anon with swap.
-    dirtyableAnon: true
+    dirtyableAnon: true,
+    pcpRefill: 'parked'
   },
   format: {
     header: '3x',
@@ -315,10 +257,13 @@ const v6_11 = variant(v6_6, {
   name: '6.11',
   version: '6.11.0',
   description: 'Linux 6.11: rss_anon/rss_file/rss_shmem task table (6.8+), extended mark_victim',
-  // setup_per_zone_lowmem_reserve(), 6.11.11: an empty upper zone's slot is 0 (6.6.9 and
-  // 6.18.2 repeat the running sum, as this host's 6.18 /proc/zoneinfo `protection:` shows).
-  // __vm_enough_memory(), 6.11.11: "bytes: %lu" in the warning.
-  alloc: { lowmemReserveEmptyZero: true, vmEnoughMemoryMessage: 'withBytes' },
+  // setup_per_zone_lowmem_reserve() 6.11.11: an empty upper zone's slot is 0 (not 6.6.9/6.18.2);
+  // __vm_enough_memory() 6.11.11 prints "bytes: %lu".
+  alloc: {
+    lowmemReserveEmptyZero: true,
+    vmEnoughMemoryMessage: 'withBytes',
+    pcpRefill: 'allocFactor'
+  },
   format: { tasks: '6.8', stack: '6.10', markVictimExtended: true }
 })
 

@@ -193,6 +193,9 @@ export interface AllocRules {
   /** global_dirtyable_memory() counts the anon LRU while swap is free (<= 3.13:
    * global_reclaimable_pages()); >= 3.14 only free and file pages. */
   dirtyableAnon: boolean
+  /** Order-0 pages through the per-CPU lists: 'parked' (a scenario's fixed count, as before) or
+   * 'allocFactor' (6.7+ nr_pcp_alloc() batch << alloc_factor refills, pcp-lists.ts). */
+  pcpRefill: 'parked' | 'allocFactor'
 }
 
 /** Output formats (printk). */

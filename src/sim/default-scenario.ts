@@ -27,11 +27,17 @@ machine:
   hardware: QEMU Standard PC (Q35 + ICH9, 2009), BIOS Arch Linux 1.16.3-1-1 04/01/2014
   config: { thp: false, hugetlb: true, cma: true, memoryFailure: true, lruGen: true }
   nodes:
-    # pcp/localPcp are the seed's free_pcp/local_pcp, recorded: which CPU refilled or freed what
-    # (nr_pcp_alloc() batches, decay_pcp_high()) is history the log does not show, so the model
-    # parks these pages at boot and its allocations take from the buddy lists. It stops at the min
-    # watermark; the real refills took Normal to 576kB of buddy blocks, hence the free counts
-    # and buddy lines that still differ (README, "What npm start runs").
+    # Per-CPU page lists: on 6.11 the model runs them (nr_pcp_alloc() refills of up to 63 << 5
+    # pages behind each zone's watermark check; src/kernel/mm/pcp-lists.ts): the grower faults
+    # on CPU 1 (the last CPU, the report's "CPU: 1"), and what its lists and the buddy lists hold
+    # at the OOM comes from that. Two assumptions where the log shows no history:
+    # - pcp - localPcp is what CPU 0's lists hold from before the run (nothing here says what
+    #   CPU 0 allocated or freed): the seed's free_pcp - local_pcp, DMA32 306 and Normal 1454
+    #   pages, kept as they are;
+    # - localPcp is what CPU 1's movable list held when the grower started (what stress-ng's
+    #   start-up left): 622 Normal pages, the smallest count that puts the grower's last
+    #   page-table allocation on the seed's 512-page boundary (rss 1995298; without them the
+    #   refills fall 2 boundaries later).
     - zones:
         # DMA: the seed's active_anon:14296kB leaves 256 used pages (1 MiB) off the LRU; the
         # scenario counts them as kernel memory (part of kernel.other) held there since boot.
@@ -39,17 +45,15 @@ machine:
           present: 15992kB
           managed: 15360kB
           kernelOther: 1M
-          pcp: 8kB
-          localPcp: 8kB
         # The initrd was freed after boot: watermarks and lowmem_reserve were computed with
         # fewer managed DMA32 pages (that is why low-min is 485 pages, not 491).
         - type: DMA32
           present: 2080640kB
           managed: 1964520kB
           bootManaged: 1940800kB
-          pcp: 14484kB
-          localPcp: 13260kB
-        - { type: Normal, present: 6291456kB, managed: 6138744kB, pcp: 19972kB, localPcp: 14156kB }
+          pcp: 1224kB
+          localPcp: 0kB
+        - { type: Normal, present: 6291456kB, managed: 6138744kB, pcp: 8304kB, localPcp: 2488kB }
   swap: []
   hugepages:
     - { sizeKb: 1048576, total: 0 }
@@ -59,7 +63,9 @@ machine:
     slabUnreclaimable: 5771
     kernelStack: 516
     pagetables: 37
-    other: 2600
+    # Kernel memory no counter shows: the managed pages less everything seed 003's Mem-Info
+    # prints (free and free_pcp included, the anon LRU counted as the task rss).
+    other: 4570
 sysctl:
   vm.overcommit_memory: 1
 files:

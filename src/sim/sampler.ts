@@ -19,7 +19,8 @@ export function recordSample(sim: Sim, force: boolean): void {
   let st = states.get(sim)
   if (st === undefined) states.set(sim, (st = { lastKey: -1, lastNs: -1, minGapNs: 0 }))
   let key = 0
-  for (let i = 0; i < w.zones.length; i++) key = key * 31 + (w.zones[i]?.free ?? 0)
+  // Pages taken from a per-CPU list leave `free` as it was: the lists' count is part of the key.
+  for (const z of w.zones) key = (key * 31 + z.free) * 31 + z.pcp
   if (!force && (key === st.lastKey || sim.nowNs - st.lastNs < st.minGapNs)) return
   st.lastKey = key
   st.lastNs = sim.nowNs

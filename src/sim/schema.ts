@@ -69,8 +69,8 @@ export const ZoneSpec = z.strictObject({
     'watermark_boost at the start (zoneinfo "boost"): added to every watermark until kswapd clears it'
   ),
   kernelOther: Size.optional().describe('Of kernel.other, the pages this zone holds since boot'),
-  pcp: Size.optional().describe('Free pages parked on the per-CPU lists'),
-  localPcp: Size.optional(),
+  pcp: Size.optional().describe('Free pages on the per-CPU lists at boot (all CPUs)'),
+  localPcp: Size.optional().describe('Of pcp, those on the allocating CPU: its list on 6.7+'),
   fragmented: z.boolean().optional().describe('Unmovable pages everywhere: compaction fails')
 })
 

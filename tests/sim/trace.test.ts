@@ -61,10 +61,14 @@ describe('samples: the time series for charts', () => {
       expect(r.samples.tNs[i]!).toBeGreaterThanOrEqual(r.samples.tNs[i - 1]!)
   })
 
-  it('show the Normal zone draining to its min watermark and pid 116 growing before the kill', () => {
+  it('show the Normal zone draining below its min watermark and pid 116 growing before the kill', () => {
     const normal = r.samples.zones.find(z => z.zone === 'Normal')!
-    // Down to min, then one page below: the victim's page-table page from the ALLOC_OOM reserve.
-    expect(Math.min(...normal.free)).toBe(normal.min[0]! - 1)
+    // 6.11: the last per-CPU list refill (nr_pcp_alloc(), 2016 pages) passed the min check at
+    // 2981 free pages and took the zone to 965, below min (2157), as seed 003's Normal line
+    // (free:984kB, min:8628kB) shows; the pages left on the list are stranded there.
+    expect(normal.free[normal.free.lastIndexOf(2981) + 1]).toBe(965)
+    expect(Math.min(...normal.free)).toBe(965)
+    expect(965).toBeLessThan(normal.min[0]!)
     const p116 = r.samples.processes.find(p => p.pid === 116)!
     expect(Math.max(...p116.anon)).toBe(1995157)
     expect(r.samples.marks.some(m => m.kind === 'oom-kill' && m.pid === 116)).toBe(true)

@@ -15,6 +15,7 @@ import {
   blocksAvailable
 } from './watermark-check.ts'
 import type { World } from './world.ts'
+import { pcpModelled, takeOrder0 } from './pcp-alloc.ts'
 
 /** MAX_RECLAIM_RETRIES. */
 export const MAX_RECLAIM_RETRIES = 16
@@ -158,6 +159,18 @@ export function takeBulk(c: Ctx, want: number, flags: number): number {
     if (got >= want) break
     const z = c.w.zones[zi] as Zone
     if (!nodeAllowed(c.req.task, z.node, flags, c.g)) continue
+    if (order === 0 && pcpModelled(c.w)) {
+      // 6.7+: order-0 pages come through the CPU's per-CPU list (pcp-alloc.ts).
+      const pages = takeOrder0(c.w, z, {
+        classZone: c.classZone,
+        flags,
+        want: want - got,
+        mt: c.mt
+      })
+      c.placed[zi] = (c.placed[zi] ?? 0) + pages
+      got += pages
+      continue
+    }
     const n = Math.min(want - got, blocksAvailable(z, order, c.classZone, flags))
     if (n <= 0) continue
     const pages = takeFromBuddy(z, n * 2 ** order, order, c.mt)

@@ -55,6 +55,7 @@ import {
   type Slow
 } from './page-alloc-steps.ts'
 import { emit, type World } from './world.ts'
+import { drainAfterReclaim } from './pcp-alloc.ts'
 
 export {
   MAX_RECLAIM_RETRIES,
@@ -240,6 +241,7 @@ function retryLoop(s: Slow, startFlags: number, costly: boolean): PassEnd {
       lowmemScan(w, { pid: req.task.pid ?? 0, comm: req.task.comm })
     if (reclaimed === 0) kswapdRunsDuringRetry(w)
     if (take(s, flags) > 0) return 'again'
+    if (drainAfterReclaim(w, reclaimed) && take(s, flags) > 0) return 'again'
     let result: CompactResult = 'skipped'
     if (req.order > 0) {
       const r = directCompactResult(c, flags, req.count - s.got)

@@ -4,9 +4,8 @@
  * (`high`, between `high_min` and `high_max` since 6.7, which tune it at run time). Pages on
  * these lists are free but not counted in the zone's `free:`; show_free_areas() prints them as
  * `free_pcp` (all CPUs) and `local_pcp` (the printing CPU).
- * What a list holds at a given moment depends on the allocations and frees each CPU did
- * (nr_pcp_alloc(), decay_pcp_high()); that history is not modelled yet, so a scenario records
- * the counts (zone `pcp`/`localPcp`) and these bounds say what they can be.
+ * What the lists hold is modelled by pcp-lists.ts on profiles with alloc.pcpRefill
+ * 'allocFactor' (6.7+); elsewhere a scenario may park pages there (zone `pcp`/`localPcp`).
  */
 
 /** A zone's per-CPU list sizes, in pages. */
@@ -14,6 +13,30 @@ export interface PcpSizes {
   batch: number
   highMin: number
   highMax: number
+}
+
+/** struct per_cpu_pages of one CPU in one zone, order-0 lists only. */
+export interface PcpList {
+  /** Pages on the order-0 list of each pcp migrate type (U, M, E). */
+  lists: number[]
+  /** pcp->count. */
+  count: number
+  /** pcp->high (clamped to high_min..high_max where the kernel clamps it). */
+  high: number
+  /** pcp->alloc_factor: refills are batch << alloc_factor. */
+  allocFactor: number
+  /** pcp->free_count: pages freed in a row (halved on each allocation). */
+  freeCount: number
+  /** When vmstat_update() last decayed this list (simulated ns). */
+  decayNs: number
+}
+
+/** A zone's per-CPU lists and the zone flag that steers their high. */
+export interface ZonePcp {
+  sizes: PcpSizes
+  cpus: PcpList[]
+  /** ZONE_BELOW_HIGH: an allocation saw the zone below its high watermark. */
+  belowHigh: boolean
 }
 
 /** MIN_PERCPU_PAGELIST_HIGH_FRACTION: high_max uses 1/8 of the zone's managed pages. */

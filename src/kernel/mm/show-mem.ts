@@ -9,11 +9,14 @@ import type { KernelProfile } from '../profiles.ts'
 import { memcgStatEntries as printedStatEntries } from '../printk/memcg-stat.ts'
 import { freeSwapPages, totalSwapPages } from './model.ts'
 import { buddySummary, type Zone } from './zone.ts'
+import { cpuPcpPages } from './pcp-lists.ts'
+import { allocCpu } from './pcp-alloc.ts'
 import { usageOf, type World } from './world.ts'
 
 const kb = (pages: number): number => pages * 4
 
-function zoneInfo(z: Zone): ZoneInfo {
+/** One zone's line; `cpu` is the printing CPU (local_pcp: its lists, with any parked pages). */
+function zoneInfo(z: Zone, cpu: number): ZoneInfo {
   const s = z.stats
   return {
     node: z.node,
@@ -37,7 +40,7 @@ function zoneInfo(z: Zone): ZoneInfo {
     mlockedKb: kb(s.mlocked),
     bounceKb: kb(s.bounce),
     freePcpKb: kb(z.pcp),
-    localPcpKb: kb(z.localPcp),
+    localPcpKb: kb(z.localPcp + cpuPcpPages(z, cpu)),
     freeCmaKb: 0,
     kernelStackKb: kb(s.kernelStack),
     pagetablesKb: kb(s.pagetables),
@@ -125,7 +128,7 @@ export function buildShowMem(w: World, nodemask: readonly number[] | null = null
     freePcp: sum(z => z.pcp),
     freeCma: 0,
     nodes,
-    zones: zones.map(zoneInfo),
+    zones: zones.map(z => zoneInfo(z, allocCpu(w))),
     totalPagecache: nodesSum(c => c.filePages),
     swapCache: nodesSum(c => c.swapCache),
     freeSwapKb: kb(freeSwapPages(w.mem)),

@@ -4,6 +4,7 @@
  * Units: pages. A zone's `free` is NR_FREE_PAGES (buddy lists only); pages parked on the
  * per-CPU lists (`pcp`) are free but excluded from `free`, as in the kernel.
  */
+import type { ZonePcp } from './pcp.ts'
 
 /** Zone types in zone-index order (include/linux/mmzone.h, x86_64 then the 32-bit HighMem). */
 export type ZoneType = 'DMA' | 'DMA32' | 'Normal' | 'HighMem' | 'Movable'
@@ -61,6 +62,8 @@ export interface Zone {
   /** Pages on the per-CPU lists (all CPUs) and on the local CPU's list. */
   pcp: number
   localPcp: number
+  /** The modelled per-CPU lists (pcp-lists.ts; set up on first use where the profile has them). */
+  pcpLists?: ZonePcp
   stats: ZoneStats
   /** A fragmented zone (pinned pages in every pageblock): freed pages merge up to this order. */
   maxFreeOrder?: number
