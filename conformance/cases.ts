@@ -9,7 +9,7 @@
  */
 import { seededCases } from './seeded-cases.ts'
 import type { HogShape } from './hog-process.ts'
-import { makeRng } from './prng.ts'
+import { makeRng, type Rng } from './prng.ts'
 
 /** One hog in a case: its shape plus the oom_score_adj values the harness writes after ready. */
 export interface HogSpec extends HogShape {
@@ -99,6 +99,38 @@ export function baselineKb(c: CaseSpec): number {
 }
 
 export const round4 = (kb: number): number => Math.max(4, Math.round(kb / 4) * 4)
+
+/** A size of lo..hi percent of `limitKb` (drawn from `rng`), rounded to whole pages. */
+export function percentOfLimit(rng: Rng, limitKb: number, lo: number, hi: number): number {
+  return round4((limitKb * rng.int(lo, hi)) / 100)
+}
+
+/**
+ * A kind case: `hogs` plus a small grower (the last hog, `<prefix>g<seed % 100>`, in sub-group
+ * `group` if given) that grows until the kernel kills. Draws the grower's size, then its step.
+ */
+export function withGrower(
+  seed: number,
+  kind: string,
+  limitKb: number,
+  hogs: HogSpec[],
+  rng: Rng,
+  opts: { prefix?: string; group?: string | undefined } = {}
+): CaseSpec {
+  const grower = hog(`${opts.prefix ?? kind.slice(0, 4)}g${seed % 100}`, round4(rng.int(256, 1024)))
+  if (opts.group !== undefined) grower.group = opts.group
+  hogs.push(grower)
+  return {
+    seed,
+    label: kind,
+    kind,
+    limitKb,
+    hogs,
+    grower: hogs.length - 1,
+    stepKb: round4(rng.int(128, 512)),
+    maxKills: hogs.length
+  }
+}
 
 /** A generated case for `seed`. */
 export function generateCase(seed: number): CaseSpec {

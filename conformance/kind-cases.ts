@@ -6,7 +6,7 @@
  *
  * Sizes are KiB.
  */
-import { hog, round4, type CaseSpec, type HogSpec } from './cases.ts'
+import { hog, percentOfLimit, round4, withGrower, type CaseSpec, type HogSpec } from './cases.ts'
 import { THREAD_KINDS } from './kinds-threads.ts'
 import { makeRng, type Rng } from './prng.ts'
 import { FILE_KINDS } from './kinds-files.ts'
@@ -16,32 +16,11 @@ export const KIND_BASE = 100_000
 
 const MiB = 1024
 
-/** A case of hogs plus a small grower (the last hog) that grows until the kernel kills. */
-function withGrower(
-  seed: number,
-  kind: string,
-  limitKb: number,
-  hogs: HogSpec[],
-  rng: Rng
-): CaseSpec {
-  hogs.push(hog(`${kind.slice(0, 4)}g${seed % 100}`, round4(rng.int(256, 1024))))
-  return {
-    seed,
-    label: kind,
-    kind,
-    limitKb,
-    hogs,
-    grower: hogs.length - 1,
-    stepKb: round4(rng.int(128, 512)),
-    maxKills: hogs.length
-  }
-}
-
 /** A limit and the size of the hog the kind is about: the biggest, 50–65% of the limit, so
  * the kernel chooses it (or, for a vfork child, its parent) before the grower outgrows it. */
 function subjectSize(rng: Rng): { limitKb: number; big: number } {
   const limitKb = rng.int(24, 64) * MiB
-  return { limitKb, big: round4((limitKb * rng.int(50, 65)) / 100) }
+  return { limitKb, big: percentOfLimit(rng, limitKb, 50, 65) }
 }
 
 /** `n` small hogs (2–6% of the limit each) named prefix_1.. with `extra` each. */
@@ -53,7 +32,7 @@ function smallHogs(
   extra: (i: number) => Partial<HogSpec> = () => ({})
 ): HogSpec[] {
   return Array.from({ length: n }, (_, i) =>
-    hog(`${prefix}_${i + 1}`, round4((limitKb * rng.int(2, 6)) / 100), 0, extra(i + 1))
+    hog(`${prefix}_${i + 1}`, percentOfLimit(rng, limitKb, 2, 6), 0, extra(i + 1))
   )
 }
 
@@ -109,7 +88,7 @@ export const KINDS: Readonly<Record<string, Generator>> = {
     const n = rng.int(2, 3)
     const limitKb = rng.int(24, 64) * MiB
     const hogs = Array.from({ length: n }, (_, i) =>
-      hog(`oa${seed % 100}_${i}`, round4((limitKb * rng.int(15, 25)) / 100), 0, {
+      hog(`oa${seed % 100}_${i}`, percentOfLimit(rng, limitKb, 15, 25), 0, {
         oomAdj: rng.chance(0.2) ? 15 : rng.int(0, 14)
       })
     )

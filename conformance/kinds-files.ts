@@ -6,38 +6,30 @@
  *
  * Sizes are KiB.
  */
-import { hog, round4, type CaseSpec, type HogSpec, type SubGroupSpec } from './cases.ts'
+import {
+  hog,
+  percentOfLimit,
+  round4,
+  withGrower,
+  type CaseSpec,
+  type HogSpec,
+  type SubGroupSpec
+} from './cases.ts'
 import type { Rng } from './prng.ts'
 
 const MiB = 1024
 
-/** A case of `hogs` plus a small grower (last, in `growerGroup`) that grows until the kernel
- * kills. */
+/** A kind case with the grower named after the kind's first three letters (`nesg5`, `pagg1`). */
 function caseOf(
   seed: number,
   kind: string,
   limitKb: number,
   hogs: HogSpec[],
   rng: Rng,
-  growerGroup?: string
+  group?: string
 ): CaseSpec {
-  const g = hog(`${kind.slice(0, 3)}g${seed % 100}`, round4(rng.int(256, 1024)))
-  if (growerGroup !== undefined) g.group = growerGroup
-  hogs.push(g)
-  return {
-    seed,
-    label: kind,
-    kind,
-    limitKb,
-    hogs,
-    grower: hogs.length - 1,
-    stepKb: round4(rng.int(128, 512)),
-    maxKills: hogs.length
-  }
+  return withGrower(seed, kind, limitKb, hogs, rng, { prefix: kind.slice(0, 3), group })
 }
-
-const pct = (limitKb: number, lo: number, hi: number, rng: Rng): number =>
-  round4((limitKb * rng.int(lo, hi)) / 100)
 
 /** Hierarchies of 2–3 levels under the limited case cgroup; `b` may carry a limit of its own
  * that its hogs stay under, so every OOM is the case cgroup's (the limited ancestor). */
@@ -48,10 +40,14 @@ function nested(seed: number, rng: Rng): CaseSpec {
   if (deep) groups.push({ path: 'a/x' }, { path: 'a/y' })
   const leaves = deep ? ['a/x', 'a/y', 'b'] : ['a', 'b']
   const n = seed % 100
-  const hogs = [hog(`ne${n}_0`, pct(limitKb, 50, 60, rng), 0, { group: rng.pick(leaves) })]
+  const hogs = [
+    hog(`ne${n}_0`, percentOfLimit(rng, limitKb, 50, 60), 0, { group: rng.pick(leaves) })
+  ]
   const k = rng.int(1, 3)
   for (let i = 1; i <= k; i++)
-    hogs.push(hog(`ne${n}_${i}`, pct(limitKb, 3, 7, rng), 0, { group: rng.pick(leaves) }))
+    hogs.push(
+      hog(`ne${n}_${i}`, percentOfLimit(rng, limitKb, 3, 7), 0, { group: rng.pick(leaves) })
+    )
   const inB = hogs.filter(h => h.group === 'b').reduce((a, h) => a + h.privateKb + 1024, 0)
   if (rng.chance(0.5)) groups[1]!.limitKb = Math.min(limitKb, round4(inB + limitKb * 0.3))
   const c = caseOf(seed, 'nested', limitKb, hogs, rng, rng.pick(leaves.filter(l => l !== 'b')))
@@ -61,7 +57,9 @@ function nested(seed: number, rng: Rng): CaseSpec {
 
 /** `n` hogs of 4–10% of the limit, named prefix_1.. */
 function small(rng: Rng, prefix: string, limitKb: number, n: number): HogSpec[] {
-  return Array.from({ length: n }, (_, i) => hog(`${prefix}_${i + 1}`, pct(limitKb, 4, 10, rng)))
+  return Array.from({ length: n }, (_, i) =>
+    hog(`${prefix}_${i + 1}`, percentOfLimit(rng, limitKb, 4, 10))
+  )
 }
 
 type Generator = (seed: number, rng: Rng) => CaseSpec
@@ -75,7 +73,9 @@ export const FILE_KINDS: Readonly<Record<string, Generator>> = {
     const limitKb = rng.int(32, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`pr${n}_0`, pct(limitKb, 45, 55, rng), 0, { readKb: pct(limitKb, 20, 35, rng) }),
+      hog(`pr${n}_0`, percentOfLimit(rng, limitKb, 45, 55), 0, {
+        readKb: percentOfLimit(rng, limitKb, 20, 35)
+      }),
       ...small(rng, `pr${n}`, limitKb, rng.int(0, 2))
     ]
     return caseOf(seed, 'pagecache-read', limitKb, hogs, rng)
@@ -85,10 +85,12 @@ export const FILE_KINDS: Readonly<Record<string, Generator>> = {
     const limitKb = rng.int(32, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`pm${n}_0`, pct(limitKb, 40, 50, rng), 0, { mapFileKb: pct(limitKb, 10, 25, rng) }),
+      hog(`pm${n}_0`, percentOfLimit(rng, limitKb, 40, 50), 0, {
+        mapFileKb: percentOfLimit(rng, limitKb, 10, 25)
+      }),
       ...small(rng, `pm${n}`, limitKb, rng.int(0, 2))
     ]
-    if (rng.chance(0.5)) hogs[hogs.length - 1]!.mapFileKb = pct(limitKb, 4, 10, rng)
+    if (rng.chance(0.5)) hogs[hogs.length - 1]!.mapFileKb = percentOfLimit(rng, limitKb, 4, 10)
     return caseOf(seed, 'pagecache-mmap', limitKb, hogs, rng)
   },
   // A hog writes a tmpfs file (10–20% of the limit) and closes it: charged, mapped by nobody,
@@ -97,7 +99,9 @@ export const FILE_KINDS: Readonly<Record<string, Generator>> = {
     const limitKb = rng.int(32, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`tf${n}_0`, pct(limitKb, 40, 50, rng), 0, { tmpfsKb: pct(limitKb, 10, 20, rng) }),
+      hog(`tf${n}_0`, percentOfLimit(rng, limitKb, 40, 50), 0, {
+        tmpfsKb: percentOfLimit(rng, limitKb, 10, 20)
+      }),
       ...small(rng, `tf${n}`, limitKb, rng.int(0, 2))
     ]
     return caseOf(seed, 'tmpfs', limitKb, hogs, rng)
@@ -107,7 +111,7 @@ export const FILE_KINDS: Readonly<Record<string, Generator>> = {
     const limitKb = rng.int(24, 64) * MiB
     const n = seed % 100
     const hogs = [
-      hog(`kd${n}_0`, pct(limitKb, 50, 60, rng)),
+      hog(`kd${n}_0`, percentOfLimit(rng, limitKb, 50, 60)),
       ...small(rng, `kd${n}`, limitKb, rng.int(0, 2))
     ]
     const c = caseOf(seed, 'oom-kill-disable', limitKb, hogs, rng)

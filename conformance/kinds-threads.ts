@@ -10,15 +10,10 @@
  *
  * Sizes are KiB.
  */
-import { hog, round4, type CaseSpec, type HogSpec } from './cases.ts'
+import { hog, percentOfLimit, round4, type CaseSpec, type HogSpec } from './cases.ts'
 import type { Rng } from './prng.ts'
 
 const MiB = 1024
-
-/** A hog of `pct`% of the limit (drawn from lo..hi). */
-function sized(rng: Rng, limitKb: number, lo: number, hi: number): number {
-  return round4((limitKb * rng.int(lo, hi)) / 100)
-}
 
 /** A thread of a bigger process triggers the OOM: the grower grows from a named thread. */
 export function threadedTrigger(seed: number, rng: Rng): CaseSpec {
@@ -27,9 +22,9 @@ export function threadedTrigger(seed: number, rng: Rng): CaseSpec {
   const named = (threads: number): Partial<HogSpec> => ({ threads, namedThreads: threads > 0 })
   const hogs: HogSpec[] = [
     // The biggest, so the kernel takes it first while the grower's thread faults.
-    hog(`${p}_0`, sized(rng, limitKb, 50, 60), 0, named(rng.int(0, 6))),
+    hog(`${p}_0`, percentOfLimit(rng, limitKb, 50, 60), 0, named(rng.int(0, 6))),
     ...Array.from({ length: rng.int(0, 2) }, (_, i) =>
-      hog(`${p}_${i + 1}`, sized(rng, limitKb, 2, 5), 0, named(rng.int(0, 3)))
+      hog(`${p}_${i + 1}`, percentOfLimit(rng, limitKb, 2, 5), 0, named(rng.int(0, 3)))
     ),
     hog(`${p}_g`, round4(rng.int(256, 2048)), 0, { ...named(rng.int(1, 4)), growThread: true })
   ]
@@ -51,10 +46,10 @@ export function concurrent(seed: number, rng: Rng): CaseSpec {
   const p = `cc${seed % 100}`
   const mode = rng.chance(0.5) ? 'lockstep' : 'free'
   const idle = Array.from({ length: rng.int(0, 2) }, (_, i) =>
-    hog(`${p}_${i}`, sized(rng, limitKb, 5, 20), rng.chance(0.3) ? rng.int(1, 500) : 0)
+    hog(`${p}_${i}`, percentOfLimit(rng, limitKb, 5, 20), rng.chance(0.3) ? rng.int(1, 500) : 0)
   )
   const growers = Array.from({ length: rng.int(2, 3) }, (_, i) =>
-    hog(`${p}_g${i}`, sized(rng, limitKb, 1, 10), 0, i === 0 ? {} : { coGrow: mode })
+    hog(`${p}_g${i}`, percentOfLimit(rng, limitKb, 1, 10), 0, i === 0 ? {} : { coGrow: mode })
   )
   const hogs = [...idle, ...growers]
   return {
