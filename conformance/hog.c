@@ -239,6 +239,20 @@ static void wait_blocked(pid_t tid) {
   }
 }
 
+/* Write `kb` KiB of `fill` bytes to `fd`; exits 3 on a short write (`what` names the file). */
+static void fill_fd(int fd, unsigned long kb, char fill, const char *what) {
+  char buf[65536];
+  memset(buf, fill, sizeof buf);
+  for (unsigned long done = 0; done < kb * 1024UL;) {
+    size_t n = kb * 1024UL - done < sizeof buf ? kb * 1024UL - done : sizeof buf;
+    if (write(fd, buf, n) != (ssize_t)n) {
+      fprintf(stderr, "hog: write %s: %s\n", what, strerror(errno));
+      exit(3);
+    }
+    done += n;
+  }
+}
+
 /* A file of `kb` KiB, unlinked, written and dropped from the page cache (charged nowhere). */
 static int cold_file(unsigned long kb) {
   if (kb == 0) return -1;
@@ -252,16 +266,7 @@ static int cold_file(unsigned long kb) {
     exit(3);
   }
   unlink(path);
-  char buf[65536];
-  memset(buf, 'f', sizeof buf);
-  for (unsigned long done = 0; done < kb * 1024UL;) {
-    size_t n = kb * 1024UL - done < sizeof buf ? kb * 1024UL - done : sizeof buf;
-    if (write(fd, buf, n) != (ssize_t)n) {
-      perror("hog: write file");
-      exit(3);
-    }
-    done += n;
-  }
+  fill_fd(fd, kb, 'f', "file");
   fdatasync(fd);
   posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
   return fd;
@@ -298,16 +303,7 @@ static void write_tmpfs(unsigned long kb) {
     perror("hog: open tmpfs file");
     exit(3);
   }
-  char buf[65536];
-  memset(buf, 't', sizeof buf);
-  for (unsigned long done = 0; done < kb * 1024UL;) {
-    size_t n = kb * 1024UL - done < sizeof buf ? kb * 1024UL - done : sizeof buf;
-    if (write(fd, buf, n) != (ssize_t)n) {
-      perror("hog: write tmpfs file");
-      exit(3);
-    }
-    done += n;
-  }
+  fill_fd(fd, kb, 't', "tmpfs file");
   close(fd);
 }
 
