@@ -6,7 +6,7 @@
  * Units: pages for memory (PAGE_SIZE 4096), points as the profile's oom_badness() returns them.
  */
 import type { Badness } from '../kernel/oom-badness.ts'
-import { oomBadness, procOomScore } from '../kernel/oom-badness.ts'
+import { INELIGIBLE, oomBadness, oomScoreOfPoints } from '../kernel/oom-badness.ts'
 import type { KernelProfile } from '../kernel/profiles.ts'
 import { findProfile, profileForRelease, profiles } from '../kernel/profiles.ts'
 import type { OomControl } from '../kernel/oom-control.ts'
@@ -238,7 +238,8 @@ export function rankState(
       oomScoreAdj: p.oomScoreAdj,
       badness: b,
       points: b.eligible ? b.points : null,
-      predictedOomScore: procOomScore(p, state, profile),
+      // The same global oom_badness() as proc_oom_score() takes: its points, not a second pass.
+      predictedOomScore: oomScoreOfPoints(b.eligible ? b.points : INELIGIBLE, totalPages, profile),
       kernelOomScore: s?.kernelOomScore ?? null,
       globalVictim: global.victim?.pid === p.pid,
       victimIn: victimIn.get(p.pid) ?? []

@@ -274,7 +274,18 @@ export function oomBadness(
  */
 export function procOomScore(p: Process, state: OomState, profile: KernelProfile): number {
   const totalPages = state.totalRamPages + state.totalSwapPages
-  const points = badnessPoints(p, state, totalPages, profile)
+  return oomScoreOfPoints(badnessPoints(p, state, totalPages, profile), totalPages, profile)
+}
+
+/**
+ * What /proc/<pid>/oom_score prints for badness `points` (INELIGIBLE when oom_badness() refused
+ * the task) over the global `totalPages`: for callers that already have the points.
+ */
+export function oomScoreOfPoints(
+  points: number,
+  totalPages: number,
+  profile: KernelProfile
+): number {
   const eligible = points !== INELIGIBLE
   const total = totalPages > 0 ? totalPages : 1
   switch (profile.oomScore.form) {
