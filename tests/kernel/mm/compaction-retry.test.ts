@@ -12,6 +12,7 @@ import { buildZonelist, type Ctx } from '../../../src/kernel/mm/alloc-context.ts
 import { shouldCompactRetry } from '../../../src/kernel/mm/compaction-retry.ts'
 import { bootScenario } from '../../../src/sim/build.ts'
 import { parseScenario, runScenario } from '../../../src/sim/index.ts'
+import { plainTask } from './alloc-task.ts'
 
 const p419 = profiles['4.19']!
 const small = `name: t
@@ -20,17 +21,7 @@ machine: { memory: 1G }
 processes:
   - { pid: 1, comm: init, ppid: 0, rss: { anon: 1M } }
 `
-const task = {
-  pid: 1,
-  comm: 'init',
-  oomVictim: false,
-  pfMemalloc: false,
-  dumpcore: false,
-  cpusetMems: null,
-  mempolicy: null,
-  preferredNode: 0,
-  fatalSignal: false
-}
+const task = plainTask(1, 'init')
 
 function ctx(order: number): Ctx {
   const w = bootScenario(parseScenario(small, 't.yaml'), p419).world

@@ -9,6 +9,7 @@ import { allocPages, type AllocHooks } from '../../../src/kernel/mm/page-alloc.t
 import { currentGfpContext } from '../../../src/kernel/mm/page-alloc-gfp-context.ts'
 import { bootScenario } from '../../../src/sim/build.ts'
 import { parseScenario } from '../../../src/sim/index.ts'
+import { plainTask } from './alloc-task.ts'
 
 const yaml = `name: t
 profile: '6.1'
@@ -17,17 +18,7 @@ processes:
   - { pid: 1, comm: init, ppid: 0, rss: { anon: 1M } }
   - { pid: 10, comm: t, rss: { anon: 1M } }
 `
-const task = {
-  pid: 10,
-  comm: 't',
-  oomVictim: false,
-  pfMemalloc: false,
-  dumpcore: false,
-  cpusetMems: null,
-  mempolicy: null,
-  preferredNode: 0,
-  fatalSignal: false
-}
+const task = plainTask(10, 't')
 
 /** The gfp masks out_of_memory() was called with. */
 function oomMasks(profile: string, scope?: 'noio' | 'nofs'): number[] {

@@ -15,6 +15,7 @@ import { allocPages, type AllocHooks } from '../../../src/kernel/mm/page-alloc.t
 import { commitLimit, vmEnoughMemory } from '../../../src/kernel/mm/overcommit.ts'
 import { bootScenario } from '../../../src/sim/build.ts'
 import { DEFAULT_SCENARIO_YAML, parseScenario, runScenario } from '../../../src/sim/index.ts'
+import { plainTask } from './alloc-task.ts'
 
 const p611 = profiles['6.11']!
 const p61 = profiles['6.1']!
@@ -159,17 +160,7 @@ describe('page allocator paths', () => {
     }
     return h
   }
-  const task = {
-    pid: 10,
-    comm: 't',
-    oomVictim: false,
-    pfMemalloc: false,
-    dumpcore: false,
-    cpusetMems: null,
-    mempolicy: null,
-    preferredNode: 0,
-    fatalSignal: false
-  }
+  const task = plainTask(10, 't')
   const f = gfpFlags(p61)
 
   it('serve from the fast path without waking kswapd while above the low watermark', () => {

@@ -12,6 +12,7 @@ import { allocPages, type AllocHooks } from '../../../src/kernel/mm/page-alloc.t
 import { shouldAllocRetry } from '../../../src/kernel/mm/page-alloc-legacy.ts'
 import { bootScenario } from '../../../src/sim/build.ts'
 import { parseScenario, runScenario } from '../../../src/sim/index.ts'
+import { plainTask } from './alloc-task.ts'
 
 const p310 = profiles['3.10']!
 const f = gfpFlags(p310)
@@ -23,17 +24,7 @@ processes:
   - { pid: 1, comm: init, ppid: 0, rss: { anon: 1M } }
   - { pid: 10, comm: t, rss: { anon: 1M } }
 `
-const task = {
-  pid: 10,
-  comm: 't',
-  oomVictim: false,
-  pfMemalloc: false,
-  dumpcore: false,
-  cpusetMems: null,
-  mempolicy: null,
-  preferredNode: 0,
-  fatalSignal: false
-}
+const task = plainTask(10, 't')
 
 function hooks(): AllocHooks & { ooms: number; warns: number } {
   const h = {
