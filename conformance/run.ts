@@ -2,7 +2,8 @@
  * @module `npm run conformance [-- --kernel host|qemu-6.1] [-- --seed N] [-- --cases N] [-- --first S] [-- --kind K] [-- --fail-fast] [-- --list]
  * [-- --dump DIR]`: run the real-kernel conformance cases and print the summary. `--kind K` runs
  * `--cases N` cases of one kind generator instead (conformance/kind-cases.ts: ties, threads,
- * vfork, stopped, oom-adj). `--dump` writes,
+ * vfork, stopped, oom-adj, threaded-trigger, concurrent, nested, pagecache-read, pagecache-mmap,
+ * tmpfs, oom-kill-disable). `--dump` writes,
  * per case, the kernel's log (`seed-N.kernel.log`) and the scenario check 2 feeds the simulator
  * (`seed-N.scenario.json`, runnable with `oomkit simulate`). Exit 0 when every check agrees on every
  * kill, 1 on a disagreement or harness failure, 2 on bad arguments, 3 when this machine cannot
