@@ -3,10 +3,12 @@
  * each watched v2 cgroup with PSI stages) so a stall wakes the loop at once instead of at the
  * next poll.
  */
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Logger } from './log.ts'
-import { openPsiTrigger, psiTriggerProblem } from '../adapters/pidfd/psi-trigger.ts'
+import {
+  cgroupPressureFile,
+  openPsiTrigger,
+  psiTriggerProblem
+} from '../adapters/pidfd/psi-trigger.ts'
 import type { PsiTrigger } from '../adapters/pidfd/psi-trigger.ts'
 import { ownCapSysResource } from '../adapters/proc/own-process.ts'
 import type { DaemonConfig } from './config-schema.ts'
@@ -14,9 +16,10 @@ import type { DaemonConfig } from './config-schema.ts'
 /** The pressure files to watch: the system's, and each watched cgroup's with PSI stages. */
 function pressureFiles(config: DaemonConfig): string[] {
   const paths = ['/proc/pressure/memory']
-  for (const c of config.cgroups)
-    if (c.psi && existsSync(join(c.path, 'memory.pressure')))
-      paths.push(join(c.path, 'memory.pressure'))
+  for (const c of config.cgroups) {
+    const file = c.psi ? cgroupPressureFile(c.path) : null
+    if (file !== null) paths.push(file)
+  }
   return paths
 }
 

@@ -6,10 +6,17 @@
  * (and 500 ms..10 s), and the trigger string is written NUL-terminated. Without koffi there is no
  * trigger: `openPsiTrigger` says why.
  */
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
 import { POLLPRI, sharedFdWatch } from './fd-watch.ts'
 
 /** A registered trigger; `close()` stops waiting. */
+/** The cgroup's `memory.pressure` file, or null when the cgroup has none (v1, or PSI off). */
+export function cgroupPressureFile(cgroupDir: string): string | null {
+  const file = join(cgroupDir, 'memory.pressure')
+  return existsSync(file) ? file : null
+}
+
 export interface PsiTrigger {
   readonly spec: string
   close(): void
