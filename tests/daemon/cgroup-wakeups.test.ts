@@ -5,27 +5,17 @@
  * a registered memory.usage_in_bytes threshold signals its crossing, and a daemon that would
  * otherwise sleep 20 s between samples SIGTERMs a hog at once when it crosses its term stage.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { registerUsageThresholds } from '../../src/adapters/cgroup/memcg-threshold.ts'
 import { sharedFdWatch } from '../../src/adapters/pidfd/fd-watch.ts'
 import { Sleeper } from '../../src/daemon/sleeper.ts'
 import { cgroupWakeLevels } from '../../src/daemon/trigger-levels.ts'
 import { evaluateTriggers, initialTriggerState } from '../../src/daemon/triggers.ts'
-import { holdKernelLockPerTest } from '../kernel-lock.ts'
 import { SKIP_REAL_KERNEL, SKIP_REAL_KERNEL_REASON } from '../real-kernel-skip.ts'
-import {
-  buildHog,
-  labUnavailable,
-  makeCgroup,
-  removeCgroup,
-  startDaemon,
-  startHog,
-  tempDir,
-  waitFor
-} from './cgroup-lab.ts'
-import type { DaemonChild, Hog } from './cgroup-lab.ts'
+import { labUnavailable, makeCgroup, startDaemon, startHog, waitFor } from './cgroup-lab.ts'
+import { useDaemonLab } from './daemon-lab.ts'
 import { config, readings } from './fixtures.ts'
 
 const MiB = 1024 * 1024
@@ -83,33 +73,11 @@ const reason = SKIP_REAL_KERNEL ? SKIP_REAL_KERNEL_REASON : labUnavailable()
 if (reason) process.stderr.write(`tests/daemon/cgroup-wakeups: real kernel skipped (${reason})\n`)
 
 describe.skipIf(reason !== null)('memory thresholds on the real kernel', () => {
-  let work = ''
-  let hogPath = ''
-  const cgroups: string[] = []
-  const hogs: Hog[] = []
-  let daemon: DaemonChild | null = null
-
-  holdKernelLockPerTest()
-
-  beforeAll(() => {
-    work = tempDir('oomkit-wakeups-')
-    hogPath = buildHog(work)
-  })
-
-  afterEach(async () => {
-    await daemon?.stop()
-    daemon = null
-    for (const h of hogs.splice(0)) if (h.alive()) h.child.kill('SIGKILL')
-    for (const dir of cgroups.splice(0)) await removeCgroup(dir)
-  })
-
-  afterAll(() => {
-    if (work) rmSync(work, { recursive: true, force: true })
-  })
+  const lab = useDaemonLab('oomkit-wakeups-')
 
   it('signals a crossing of memory.usage_in_bytes, up and down', async () => {
     const dir = makeCgroup(`oomkit-wakeups-${process.pid}-thr`, 256 * MiB)
-    cgroups.push(dir)
+    lab.cgroups.push(dir)
     const watch = await sharedFdWatch()
     expect(watch).not.toBeNull()
     let crossings = 0
@@ -119,8 +87,8 @@ describe.skipIf(reason !== null)('memory thresholds on the real kernel', () => {
     })
     if ('error' in t) throw new Error(t.error)
     try {
-      const hog = await startHog(hogPath, dir, ['8', '5', '64'], { wait: true })
-      hogs.push(hog)
+      const hog = await startHog(lab.hogPath, dir, ['8', '5', '64'], { wait: true })
+      lab.hogs.push(hog)
       hog.go()
       expect(await waitFor(() => (crossings >= 1 ? crossings : undefined), 5000)).toBe(1)
       hog.child.kill('SIGKILL')
@@ -133,8 +101,8 @@ describe.skipIf(reason !== null)('memory thresholds on the real kernel', () => {
 
   it('wakes a daemon that sleeps 20 s between samples when a hog crosses the term stage', async () => {
     const dir = makeCgroup(`oomkit-wakeups-${process.pid}-daemon`, 256 * MiB)
-    cgroups.push(dir)
-    const cfg = join(work, 'slow.yaml')
+    lab.cgroups.push(dir)
+    const cfg = join(lab.work, 'slow.yaml')
     writeFileSync(
       cfg,
       [
@@ -146,18 +114,18 @@ describe.skipIf(reason !== null)('memory thresholds on the real kernel', () => {
         'selfProtect: { watchdog: { enabled: false } }'
       ].join('\n') + '\n'
     )
-    daemon = await startDaemon(['-c', cfg])
-    const report = join(work, 'hog.txt')
+    lab.daemon = await startDaemon(['-c', cfg])
+    const report = join(lab.work, 'hog.txt')
     // 8 MiB every 20 ms up to 240 MiB: past the term line (~205 MiB of 256), under the limit.
     const args = ['8', '20', '240', report, 'cgroup', dir, String(Math.floor(0.2 * 256 * MiB))]
-    const hog = await startHog(hogPath, dir, args, { wait: true })
-    hogs.push(hog)
+    const hog = await startHog(lab.hogPath, dir, args, { wait: true })
+    lab.hogs.push(hog)
     hog.go()
     const done = await waitFor(
       () => (existsSync(report) && readFileSync(report, 'utf8').endsWith('\n') ? true : undefined),
       5000
     )
-    expect(done, daemon.stderr()).toBe(true)
+    expect(done, lab.daemon.stderr()).toBe(true)
     const [crossed, term] = readFileSync(report, 'utf8').trim().split(' ').map(Number)
     expect(crossed).toBeGreaterThan(0)
     // Woken by the kernel at the crossing, not by its 20 s timer.

@@ -3,26 +3,22 @@
  * kernel's memcg OOM killer fires, leave the other hog alone, run its hooks and journal the kill;
  * with --dry-run it must kill nothing and journal what it would have done.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  buildHog,
   kernelLogSince,
   kmsgMarker,
   labUnavailable,
   makeCgroup,
   oomKills,
   readJournal,
-  removeCgroup,
   startDaemon,
   startHog,
-  tempDir,
   waitFor
 } from './cgroup-lab.ts'
-import type { DaemonChild, Hog } from './cgroup-lab.ts'
+import { useDaemonLab } from './daemon-lab.ts'
 import { loadProcessControl } from '../../src/adapters/pidfd/process-control.ts'
-import { holdKernelLockPerTest } from '../kernel-lock.ts'
 import { SKIP_REAL_KERNEL, SKIP_REAL_KERNEL_REASON } from '../real-kernel-skip.ts'
 
 const reason = SKIP_REAL_KERNEL ? SKIP_REAL_KERNEL_REASON : labUnavailable()
@@ -40,40 +36,16 @@ function envFile(path: string): Record<string, string> {
 }
 
 describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () => {
-  let work = ''
-  let hogPath = ''
-  const cgroups: string[] = []
-  const hogs: Hog[] = []
-  let daemon: DaemonChild | null = null
-
-  // Registered before the cleanup below, so the lock outlives the hogs and cgroups.
-  holdKernelLockPerTest()
-
-  beforeAll(() => {
-    work = tempDir('oomkit-daemon-it-')
-    hogPath = buildHog(work)
-  })
-
-  afterEach(async () => {
-    await daemon?.stop()
-    daemon = null
-    for (const h of hogs.splice(0)) if (h.alive()) h.child.kill('SIGKILL')
-    for (const dir of cgroups.splice(0)) await removeCgroup(dir)
-  })
-
-  afterAll(async () => {
-    for (const dir of cgroups.splice(0)) await removeCgroup(dir)
-    if (work) rmSync(work, { recursive: true, force: true })
-  })
+  const lab = useDaemonLab('oomkit-daemon-it-')
 
   it('kills the growing hog before the kernel memcg OOM, runs hooks, journals, spares the other', async () => {
     const name = `oomkit-it-${process.pid}-kill`
     const dir = makeCgroup(name, 256 * MiB)
-    cgroups.push(dir)
-    const journal = join(work, 'kill.jsonl')
-    const pre = join(work, 'pre.env')
-    const post = join(work, 'post.env')
-    daemon = await startDaemon([
+    lab.cgroups.push(dir)
+    const journal = join(lab.work, 'kill.jsonl')
+    const pre = join(lab.work, 'pre.env')
+    const post = join(lab.work, 'post.env')
+    lab.daemon = await startDaemon([
       '--cgroup',
       `${dir}=20%,8%`,
       '--journal',
@@ -84,15 +56,15 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
       `env | grep ^OOMKIT_ > ${post}`
     ])
     const marker = kmsgMarker(name)
-    const steady = await startHog(hogPath, dir, ['16', '10', '48'])
-    hogs.push(steady)
+    const steady = await startHog(lab.hogPath, dir, ['16', '10', '48'])
+    lab.hogs.push(steady)
     await new Promise(r => setTimeout(r, 300))
     // Grows 8 MiB every 40 ms toward 400 MiB: far past the 256 MiB limit if nobody acts.
-    const grower = await startHog(hogPath, dir, ['8', '40', '400'])
-    hogs.push(grower)
+    const grower = await startHog(lab.hogPath, dir, ['8', '40', '400'])
+    lab.hogs.push(grower)
 
     const entry = await waitFor(() => readJournal(journal).find(e => e.event === 'kill'), 30_000)
-    expect(entry, daemon.stderr()).toBeDefined()
+    expect(entry, lab.daemon.stderr()).toBeDefined()
     const exit = await grower.exited
     expect(exit.code).toBe(0) // the hog exits 0 on SIGTERM: it was asked, not shot
 
@@ -142,15 +114,15 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
     expect(postEnv?.OOMKIT_PID).toBe(String(grower.pid))
     expect(Number(postEnv?.OOMKIT_FREED_KB)).toBeGreaterThan(0)
 
-    expect(await daemon.stop()).toBe(0)
+    expect(await lab.daemon.stop()).toBe(0)
   })
 
   it('escalates to SIGKILL through the pidfd and reaps with process_mrelease when SIGTERM is ignored', async () => {
     const name = `oomkit-it-${process.pid}-stubborn`
     const dir = makeCgroup(name, 256 * MiB)
-    cgroups.push(dir)
-    const journal = join(work, 'stubborn.jsonl')
-    const config = join(work, 'stubborn.yaml')
+    lab.cgroups.push(dir)
+    const journal = join(lab.work, 'stubborn.jsonl')
+    const config = join(lab.work, 'stubborn.yaml')
     writeFileSync(
       config,
       [
@@ -161,12 +133,12 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
         `journal: ${journal}`
       ].join('\n') + '\n'
     )
-    daemon = await startDaemon(['-c', config])
+    lab.daemon = await startDaemon(['-c', config])
     const marker = kmsgMarker(name)
-    const stubborn = await startHog(hogPath, dir, ['8', '40', '400'], { ignoreTerm: true })
-    hogs.push(stubborn)
+    const stubborn = await startHog(lab.hogPath, dir, ['8', '40', '400'], { ignoreTerm: true })
+    lab.hogs.push(stubborn)
     const entry = await waitFor(() => readJournal(journal).find(e => e.event === 'kill'), 30_000)
-    expect(entry, daemon.stderr()).toBeDefined()
+    expect(entry, lab.daemon.stderr()).toBeDefined()
     expect(await stubborn.exited).toEqual({ code: null, signal: 'SIGKILL' })
     expect(entry!.victim.pid).toBe(stubborn.pid)
     const signals = entry!.signals as { signal: string }[]
@@ -185,9 +157,9 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
   it('a daemon SIGKILLed between the signal and the judgment leaves the `signal` record', async () => {
     const name = `oomkit-it-${process.pid}-crash`
     const dir = makeCgroup(name, 256 * MiB)
-    cgroups.push(dir)
-    const journal = join(work, 'crash.jsonl')
-    const config = join(work, 'crash.yaml')
+    lab.cgroups.push(dir)
+    const journal = join(lab.work, 'crash.jsonl')
+    const config = join(lab.work, 'crash.yaml')
     // A long grace: the stubborn victim ignores SIGTERM, so the kill stays unjudged.
     writeFileSync(
       config,
@@ -199,16 +171,16 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
         `journal: ${journal}`
       ].join('\n') + '\n'
     )
-    daemon = await startDaemon(['-c', config])
-    const stubborn = await startHog(hogPath, dir, ['8', '40', '180'], { ignoreTerm: true })
-    hogs.push(stubborn)
+    lab.daemon = await startDaemon(['-c', config])
+    const stubborn = await startHog(lab.hogPath, dir, ['8', '40', '180'], { ignoreTerm: true })
+    lab.hogs.push(stubborn)
     const sent = await waitFor(
-      () => (daemon!.stderr().includes('sent SIGTERM') ? true : undefined),
+      () => (lab.daemon!.stderr().includes('sent SIGTERM') ? true : undefined),
       30_000
     )
-    expect(sent, daemon.stderr()).toBe(true)
-    daemon.child.kill('SIGKILL')
-    await daemon.exited
+    expect(sent, lab.daemon.stderr()).toBe(true)
+    lab.daemon.child.kill('SIGKILL')
+    await lab.daemon.exited
     const records = readJournal(journal)
     expect(records.map(r => String(r.event))).toEqual(['signal'])
     expect(records[0]!.victim.pid).toBe(stubborn.pid)
@@ -219,19 +191,19 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
   it('--dry-run kills nothing and journals "would-kill"', async () => {
     const name = `oomkit-it-${process.pid}-dry`
     const dir = makeCgroup(name, 256 * MiB)
-    cgroups.push(dir)
-    const journal = join(work, 'dry.jsonl')
-    daemon = await startDaemon(['--dry-run', '--cgroup', `${dir}=20%,8%`, '--journal', journal])
-    const steady = await startHog(hogPath, dir, ['16', '10', '32'])
-    hogs.push(steady)
+    lab.cgroups.push(dir)
+    const journal = join(lab.work, 'dry.jsonl')
+    lab.daemon = await startDaemon(['--dry-run', '--cgroup', `${dir}=20%,8%`, '--journal', journal])
+    const steady = await startHog(lab.hogPath, dir, ['16', '10', '32'])
+    lab.hogs.push(steady)
     // Grows into the term stage (headroom under 20%) but stays below the limit.
-    const grower = await startHog(hogPath, dir, ['8', '40', '200'])
-    hogs.push(grower)
+    const grower = await startHog(lab.hogPath, dir, ['8', '40', '200'])
+    lab.hogs.push(grower)
     const entry = await waitFor(
       () => readJournal(journal).find(e => e.event === 'would-kill'),
       30_000
     )
-    expect(entry, daemon.stderr()).toBeDefined()
+    expect(entry, lab.daemon.stderr()).toBeDefined()
     expect(entry!.dryRun).toBe(true)
     expect(entry!.victim.pid).toBe(grower.pid)
     await new Promise(r => setTimeout(r, 500))
@@ -239,6 +211,6 @@ describe.skipIf(reason !== null)('oomkit daemon under real cgroup pressure', () 
     expect(steady.alive()).toBe(true)
     expect(readJournal(journal).filter(e => e.event === 'kill')).toEqual([])
     expect(oomKills(dir)).toBe(0)
-    expect(daemon.stderr()).toContain('dry run: would send SIGTERM to hog')
+    expect(lab.daemon.stderr()).toContain('dry run: would send SIGTERM to hog')
   })
 })
