@@ -5,13 +5,20 @@
  * kernel OOMed) and its dump_stack() line (the task that faulted: "CPU: N UID: U PID: tid Comm:").
  *
  * Segment j replays what happened before report j: every grower other than the report's current
- * task grows to the rss the report prints for it, in the case's step (the hogs grow 1 MiB at a
+ * task grows to the anon rss the report prints for it, in the case's step (the hogs grow 1 MiB at a
  * time in concurrent cases) and then the part of a step it was in when the kernel stopped it (a
  * grower waiting in its charge mid-step; the printed rss, read from counters that can only lag,
  * is never above what it had); then the current task grows until the simulator OOMs, at most the
  * growth its own row shows plus OVERSHOOT_PAGES (the page it faulted and the per-CPU counter
- * lag: the OOM killer reads approximate rss counters, up to 31 pages behind per counter).
- * Segments are 10 s apart, so every victim of the previous one has exited.
+ * lag: the OOM killer reads approximate rss counters, up to 31 pages behind per counter) and
+ * LAG_PAGES_PER_GROWER for each other grower (their rows lag too, so the simulator, which puts
+ * them where their rows say, has that much more room than the kernel had). Segments are 10 s
+ * apart, so every victim of the previous one has exited.
+ *
+ * Growth is read from the rss_anon column against /proc's RssAnon: the growers grow anonymous
+ * memory, and the file column lags /proc by a constant (rss_file 498 printed for every hog where
+ * /proc says 518-537, per-CPU counter batches never folded), which read as growth would leave
+ * every grower that many pages short.
  *
  * Each grower grows its heap (no named mapping): its total_vm grows by what it touches, as the
  * hog's own step-sized mappings make it grow.
@@ -24,6 +31,10 @@ import type { KernelKill } from './kernel-report.ts'
  * counters' lag (31 pages per counter and CPU; hogs run on one CPU), page-table pages. */
 export const OVERSHOOT_PAGES = 64
 
+/** What each other grower's row may lag behind its real rss: (batch - 1) pages of its anon
+ * counter on the one CPU the hogs run on, and the page in its charge. */
+export const LAG_PAGES_PER_GROWER = 32
+
 /** Time between segments, when in a segment the part-steps come and the current task starts
  * growing (ms). */
 const SEGMENT_MS = 10_000
@@ -33,23 +44,21 @@ const CURRENT_STARTS_MS = 5_000
 type Action = NonNullable<Scenario['timeline']>[number]
 type Touch = Extract<Action, { do: 'touch' }>
 
-/** One grower: its process, the thread that writes, and its rss in the snapshot (pages). */
+/** One grower: its process, the thread that writes, and its anon rss in the snapshot (pages). */
 export interface GrowerRef {
   pid: number
   tid: number | null
-  startRss: number
+  startAnon: number
 }
 
-/** The growers of a run: the case's grower first, then its co-growers, with snapshot rss. */
+/** The growers of a run: the case's grower first, then its co-growers, with snapshot RssAnon. */
 export function growersOf(run: CaseRun): GrowerRef[] {
-  const rssOf = (pid: number): number => {
-    const p = run.snapshot.entries.find(e => e.proc.pid === pid)?.proc
-    return p === undefined ? 0 : p.rssAnon + p.rssFile + p.rssShmem
-  }
+  const anonOf = (pid: number): number =>
+    run.snapshot.entries.find(e => e.proc.pid === pid)?.proc.rssAnon ?? 0
   return [
     { pid: run.growerPid, tid: run.growerTid ?? null },
     ...(run.coGrowers ?? []).map(c => ({ pid: c.pid, tid: c.tid }))
-  ].map(g => ({ ...g, startRss: rssOf(g.pid) }))
+  ].map(g => ({ ...g, startAnon: anonOf(g.pid) }))
 }
 
 /** The task that faulted into report `k` (dump_stack()'s PID, a tid), or null. */
@@ -83,6 +92,21 @@ function touch(g: GrowerRef, stepPages: number, atMs: number, count: number): To
   }
 }
 
+/** The step the current task of segment `j` faults in: a mapping of a whole step (or of
+ * `pages`, if more), then `pages` one-page faults in it until the OOM. */
+function lastStep(g: GrowerRef, j: number, pages: number, stepPages: number, start: number) {
+  const at = start + PART_STEPS_MS
+  const vma = `oomkit-step-${j + 1}`
+  const map: Action = {
+    at: `${at}ms`,
+    do: 'mmap',
+    pid: g.pid,
+    name: vma,
+    size: Math.max(stepPages, pages)
+  }
+  return [map, { ...touch(g, 1, at + 1, pages), vma, until: 'oom' as const }]
+}
+
 /** The timeline: one segment per kernel kill (see the module). */
 export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[] {
   const growers = growersOf(run)
@@ -94,7 +118,7 @@ export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[]
     const at = 1000 + j * SEGMENT_MS
     const need = (g: GrowerRef): number | null => {
       const row = rows.find(r => r.pid === g.pid)
-      return row === undefined ? null : Math.max(0, row.rss - g.startRss - grown.get(g.pid)!)
+      return row === undefined ? null : Math.max(0, row.rssAnon - g.startAnon - grown.get(g.pid)!)
     }
     let slot = 0
     for (const g of growers) {
@@ -107,17 +131,20 @@ export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[]
       slot++
       grown.set(g.pid, grown.get(g.pid)! + more)
     }
-    // Whole steps to the one it faulted in, then that step's part plus the counter lag: the OOM
-    // comes inside the part, and what the current task still faults after its kill is at most
-    // the lag, not the rest of a step (pages the kernel's other growers may have taken first
-    // while it waited in its charge). (A later action would run after that OOM: until: oom
-    // looks at OOMs since its own start.)
+    // Whole steps to the one it faulted in, then that step: the hog maps a whole step and
+    // faults it a page at a time, so the simulator's current task maps it too and touches it
+    // page by page up to its row's part plus the counter lag. The OOM comes in one page's fault
+    // (a later action would run after that OOM: until: oom looks at OOMs since its own start),
+    // and after its kill the current task has faulted at most that page past the OOM: the
+    // freed pages stay for the growers the kernel ran while the current task waited in its
+    // charge (a step-sized touch would finish its step there, taking what they took).
     const own = need(current) ?? 0
     const start = at + CURRENT_STARTS_MS
     const whole = Math.floor(own / stepPages)
     if (whole > 0) actions.push({ ...touch(current, stepPages, start, whole), until: 'oom' })
-    const part = (own % stepPages) + OVERSHOOT_PAGES
-    actions.push({ ...touch(current, part, start + PART_STEPS_MS, 1), until: 'oom' })
+    const others = growers.filter(g => g !== current && need(g) !== null).length
+    const lag = OVERSHOOT_PAGES + others * LAG_PAGES_PER_GROWER
+    actions.push(...lastStep(current, j, (own % stepPages) + lag, stepPages, start))
     // The kernel's position, not the simulator's, is where the next segment starts from.
     grown.set(current.pid, grown.get(current.pid)! + own)
   })

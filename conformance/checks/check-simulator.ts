@@ -7,13 +7,13 @@
  * decided from exact /proc values: it counts as agreement with a note (the kills after it are
  * not compared), never silently.
  */
-import { raceExplained, raceNote } from '../exit-race.ts'
 import type { KernelProfile } from '../../src/kernel/profiles.ts'
 import { ScenarioSpec } from '../../src/sim/schema.ts'
 import type { CaseRun } from '../case-run.ts'
 import { reportLimitKb, rowPoints, type KernelKill } from '../kernel-report.ts'
 import { caseToScenario } from '../snapshot-scenario.ts'
 import { DRIFT_PAGES_PER_COUNTER } from './check-oom-score.ts'
+import { raceFrom } from './sim-race.ts'
 import type { CheckResult, Disagreement } from './types.ts'
 
 /** Where the simulator's runScenario may live (the first module that exports it wins). */
@@ -162,39 +162,43 @@ function driftMargin(k: KernelKill, simVictim: number | undefined): number | nul
   return rowPoints(kv, total) - rowPoints(sv, total)
 }
 
-/** Run check 2 on a case (one item per kernel kill). */
-export async function checkSimulator(run: CaseRun, profile: KernelProfile): Promise<CheckResult> {
+/** The simulator's run of the case's scenario: its result, or check 2's failing result. */
+async function simulate(run: CaseRun, profile: KernelProfile): Promise<unknown> {
   const kills = run.kills.length
   const sim = await loadSimulator()
   if (typeof sim === 'string')
     return { check: 2, total: kills, agreed: 0, disagreements: [], unavailable: sim }
-  const kernelVictims = run.kills.map(k => k.killed.pid)
-  const comm = new Map(run.snapshot.entries.map(e => [e.proc.pid, e.proc.comm]))
-  const name = (pid: number | undefined): string =>
-    pid === undefined ? '(none)' : `${pid} (${comm.get(pid) ?? '?'})`
-  let result: unknown
   try {
     // The schema's transform makes sizes page counts; no reference checks (a hog's ppid is the
     // harness, which the case does not list).
-    result = await sim(ScenarioSpec.parse(caseToScenario(run, profile.name)))
+    return { result: await sim(ScenarioSpec.parse(caseToScenario(run, profile.name))) }
   } catch (e) {
-    return {
+    const d: Disagreement = {
       check: 2,
-      total: kills,
-      agreed: 0,
-      disagreements: [
-        {
-          check: 2,
-          seed: run.spec.seed,
-          label: run.spec.label,
-          kill: null,
-          message: `runScenario threw: ${(e as Error).message}`,
-          kernel: kernelVictims.map((p, i) => `kill ${i + 1}: ${name(p)}`),
-          ours: []
-        }
-      ]
+      seed: run.spec.seed,
+      label: run.spec.label,
+      kill: null,
+      message: `runScenario threw: ${(e as Error).message}`,
+      kernel: run.kills.map((k, i) => `kill ${i + 1}: ${nameIn(run)(k.killed.pid)}`),
+      ours: []
     }
+    return { check: 2, total: kills, agreed: 0, disagreements: [d] }
   }
+}
+
+/** "pid (comm)" of a case's process, by its snapshot. */
+function nameIn(run: CaseRun): (pid: number | undefined) => string {
+  const comm = new Map(run.snapshot.entries.map(e => [e.proc.pid, e.proc.comm]))
+  return pid => (pid === undefined ? '(none)' : `${pid} (${comm.get(pid) ?? '?'})`)
+}
+
+/** Run check 2 on a case (one item per kernel kill). */
+export async function checkSimulator(run: CaseRun, profile: KernelProfile): Promise<CheckResult> {
+  const kills = run.kills.length
+  const ran = (await simulate(run, profile)) as CheckResult | { result: unknown }
+  if (!('result' in ran)) return ran
+  const result = ran.result
+  const kernelVictims = run.kills.map(k => k.killed.pid)
   const ours = victimPids(result)
   if (ours === null)
     return {
@@ -207,23 +211,54 @@ export async function checkSimulator(run: CaseRun, profile: KernelProfile): Prom
   let agreed = 0
   while (agreed < kills && ours[agreed] === kernelVictims[agreed]) agreed++
   const currentDiff = currentTaskMismatch(run.kills, simLog(result), agreed)
-  if (currentDiff !== null) {
-    const d = { check: 2, seed: run.spec.seed, label: run.spec.label, ...currentDiff } as const
+  if (currentDiff !== null) return currentTaskResult(run, currentDiff)
+  return victimsResult(run, { ours, agreed, simTexts: simLog(result) })
+}
+
+/**
+ * Check 2's result when the simulator printed another current task at a kill whose victim
+ * agreed: failed there, unless the kernel made that kill before the previous victim's memory
+ * was back (the exit race, counted apart: the simulator frees a victim's memory at its exit).
+ */
+function currentTaskResult(run: CaseRun, diff: { kill: number; message: string }): CheckResult {
+  const race = raceFrom(run, diff.kill)
+  if (race !== null)
     return {
       check: 2,
-      total: kills,
-      agreed: currentDiff.kill,
-      disagreements: [{ ...d, kernel: [], ours: [] }]
+      total: diff.kill,
+      agreed: diff.kill,
+      disagreements: [],
+      notes: [`${race.note} (kill ${diff.kill + 1}: ${diff.message})`],
+      explained: race.explained
     }
+  const d = { check: 2, seed: run.spec.seed, label: run.spec.label, ...diff } as const
+  return {
+    check: 2,
+    total: run.kills.length,
+    agreed: diff.kill,
+    disagreements: [{ ...d, kernel: [], ours: [] }]
   }
+}
+
+/** Check 2's result from the victims: `agreed` of them equal, then a drift, a race or a miss. */
+function victimsResult(
+  run: CaseRun,
+  sim: { ours: number[]; agreed: number; simTexts: string[] }
+): CheckResult {
+  const kills = run.kills.length
+  const { ours, simTexts } = sim
+  let agreed = sim.agreed
+  const kernelVictims = run.kills.map(k => k.killed.pid)
+  const name = nameIn(run)
   const disagreements: Disagreement[] = []
-  const notes = allocationNotes(run.kills, simLog(result), agreed).map(
+  const notes = allocationNotes(run.kills, simTexts, agreed).map(
     n => `seed ${run.spec.seed}: same current task, another allocation: ${n}`
   )
   let drift = 0
   let total = kills
   let explained = 0
   const margin = agreed < kills ? driftMargin(run.kills[agreed]!, ours[agreed]) : null
+  const race = agreed < kills ? raceFrom(run, agreed) : null
   if (margin !== null && margin >= 0 && margin <= DRIFT_WINDOW_PAGES) {
     // The kernel chose between two tasks whose scores (from its own approximate counters) are
     // closer than the counters' drift: the exact /proc values the scenario carries cannot decide
@@ -236,15 +271,15 @@ export async function checkSimulator(run: CaseRun, profile: KernelProfile): Prom
     )
     total = agreed + 1
     agreed++
-  } else if (raceExplained(run, agreed, false) > 0) {
-    // The kernel killed again before the previous victim's memory was back (exit-race.ts):
+  } else if (race !== null) {
+    // The kernel killed again before the previous victim's memory was back (sim-race.ts):
     // a matter of scheduling that the simulator, which frees a victim's memory at its exit,
     // cannot be asked to reproduce. Counted apart, with both reports' lines in a note.
-    explained = kills - agreed
-    notes.push(`seed ${run.spec.seed}: ${raceNote(run.kills, agreed, run.growerPid)}`)
+    explained = race.explained
+    notes.push(race.note)
     total = agreed
   } else if (agreed < kills) {
-    const log = simLog(result).filter(l =>
+    const log = simTexts.filter(l =>
       /invoked oom-killer|^\[\s*\d+\]|oom-kill:|Killed process/.test(l)
     )
     disagreements.push({

@@ -77,10 +77,21 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         until: 'killed'
       },
       { at: '6000ms', do: 'touch', pid: 20, size: 256, every: '1ms', count: 16, until: 'oom' },
-      // then the part of the step it faulted in (none) plus the lag allowance
-      { at: '8000ms', do: 'touch', pid: 20, size: 64, every: '1ms', count: 1, until: 'oom' },
+      // then the step it faulted in, mapped whole and faulted a page at a time: its part
+      // (none) plus the lag allowance, 64 pages and 32 for the other grower's row (10)
+      { at: '8000ms', do: 'mmap', pid: 20, name: 'oomkit-step-1', size: 256 },
+      {
+        at: '8001ms',
+        do: 'touch',
+        pid: 20,
+        size: 1,
+        vma: 'oomkit-step-1',
+        every: '1ms',
+        count: 96,
+        until: 'oom'
+      },
       // report 2: 20 is not growing any more (it is the victim); 10 grows 3996 more: 15 steps,
-      // then 156 + 64 pages until the OOM
+      // then 156 + 64 + 32 (20's row) one-page faults until the OOM
       {
         at: '16000ms',
         do: 'touch',
@@ -91,14 +102,16 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         count: 15,
         until: 'oom'
       },
+      { at: '18000ms', do: 'mmap', pid: 10, name: 'oomkit-step-2', size: 256 },
       {
-        at: '18000ms',
+        at: '18001ms',
         do: 'touch',
         pid: 10,
         thread: 13,
-        size: 220,
+        size: 1,
+        vma: 'oomkit-step-2',
         every: '1ms',
-        count: 1,
+        count: 252,
         until: 'oom'
       }
     ])
