@@ -273,7 +273,12 @@ const v6_18 = variant(v6_11, {
   description: 'Linux 6.18: gfp names in bit order, reverse VMA walk in the reaper',
   reaper: { walk: 'reverse' },
   alloc: { lowmemReserveEmptyZero: false },
-  format: { gfpNames: 'bitOrder', memcgFailcntFromEvents: true, showMem: showMem6_18 }
+  format: {
+    gfpNames: 'bitOrder',
+    memcgFailcntFromEvents: true,
+    memcg1Deprecations: true,
+    showMem: showMem6_18
+  }
 })
 
 const v2_6_32_rhel6 = variant(v3_10, {

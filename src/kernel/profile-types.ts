@@ -236,6 +236,10 @@ export interface FormatRules {
   memcgV1Stat: 'v2keys' | 'v1keys'
   /** 6.18: v2 memory:/swap: failcnt come from memory.events max/swap_max. */
   memcgFailcntFromEvents: boolean
+  /** >= 6.12 (absent in 6.11.11): the first write of v1 memory.oom_control (and of
+   * soft_limit_in_bytes, kmem.tcp.limit_in_bytes) since boot logs "... is deprecated and will
+   * be removed. ..." once (mm/memcontrol-v1.c pr_warn_once(); src/kernel/mm/memcg1-deprecated.ts). */
+  memcg1Deprecations?: boolean
   /** show_mem() / show_free_areas() line forms. */
   showMem: ShowMemFormat
   /** <= 5.17: "Swap cache stats: add ..." line. */

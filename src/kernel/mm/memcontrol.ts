@@ -1,7 +1,8 @@
 /**
  * @module Writes to a memory cgroup's control files (mm/memcontrol.c): memory.max /
  * memory.limit_in_bytes (memory_max_write(), mem_cgroup_resize_max()), the swap limits,
- * memory.high/low/min, memory.oom.group and v1's oom_control.
+ * memory.high/low/min, memory.oom.group and v1's oom_control (with 6.12+'s one-time deprecation
+ * warning: memcg1-deprecated.ts).
  *
  * Units: pages.
  */
@@ -10,7 +11,8 @@ import { gfpFromNames } from './gfp-bits.ts'
 import { extraOf } from './memcg-extras.ts'
 import { invokeOom } from './oom-entry.ts'
 import { shrinkZones } from './reclaim.ts'
-import { emit, type World } from './world.ts'
+import { deprecationWarning } from './memcg1-deprecated.ts'
+import { emit, printk, type World } from './world.ts'
 
 /** A value written: pages (null = "max") or a flag. */
 export type MemcgValue = number | null | boolean
@@ -62,6 +64,8 @@ export function memcgWrite(
 ): boolean {
   const m = w.oom.memcgs.get(path)
   if (m === undefined) return false
+  const warning = deprecationWarning(w, key)
+  if (warning !== null) printk(w, warning.level, warning.text)
   const wake = storeKnob(w, m, key, value)
   emit(w, 'memcg.set', { memcg: path, key, value: written })
   if (m.limit !== null && m.usage > m.limit) memoryMaxReclaim(w, m, m.limit)

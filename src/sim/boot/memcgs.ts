@@ -3,6 +3,7 @@
  * oom settings, and the cpuset mems each declared group gives its tasks.
  */
 import { extraOf } from '../../kernel/mm/memcg-charge.ts'
+import { declaredWrite } from '../../kernel/mm/memcg1-deprecated.ts'
 import type { World } from '../../kernel/mm/world.ts'
 import { makeMemcg } from '../../kernel/state-builders.ts'
 import type { Scenario } from '../schema.ts'
@@ -32,6 +33,9 @@ export function bootMemcgs(w: World, s: Scenario): void {
       swappiness: g['memory.swappiness'] ?? w.mem.vm.swappiness
     })
     w.oom.memcgs.set(g.path, memcg)
+    // A group declared with memory.oom_control had the file written before the timeline.
+    if (g['memory.oom_control'] !== undefined)
+      declaredWrite(w, 'memory.oom_control.oom_kill_disable')
     const e = extraOf(w, g.path)
     e.high = limitOf(g['memory.high'])
     e.low = g['memory.low'] ?? 0
