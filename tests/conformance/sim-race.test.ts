@@ -6,7 +6,8 @@
  * victim's 9088 kB were not back (a race: counted apart).
  */
 import { describe, expect, it } from 'vitest'
-import { allGrowersRace, growthBetween } from '../../conformance/checks/sim-race.ts'
+import type { CaseRun } from '../../conformance/case-run.ts'
+import { allGrowersRace, growthBetween, raceFrom } from '../../conformance/checks/sim-race.ts'
 import type { KernelKill } from '../../conformance/kernel-report.ts'
 
 const kill = (victim: number, anonRssKb: number, rows: [number, number][]): KernelKill =>
@@ -48,5 +49,39 @@ describe('a kill before the previous victim memory is back, with several growers
     const kills = [kill(30835, 9088, [...rows, [30835, 2770]]), kill(30834, 10368, rows)]
     expect(growthBetween(kills, 1)).toBe(0)
     expect(allGrowersRace(kills, 1)).toBe(true)
+  })
+
+  it('counts a later kill apart when it follows a race kill (seed 700004, third run)', () => {
+    // Kill 2 came 5 ms after kill 1 with every row unchanged; the simulator, which had freed
+    // cc4_1's pages, agreed on kills 1 and 2, then killed cc4_g2 where the kernel killed cc4_g1.
+    const r1: [number, number][] = [
+      [10750, 3090],
+      [10752, 4530],
+      [10753, 3986],
+      [10754, 4274]
+    ]
+    const kills = [
+      kill(10751, 9088, [...r1, [10751, 2770]]),
+      kill(10750, 10368, r1),
+      kill(10753, 23424, [
+        [10752, 5042],
+        [10753, 6354],
+        [10754, 6226]
+      ]),
+      kill(10754, 45312, [
+        [10752, 5298],
+        [10754, 11826]
+      ])
+    ]
+    const run = {
+      spec: { seed: 700004 },
+      kills,
+      coGrowers: [{ pid: 10753 }, { pid: 10754 }]
+    } as unknown as CaseRun
+    expect(allGrowersRace(kills, 2)).toBe(false)
+    const race = raceFrom(run, 2)
+    expect(race?.explained).toBe(2)
+    expect(race?.note).toMatch(/^seed 700004: kill 2 came before victim 10751's memory was back/)
+    expect(raceFrom(run, 0)).toBeNull()
   })
 })
