@@ -5,15 +5,19 @@
  * kernel OOMed) and its dump_stack() line (the task that faulted: "CPU: N UID: U PID: tid Comm:").
  *
  * Segment j replays what happened before report j: every grower other than the report's current
- * task grows to the anon rss the report prints for it, in the case's step (the hogs grow 1 MiB at a
+ * task grows to CUSHION_PAGES short of the anon rss the report prints for it, in the case's step (the hogs grow 1 MiB at a
  * time in concurrent cases) and then the part of a step it was in when the kernel stopped it (a
  * grower waiting in its charge mid-step; the printed rss, read from counters that can only lag,
  * is never above what it had); then the current task grows until the simulator OOMs, at most the
  * growth its own row shows plus OVERSHOOT_PAGES (the page it faulted and the per-CPU counter
  * lag: the OOM killer reads approximate rss counters, up to 31 pages behind per counter) and
- * LAG_PAGES_PER_GROWER for each other grower (their rows lag too, so the simulator, which puts
- * them where their rows say, has that much more room than the kernel had). Segments are 10 s
- * apart, so every victim of the previous one has exited.
+ * LAG_PAGES_PER_GROWER and CUSHION_PAGES for each other grower (their rows lag too, and they
+ * stop short of them, so the simulator has that much more room than the kernel's rows show).
+ * The current task's last step is faulted a page at a time, so that after its kill it has
+ * taken no more than the page it faulted: with free-running growers the kernel's current task
+ * is often one that waited in its charge while the others took a victim's freed pages (seed
+ * 700004: its row unchanged over two reports). Segments are 10 s apart, so every victim of the
+ * previous one has exited.
  *
  * Growth is read from the rss_anon column against /proc's RssAnon: the growers grow anonymous
  * memory, and the file column lags /proc by a constant (rss_file 498 printed for every hog where
@@ -30,6 +34,12 @@ import type { KernelKill } from './kernel-report.ts'
 /** Pages the current task may grow past its own report row: the page it faulted, the rss
  * counters' lag (31 pages per counter and CPU; hogs run on one CPU), page-table pages. */
 export const OVERSHOOT_PAGES = 64
+
+/** How far short of its row each grower other than the current task stops: the kernel's row is
+ * a lower bound (counters lag), the simulator's OOM has to come in the current task's fault,
+ * and the lags change between reports (a batch folded), so a grower placed at its row may find
+ * the simulator's memcg full before it got there (seed 700004: 34 pages short). */
+export const CUSHION_PAGES = 32
 
 /** What each other grower's row may lag behind its real rss: (batch - 1) pages of its anon
  * counter on the one CPU the hogs run on, and the page in its charge. */
@@ -110,43 +120,50 @@ function lastStep(g: GrowerRef, j: number, pages: number, stepPages: number, sta
 /** The timeline: one segment per kernel kill (see the module). */
 export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[] {
   const growers = growersOf(run)
-  const grown = new Map(growers.map(g => [g.pid, 0]))
+  // Pages each grower is meant to have grown in the simulator by now.
+  const placed = new Map(growers.map(g => [g.pid, 0]))
   const actions: Action[] = []
   run.kills.forEach((k, j) => {
     const rows = k.tasks ?? []
     const current = currentGrower(run, growers, k)
     const at = 1000 + j * SEGMENT_MS
-    const need = (g: GrowerRef): number | null => {
+    // What the report's row says the grower had grown (pages), or null when it is not listed.
+    const rowGrowth = (g: GrowerRef): number | null => {
       const row = rows.find(r => r.pid === g.pid)
-      return row === undefined ? null : Math.max(0, row.rssAnon - g.startAnon - grown.get(g.pid)!)
+      return row === undefined ? null : Math.max(0, row.rssAnon - g.startAnon)
     }
     let slot = 0
+    let others = 0
     for (const g of growers) {
-      const more = need(g)
-      if (g === current || more === null) continue
+      const target = rowGrowth(g)
+      if (g === current || target === null) continue
+      others++
+      // CUSHION_PAGES short of the row: the row is a lower bound of what the grower had, and
+      // the one it stops short of is left to the current task's fault (see the module).
+      const more = Math.max(0, target - CUSHION_PAGES - placed.get(g.pid)!)
       const steps = Math.floor(more / stepPages)
       if (steps > 0) actions.push(touch(g, stepPages, at + slot, steps))
       if (more % stepPages > 0)
         actions.push(touch(g, more % stepPages, at + PART_STEPS_MS + slot, 1))
       slot++
-      grown.set(g.pid, grown.get(g.pid)! + more)
+      placed.set(g.pid, placed.get(g.pid)! + more)
     }
     // Whole steps to the one it faulted in, then that step: the hog maps a whole step and
     // faults it a page at a time, so the simulator's current task maps it too and touches it
-    // page by page up to its row's part plus the counter lag. The OOM comes in one page's fault
-    // (a later action would run after that OOM: until: oom looks at OOMs since its own start),
-    // and after its kill the current task has faulted at most that page past the OOM: the
-    // freed pages stay for the growers the kernel ran while the current task waited in its
-    // charge (a step-sized touch would finish its step there, taking what they took).
-    const own = need(current) ?? 0
+    // page by page up to its row's part plus the counters' lag and the others' cushions. The
+    // OOM comes in one page's fault (a later action would run after that OOM: until: oom looks
+    // at OOMs since its own start), and after its kill the current task has faulted at most
+    // that page past the OOM: the freed pages stay for the growers the kernel ran while the
+    // current task waited in its charge (a step-sized touch would finish its step there,
+    // taking what they took).
+    const own = Math.max(0, (rowGrowth(current) ?? 0) - placed.get(current.pid)!)
     const start = at + CURRENT_STARTS_MS
     const whole = Math.floor(own / stepPages)
     if (whole > 0) actions.push({ ...touch(current, stepPages, start, whole), until: 'oom' })
-    const others = growers.filter(g => g !== current && need(g) !== null).length
-    const lag = OVERSHOOT_PAGES + others * LAG_PAGES_PER_GROWER
+    const lag = OVERSHOOT_PAGES + others * (LAG_PAGES_PER_GROWER + CUSHION_PAGES)
     actions.push(...lastStep(current, j, (own % stepPages) + lag, stepPages, start))
     // The kernel's position, not the simulator's, is where the next segment starts from.
-    grown.set(current.pid, grown.get(current.pid)! + own)
+    placed.set(current.pid, placed.get(current.pid)! + own)
   })
   return actions.sort((a, b) => parseInt(String(a.at)) - parseInt(String(b.at)))
 }

@@ -54,8 +54,8 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
   it('grows the others to their report rows, then the current task to its row and the OOM', () => {
     const t = reportDerivedTimeline(run, 256) as Record<string, unknown>[]
     expect(t).toEqual([
-      // report 1: 10 grows its 2148 pages first (from thread 13: 8 steps, then the 100 pages of
-      // the step it was in), then 20 until the OOM
+      // report 1: 10 grows its 2148 pages first, less the 32-page cushion (from thread 13: 8
+      // steps, then the 68 pages of the step it was in), then 20 until the OOM
       {
         at: '1000ms',
         do: 'touch',
@@ -71,14 +71,14 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         do: 'touch',
         pid: 10,
         thread: 13,
-        size: 100,
+        size: 68,
         every: '1ms',
         count: 1,
         until: 'killed'
       },
       { at: '6000ms', do: 'touch', pid: 20, size: 256, every: '1ms', count: 16, until: 'oom' },
       // then the step it faulted in, mapped whole and faulted a page at a time: its part
-      // (none) plus the lag allowance, 64 pages and 32 for the other grower's row (10)
+      // (none) plus the lag allowance, 64 pages and 32 + 32 for the other grower (10)
       { at: '8000ms', do: 'mmap', pid: 20, name: 'oomkit-step-1', size: 256 },
       {
         at: '8001ms',
@@ -87,11 +87,11 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         size: 1,
         vma: 'oomkit-step-1',
         every: '1ms',
-        count: 96,
+        count: 128,
         until: 'oom'
       },
-      // report 2: 20 is not growing any more (it is the victim); 10 grows 3996 more: 15 steps,
-      // then 156 + 64 + 32 (20's row) one-page faults until the OOM
+      // report 2: 20 is not growing any more (it is the victim); 10 grows 4028 more: 15 steps,
+      // then 188 + 64 + 64 (20's row) one-page faults until the OOM
       {
         at: '16000ms',
         do: 'touch',
@@ -102,7 +102,7 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         count: 15,
         until: 'oom'
       },
-      { at: '18000ms', do: 'mmap', pid: 10, name: 'oomkit-step-2', size: 256 },
+      { at: '18000ms', do: 'mmap', pid: 10, name: 'oomkit-step-2', size: 316 },
       {
         at: '18001ms',
         do: 'touch',
@@ -111,7 +111,7 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         size: 1,
         vma: 'oomkit-step-2',
         every: '1ms',
-        count: 252,
+        count: 316,
         until: 'oom'
       }
     ])
