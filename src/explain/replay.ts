@@ -10,10 +10,11 @@ import type { KernelProfile } from '../kernel/profiles.ts'
 import { kernelChoiceOf, settleTotal } from './replay-calibrate.ts'
 import type { KernelChoice } from './replay-calibrate.ts'
 import { findRow, printedScoreOf, scoreRows } from './replay-score.ts'
-import type { RankedRow } from './replay-score.ts'
+import type { RankedRow, Scored } from './replay-score.ts'
 import { replayLegacy } from './replay-legacy.ts'
 import { killedPidOf, killsAllocatingTask, verdictOf } from './replay-verdict.ts'
 import type { Verdict } from './replay-verdict.ts'
+import { vforkTwins } from './replay-vfork.ts'
 import { savedBy } from './saved-by.ts'
 import type { SavedBy } from './saved-by.ts'
 import type { OomEvent } from './oom-event.ts'
@@ -133,6 +134,32 @@ function missingTerm(e: OomEvent, v: Verdict): Verdict {
   }
 }
 
+/**
+ * Score the rows; when the replay's winner only ties with the kernel's choice on a row printing
+ * the same memory (a vfork child the report cannot name: replay-vfork.ts), skip the rows the
+ * kernel passed over and score again, or say that the report cannot tell.
+ */
+function scoreWithVforkTwins(
+  e: OomEvent,
+  c: {
+    total: number
+    profile: KernelProfile
+    chosen: KernelChoice
+    skip: ReadonlyMap<number, string>
+  },
+  notes: string[]
+): Scored & { unsure: string | null } {
+  const rows = e.tasks ?? []
+  const scored = scoreRows(rows, c.total, c.profile, c.skip)
+  const ctx = { profile: c.profile, triggerPid: e.trigger?.pid ?? null }
+  const twins = vforkTwins(rows, scored.ranking, c.chosen, scored.chosenIndex, ctx)
+  if (twins === null) return { ...scored, unsure: null }
+  if ('unsure' in twins) return { ...scored, unsure: twins.unsure }
+  notes.push(twins.note)
+  const skip = new Map([...c.skip, ...twins.skip])
+  return { ...scoreRows(rows, c.total, c.profile, skip), unsure: null }
+}
+
 /** Replay one event with `profile`. */
 export function replayEvent(
   e: OomEvent,
@@ -157,13 +184,16 @@ export function replayEvent(
   const settled = settleTotal(e, rows, chosen, profile, notes)
   if ('reason' in settled) return { ...base, ...settled }
   const { total, profile: prof } = settled
-  const scored = scoreRows(rows, total, prof, skip)
+  const scored = scoreWithVforkTwins(e, { total, profile: prof, chosen, skip }, notes)
   const ranking = scored.ranking
   const win = scored.chosenIndex === null ? null : (ranking[scored.chosenIndex] ?? null)
   const ordered = byRank(ranking)
   const second = ordered[1]?.rank != null ? ordered[1] : undefined
   const close = win && second && win.points !== null && second.points !== null
-  const verdict = missingTerm(e, verdictOf(e, rows, chosen, scored.chosenIndex, win))
+  const verdict =
+    scored.unsure !== null
+      ? { agrees: null, reason: scored.unsure, compared: false }
+      : missingTerm(e, verdictOf(e, rows, chosen, scored.chosenIndex, win))
   const keepFirst = prof.select.tie !== 'lastWins' || prof.badness.form === 'scaled1000'
   return {
     ...base,
@@ -171,7 +201,9 @@ export function replayEvent(
     totalPages: total,
     totalPagesSource: settled.source,
     ranking: ordered,
-    victim: allocatingVictim(e) ?? (win ? { pid: win.pid, comm: win.comm } : null),
+    victim:
+      allocatingVictim(e) ??
+      (win && scored.unsure === null ? { pid: win.pid, comm: win.comm } : null),
     margin: close ? (win.points ?? 0) - (second.points ?? 0) : null,
     runnerUp: close ? { pid: second.pid, comm: second.comm, points: second.points ?? 0 } : null,
     replayScore: replayScoreOf(ranking, chosen, total, prof, notes),
