@@ -130,6 +130,12 @@ export const KERNEL_FUNCTIONS: readonly KernelFunctionRow[] = [
   log(/^Huh VM_FAULT_OOM leaked out to the #PF handler/, 'pagefault_out_of_memory', OOM),
   log(/^__vm_enough_memory: /, '__vm_enough_memory', 'mm/util.c'),
   log(/\/oom_adj is deprecated, please use /, '__set_oom_adj', 'fs/proc/base.c'),
+  // 6.12+ (read in 6.18.2): the one-time warning of a v1 memory.oom_control write.
+  log(
+    /^oom_control is deprecated and will be removed\. /,
+    'mem_cgroup_oom_control_write',
+    'mm/memcontrol-v1.c'
+  ),
   log(/^Out of memory and no killable processes/, 'out_of_memory', OOM),
   log(/Out of memory: (system-wide|compulsory) panic_on_oom is enabled/, 'check_panic_on_oom', OOM),
   log(/^Kernel panic - not syncing|^---\[ end Kernel panic/, 'panic', 'kernel/panic.c'),
