@@ -5,14 +5,17 @@
  * kernel OOMed) and its dump_stack() line (the task that faulted: "CPU: N UID: U PID: tid Comm:").
  *
  * Segment j replays what happened before report j: every grower other than the report's current
- * task grows to CUSHION_PAGES short of the anon rss the report prints for it, in the case's step (the hogs grow 1 MiB at a
- * time in concurrent cases) and then the part of a step it was in when the kernel stopped it (a
- * grower waiting in its charge mid-step; the printed rss, read from counters that can only lag,
- * is never above what it had); then the current task grows until the simulator OOMs, at most the
- * growth its own row shows plus OVERSHOOT_PAGES (the page it faulted and the per-CPU counter
- * lag: the OOM killer reads approximate rss counters, up to 31 pages behind per counter) and
- * LAG_PAGES_PER_GROWER and CUSHION_PAGES for each other grower (their rows lag too, and they
- * stop short of them, so the simulator has that much more room than the kernel's rows show).
+ * task grows by what its row grew since the last report that listed it, less CUSHION_PAGES, and
+ * never past its row, in the case's step (the hogs grow 1 MiB at a time in concurrent cases) and
+ * then the part of a step it was in when the kernel stopped it (a grower waiting in its charge
+ * mid-step; the printed rss, read from counters that can only lag, is never above what it had,
+ * and the growth printed between two reports may overstate the real growth by a batch folded in
+ * between); then the current task grows until the simulator OOMs, at most the growth its own
+ * row shows plus OVERSHOOT_PAGES (the page it faulted and the per-CPU counter lag: the OOM
+ * killer reads approximate rss counters, up to 31 pages behind per counter), plus, for each
+ * other grower, LAG_PAGES_PER_GROWER and how far short of its row it stands (the simulator has
+ * that much more room than the kernel's rows show). A grower catches up with its row when it is
+ * the current task.
  * The current task's last step is faulted a page at a time, so that after its kill it has
  * taken no more than the page it faulted: with free-running growers the kernel's current task
  * is often one that waited in its charge while the others took a victim's freed pages (seed
@@ -120,8 +123,10 @@ function lastStep(g: GrowerRef, j: number, pages: number, stepPages: number, sta
 /** The timeline: one segment per kernel kill (see the module). */
 export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[] {
   const growers = growersOf(run)
-  // Pages each grower is meant to have grown in the simulator by now.
+  // Pages each grower is meant to have grown in the simulator by now, and what the last report
+  // listing it printed (growth from the snapshot).
   const placed = new Map(growers.map(g => [g.pid, 0]))
+  const printed = new Map(growers.map(g => [g.pid, 0]))
   const actions: Action[] = []
   run.kills.forEach((k, j) => {
     const rows = k.tasks ?? []
@@ -133,20 +138,28 @@ export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[]
       return row === undefined ? null : Math.max(0, row.rssAnon - g.startAnon)
     }
     let slot = 0
-    let others = 0
+    // Pages the current task may fault past its row: the page, its lag, each other's lag and
+    // how far short of its row each other grower stands.
+    let allowance = OVERSHOOT_PAGES
     for (const g of growers) {
       const target = rowGrowth(g)
       if (g === current || target === null) continue
-      others++
-      // CUSHION_PAGES short of the row: the row is a lower bound of what the grower had, and
-      // the one it stops short of is left to the current task's fault (see the module).
-      const more = Math.max(0, target - CUSHION_PAGES - placed.get(g.pid)!)
+      // CUSHION_PAGES short of what its row grew since the last report (a lower bound of what
+      // it had, and the growth printed between two reports may overstate the real one by a
+      // batch folded in between), and never past its row: the rest is left to the current
+      // task's fault (see the module).
+      const more = Math.max(
+        0,
+        Math.min(target - placed.get(g.pid)!, target - printed.get(g.pid)!) - CUSHION_PAGES
+      )
       const steps = Math.floor(more / stepPages)
       if (steps > 0) actions.push(touch(g, stepPages, at + slot, steps))
       if (more % stepPages > 0)
         actions.push(touch(g, more % stepPages, at + PART_STEPS_MS + slot, 1))
       slot++
       placed.set(g.pid, placed.get(g.pid)! + more)
+      printed.set(g.pid, target)
+      allowance += LAG_PAGES_PER_GROWER + Math.max(0, target - placed.get(g.pid)!)
     }
     // Whole steps to the one it faulted in, then that step: the hog maps a whole step and
     // faults it a page at a time, so the simulator's current task maps it too and touches it
@@ -160,10 +173,10 @@ export function reportDerivedTimeline(run: CaseRun, stepPages: number): Action[]
     const start = at + CURRENT_STARTS_MS
     const whole = Math.floor(own / stepPages)
     if (whole > 0) actions.push({ ...touch(current, stepPages, start, whole), until: 'oom' })
-    const lag = OVERSHOOT_PAGES + others * (LAG_PAGES_PER_GROWER + CUSHION_PAGES)
-    actions.push(...lastStep(current, j, (own % stepPages) + lag, stepPages, start))
+    actions.push(...lastStep(current, j, (own % stepPages) + allowance, stepPages, start))
     // The kernel's position, not the simulator's, is where the next segment starts from.
     placed.set(current.pid, placed.get(current.pid)! + own)
+    printed.set(current.pid, rowGrowth(current) ?? printed.get(current.pid)!)
   })
   return actions.sort((a, b) => parseInt(String(a.at)) - parseInt(String(b.at)))
 }

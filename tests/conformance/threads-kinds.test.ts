@@ -78,7 +78,8 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
       },
       { at: '6000ms', do: 'touch', pid: 20, size: 256, every: '1ms', count: 16, until: 'oom' },
       // then the step it faulted in, mapped whole and faulted a page at a time: its part
-      // (none) plus the lag allowance, 64 pages and 32 + 32 for the other grower (10)
+      // (none) plus the lag allowance, 64 pages and for the other grower (10) its lag, 32, and
+      // the 32 it stands short of its row
       { at: '8000ms', do: 'mmap', pid: 20, name: 'oomkit-step-1', size: 256 },
       {
         at: '8001ms',
@@ -91,7 +92,7 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         until: 'oom'
       },
       // report 2: 20 is not growing any more (it is the victim); 10 grows 4028 more: 15 steps,
-      // then 188 + 64 + 64 (20's row) one-page faults until the OOM
+      // then 188 + 64 + 32 (20's lag; 20 stands at its row) one-page faults until the OOM
       {
         at: '16000ms',
         do: 'touch',
@@ -102,7 +103,7 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         count: 15,
         until: 'oom'
       },
-      { at: '18000ms', do: 'mmap', pid: 10, name: 'oomkit-step-2', size: 316 },
+      { at: '18000ms', do: 'mmap', pid: 10, name: 'oomkit-step-2', size: 284 },
       {
         at: '18001ms',
         do: 'touch',
@@ -111,7 +112,7 @@ describe('concurrent growers: the simulated growth comes from the kernel reports
         size: 1,
         vma: 'oomkit-step-2',
         every: '1ms',
-        count: 316,
+        count: 284,
         until: 'oom'
       }
     ])
