@@ -2,7 +2,8 @@
  * @module kswapd (mm/vmscan.c): wakeup_kswapd() and balance_pgdat() passes toward the high
  * watermark (boost included). A pass that reclaims nothing counts a kswapd_failure; kswapd()
  * does not sleep while the node is unbalanced, so failing passes run back to back until
- * MAX_RECLAIM_RETRIES; then the node is hopeless (all_unreclaimable) and stays so until any
+ * MAX_RECLAIM_RETRIES (on one CPU all at once, with more CPUs one at a time:
+ * kswapdPassesAtOnce()); then the node is hopeless (all_unreclaimable) and stays so until any
  * reclaim makes progress (shrink_node() resets the count, reclaim.ts).
  */
 import { MAX_RECLAIM_RETRIES } from './alloc-context.ts'
