@@ -137,26 +137,33 @@ const FALLBACKS: Record<MigrateType, readonly number[]> = {
  * Returns the blocks taken.
  */
 function takeSmallest(zone: Zone, blocks: number, order: number, t: number): number {
-  const need = 1 << order
+  const area = zone.freeArea
   let got = 0
-  for (let o = order; o < NR_ORDERS && got < blocks; o++) {
-    const row = zone.freeArea[o] as number[]
+  for (let o = order; o < NR_ORDERS; o++) {
+    const row = area[o] as number[]
     const have = row[t] as number
     if (have === 0) continue
     // Each block of order o yields 2^(o-order) blocks of the wanted order.
-    const per = 2 ** (o - order)
-    const useBlocks = Math.min(have, Math.ceil((blocks - got) / per))
-    const k = Math.min(blocks - got, useBlocks * per)
+    const per = 1 << (o - order)
+    const rest = blocks - got
+    if (have * per <= rest) {
+      row[t] = 0
+      got += have * per
+      if (got === blocks) break
+      continue
+    }
+    // The last block split leaves (useBlocks*per - rest) wanted-order blocks free.
+    const useBlocks = Math.ceil(rest / per)
     row[t] = have - useBlocks
-    // The last split block leaves a remainder of (useBlocks*per - k) wanted-order blocks.
-    const leftover = (useBlocks * per - k) * need
+    got = blocks
+    const leftover = (useBlocks * per - rest) << order
     if (leftover > 0) {
       zone.free -= leftover
       freeToBuddy(zone, leftover, MIGRATE_TYPES[t] ?? 'M')
     }
-    got += k
+    break
   }
-  zone.free -= got * need
+  zone.free -= got << order
   return got
 }
 
