@@ -65,12 +65,12 @@ export function drainAfterReclaim(w: World, reclaimed: number): boolean {
  * Order-0 pages a task frees (zap_pte_range() -> free_pages_and_swap_cache() ->
  * free_unref_folios(), 6.11): through the freeing CPU's list where the profile models the lists
  * (free_unref_page_commit(), pcp-lists.ts freeViaPcp()), else straight to the buddy lists.
- * ZONE_RECLAIM_ACTIVE is kswapd balancing the zone's node.
+ * ZONE_RECLAIM_ACTIVE is set only while a balance_pgdat() pass runs (set_reclaim_active() /
+ * clear_reclaim_active()); kswapd's passes are instants of the simulated clock, so no task's
+ * free falls inside one.
  */
 export function freePages(w: World, z: Zone, pages: number, mt: MigrateType): void {
   if (pages <= 0) return
   if (!pcpModelled(w)) return freeToBuddy(z, pages, mt)
-  const node = w.mem.nodes.find(n => n.id === z.node)
-  const reclaimActive = node !== undefined && node.kswapd.awake && z.idx <= node.kswapd.classZone
-  freeViaPcp(z, pcpOf(w, z), allocCpu(w), { pages, mt, reclaimActive })
+  freeViaPcp(z, pcpOf(w, z), allocCpu(w), { pages, mt, reclaimActive: false })
 }
