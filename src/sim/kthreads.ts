@@ -2,7 +2,7 @@
  * @module The kernel threads on the simulated clock: kswapd (a balance_pgdat() pass every
  * KSWAPD_PERIOD_NS while awake) and the oom_reaper; and task exit, which a SIGKILL schedules.
  */
-import { balancePgdat, KSWAPD_PERIOD_NS } from '../kernel/mm/kswapd.ts'
+import { balancePgdat, KSWAPD_PERIOD_NS, kswapdPassesAtOnce } from '../kernel/mm/kswapd.ts'
 import { exitTask } from '../kernel/mm/exit.ts'
 import { lruGenAfterPass, lruGenAgeNode, kswapdThread } from '../kernel/mm/lru-gen-age.ts'
 import { lowmemScan } from '../kernel/mm/lowmemorykiller.ts'
@@ -12,12 +12,18 @@ import { reaperStep } from '../kernel/oom-reaper.ts'
 import { emitSim, schedule, scheduleReaper } from './effects.ts'
 import type { Sim } from './sim-state.ts'
 
-/** One kswapd pass on a node; it runs again after KSWAPD_PERIOD_NS while it reclaims. */
+/**
+ * One kswapd pass on a node; it runs again after KSWAPD_PERIOD_NS while it reclaims, or while
+ * it failed short of MAX_RECLAIM_RETRIES on a machine where it has a CPU of its own.
+ */
 export function runKswapd(sim: Sim, node: number): void {
   lruGenAgeNode(sim.w, node)
   lowmemScan(sim.w, kswapdThread(sim.w, node))
-  const pass = balancePgdat(sim.w, node)
+  const pass = balancePgdat(sim.w, node, kswapdPassesAtOnce(sim.w))
   lruGenAfterPass(sim.w, node, pass === 'again')
+  const stillTrying =
+    pass === 'failed' && sim.w.mem.nodes.some(n => n.id === node && n.kswapd.awake)
+  if (stillTrying) schedule(sim, { kind: 'kswapd', t: sim.nowNs + KSWAPD_PERIOD_NS, node })
   if (pass !== 'again') return
   sim.worldChanged = true
   schedule(sim, { kind: 'kswapd', t: sim.nowNs + KSWAPD_PERIOD_NS, node })

@@ -16,7 +16,7 @@
  */
 import type { Mm } from '../types.ts'
 import { uncharge } from './reclaim.ts'
-import { freeToBuddy } from './zone.ts'
+import { freePages } from './pcp-alloc.ts'
 import { placementOf, proportional, usageOf, type World } from './world.ts'
 import type { CowFamily, CowState } from './cow-state.ts'
 
@@ -137,7 +137,7 @@ function settle(w: World, fam: CowFamily): number {
     const fromInactive = Math.min(k, z.stats.inactiveAnon)
     z.stats.inactiveAnon -= fromInactive
     z.stats.activeAnon = Math.max(0, z.stats.activeAnon - (k - fromInactive))
-    freeToBuddy(z, k, 'M')
+    freePages(w, z, k, 'M')
   }
   fam.pages -= excess
   usageOf(w, fam.memcg).anon -= excess

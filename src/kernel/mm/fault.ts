@@ -12,7 +12,7 @@ import { allocPages, type AllocHooks, type AllocTask } from './page-alloc.ts'
 import { decodeGfp, gfpFromNames } from './gfp-bits.ts'
 import { chargeMargin, tryCharge, type ChargeHooks } from './memcg-charge.ts'
 import { cowBroken, cowCopiesNeeded } from './cow.ts'
-import { freeToBuddy } from './zone.ts'
+import { freePages } from './pcp-alloc.ts'
 import { placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
 
 /** PTRS_PER_PTE and PTRS_PER_PMD on x86_64. */
@@ -332,7 +332,7 @@ export function cowWrite(
 function freePlaced(w: World, placed: readonly number[]): void {
   placed.forEach((n, i) => {
     const z = w.zones[i]
-    if (z !== undefined && n > 0) freeToBuddy(z, n, 'M')
+    if (z !== undefined && n > 0) freePages(w, z, n, 'M')
   })
 }
 
@@ -346,7 +346,7 @@ function releaseAnonPlaced(w: World, mm: Mm, placed: readonly number[], pages: n
     if (z === undefined) continue
     z.stats.activeAnon = Math.max(0, z.stats.activeAnon - n)
     pl.anonZones[i] = (pl.anonZones[i] ?? 0) - n
-    freeToBuddy(z, n, 'M')
+    freePages(w, z, n, 'M')
   }
 }
 

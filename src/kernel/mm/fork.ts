@@ -8,7 +8,7 @@ import type { Mm, Process, Vma } from '../types.ts'
 import { makeMm, makeProcess, makeThread, makeVma } from '../state-builders.ts'
 import { cowShare } from './cow.ts'
 import { allocPgtable, vmaTouched, type FaultHooks } from './fault.ts'
-import { freeToBuddy } from './zone.ts'
+import { freePages } from './pcp-alloc.ts'
 import type { World } from './world.ts'
 
 /** THREAD_SIZE on x86_64: 16 KiB, four pages per task. */
@@ -104,5 +104,5 @@ export function freeKernelStacks(w: World, threads: number): void {
   if (z === undefined) return
   const n = Math.min(KERNEL_STACK_PAGES * threads, z.stats.kernelStack)
   z.stats.kernelStack -= n
-  freeToBuddy(z, n, 'U')
+  freePages(w, z, n, 'U')
 }

@@ -3,8 +3,8 @@
  * 'allocFactor'): an order-0 request served from one zone through the allocating CPU's list
  * (rmqueue() -> rmqueue_pcplist(), 6.11 mm/page_alloc.c), and which CPU that is.
  */
-import { drainAllPages, takeViaPcp, zonePcp } from './pcp-lists.ts'
-import type { MigrateType, Zone } from './zone.ts'
+import { drainAllPages, freeViaPcp, takeViaPcp, zonePcp } from './pcp-lists.ts'
+import { freeToBuddy, type MigrateType, type Zone } from './zone.ts'
 import type { ZonePcp } from './pcp.ts'
 import { envOf, type World } from './world.ts'
 
@@ -59,4 +59,18 @@ export function drainAfterReclaim(w: World, reclaimed: number): boolean {
   if (reclaimed === 0 || !pcpModelled(w)) return false
   drainAllPages(w.zones)
   return true
+}
+
+/**
+ * Order-0 pages a task frees (zap_pte_range() -> free_pages_and_swap_cache() ->
+ * free_unref_folios(), 6.11): through the freeing CPU's list where the profile models the lists
+ * (free_unref_page_commit(), pcp-lists.ts freeViaPcp()), else straight to the buddy lists.
+ * ZONE_RECLAIM_ACTIVE is set only while a balance_pgdat() pass runs (set_reclaim_active() /
+ * clear_reclaim_active()); kswapd's passes are instants of the simulated clock, so no task's
+ * free falls inside one.
+ */
+export function freePages(w: World, z: Zone, pages: number, mt: MigrateType): void {
+  if (pages <= 0) return
+  if (!pcpModelled(w)) return freeToBuddy(z, pages, mt)
+  freeViaPcp(z, pcpOf(w, z), allocCpu(w), { pages, mt, reclaimActive: false })
 }

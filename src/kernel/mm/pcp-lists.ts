@@ -155,6 +155,83 @@ export function takeViaPcp(z: Zone, zp: ZonePcp, cpu: number, req: PcpRequest): 
   return got
 }
 
+/** The pcp state free_unref_page_commit() reads: kswapd reclaiming the zone, or not. */
+interface FreeCtx {
+  zp: ZonePcp
+  reclaimActive: boolean
+}
+
+/**
+ * nr_pcp_high(), 6.7-6.11, for a run of `k` order-0 frees: the count at which the list drains.
+ * While kswapd reclaims the zone (ZONE_RECLAIM_ACTIVE) or the zone is below its high watermark
+ * (ZONE_BELOW_HIGH), each free lowers pcp->high by the pages freed in a row (at least a batch;
+ * here k times at once); otherwise a full list raises it to those pages plus a batch.
+ */
+function nrPcpHigh(p: PcpList, c: FreeCtx, k: number): number {
+  const { batch, highMin, highMax } = c.zp.sizes
+  const high = (p.high = clamp(p.high, highMin, highMax))
+  if (high === 0) return 0
+  const fall = (): number => (p.high = Math.max(high - k * Math.max(p.freeCount, batch), highMin))
+  if (c.reclaimActive) return Math.min(batch << 2, fall())
+  if (highMin === highMax) return high
+  if (c.zp.belowHigh) {
+    fall()
+    return Math.max(p.count, highMin)
+  }
+  if (p.count >= high && p.high < p.freeCount + batch)
+    p.high = clamp(p.freeCount + batch, highMin, highMax)
+  return high
+}
+
+/** The count at which the next free drains the list (what nrPcpHigh() will compare with). */
+function drainPoint(p: PcpList, c: FreeCtx): number {
+  const { batch, highMin } = c.zp.sizes
+  if (c.reclaimActive) return Math.min(batch << 2, p.high)
+  return c.zp.belowHigh ? highMin : p.high
+}
+
+/** nr_pcp_free(), 6.7-6.11, order 0: what one drain hands back (the pages freed in a row). */
+function nrPcpFree(p: PcpList, batch: number, high: number): number {
+  if (high < batch) return 1
+  return clamp(p.freeCount, batch, high - batch)
+}
+
+/**
+ * `n` order-0 pages freed on one CPU (free_unref_folios() -> free_unref_page_commit(), 6.11
+ * mm/page_alloc.c): each goes on the CPU's list of its migrate type, halves alloc_factor and
+ * counts in free_count (up to batch << 5); when the list reaches nr_pcp_high() it drains
+ * nr_pcp_free() pages to the buddy allocator (free_pcppages_bulk()), and a zone back at its
+ * high watermark (zone_watermark_ok() for ZONE_MOVABLE, the class zone above every reserve)
+ * clears ZONE_BELOW_HIGH. Pages are added in runs up to the next drain.
+ */
+export function freeViaPcp(
+  z: Zone,
+  zp: ZonePcp,
+  cpu: number,
+  req: { pages: number; mt: MigrateType; reclaimActive: boolean }
+): void {
+  const p = zp.cpus[cpu] ?? zp.cpus[zp.cpus.length - 1]
+  if (p === undefined) return freeToBuddy(z, req.pages, req.mt)
+  const c: FreeCtx = { zp, reclaimActive: req.reclaimActive }
+  const i = PCP_INDEX[req.mt] ?? 1
+  const cap = zp.sizes.batch << PCP_BATCH_SCALE_MAX
+  let rest = req.pages
+  while (rest > 0) {
+    const k = Math.min(rest, Math.max(1, drainPoint(p, c) - p.count))
+    p.allocFactor >>= Math.min(k, 31)
+    p.lists[i] = (p.lists[i] ?? 0) + k
+    p.count += k
+    z.pcp += k
+    p.freeCount = Math.min(p.freeCount + k, Math.max(p.freeCount, cap))
+    rest -= k
+    const high = nrPcpHigh(p, c, k)
+    if (p.count < high) continue
+    freePcpPagesBulk(z, p, nrPcpFree(p, zp.sizes.batch, high))
+    const movable = z.lowmemReserve.length - 1
+    if (zp.belowHigh && blocksAvailable(z, 0, movable, ALLOC_WMARK_HIGH) > 0) zp.belowHigh = false
+  }
+}
+
 /** drain_all_pages(NULL): every CPU's lists of every zone back to the buddy allocator. */
 export function drainAllPages(zones: readonly Zone[]): void {
   for (const z of zones) for (const p of z.pcpLists?.cpus ?? []) freePcpPagesBulk(z, p, p.count)

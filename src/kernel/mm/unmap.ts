@@ -10,7 +10,7 @@ import type { Mm, Vma } from '../types.ts'
 import { vmaTouched } from './fault.ts'
 import { cowShared, cowUnmap } from './cow.ts'
 import { uncharge } from './reclaim.ts'
-import { freeToBuddy } from './zone.ts'
+import { freePages } from './pcp-alloc.ts'
 import { placementOf, proportional, usageOf, type World } from './world.ts'
 
 /**
@@ -57,7 +57,7 @@ export function freeAnon(w: World, mm: Mm, pages: number, memcg: string | null):
     const fromInactive = Math.min(rest, z.stats.inactiveAnon)
     z.stats.inactiveAnon -= fromInactive
     z.stats.activeAnon = Math.max(0, z.stats.activeAnon - (rest - fromInactive))
-    freeToBuddy(z, k, 'M')
+    freePages(w, z, k, 'M')
   }
   mm.anon -= n
   if (memcg !== null) {
@@ -77,7 +77,7 @@ export function freePgtables(w: World, mm: Mm, memcg: string | null): void {
     const z = w.zones[i]
     if (z === undefined) continue
     z.stats.pagetables = Math.max(0, z.stats.pagetables - n)
-    freeToBuddy(z, n, 'U')
+    freePages(w, z, n, 'U')
     pl.pgtableZones[i] = 0
     total += n
   }
@@ -156,7 +156,7 @@ export function releaseReaped(w: World, mmId: number, reapedAnon: number, filePa
     const rest = n - fromActive
     z.stats.unevictable = Math.max(0, z.stats.unevictable - rest)
     z.stats.mlocked = Math.max(0, z.stats.mlocked - rest)
-    freeToBuddy(z, n, 'M')
+    freePages(w, z, n, 'M')
   }
   const owner = w.oom.processes.find(p => p.mmId === mmId)
   if (owner !== undefined) {

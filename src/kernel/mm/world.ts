@@ -28,6 +28,8 @@ export interface CachedFile {
   /** Pages mapped by each mm (mm id -> pages). */
   mappedBy: Map<number, number>
   mlocked: boolean
+  /** Pages of the file an mlocked mapping holds (PG_mlocked, counted in NR_MLOCK once). */
+  lockedPages?: number
   /** Memory cgroup charged for the cache. */
   memcg: string
   /** mms mapping the file whose pages they do not touch again (reclaim may unmap them). */

@@ -120,48 +120,104 @@ export function freeToBuddy(
   }
 }
 
-/** Migrate-type fallback order per requested type (find_suitable_fallback, simplified). */
-const FALLBACK: Record<MigrateType, readonly number[]> = {
-  U: [0, 2, 1, 3],
-  E: [2, 0, 1, 3],
-  M: [1, 2, 0, 3],
-  H: [3, 0, 2, 1]
+/** pageblock_order on x86-64: blocks of this order or more change type whole when stolen. */
+const PAGEBLOCK_ORDER = 9
+
+/** The fallbacks[] table (6.11 mm/page_alloc.c): the migrate types each type may steal from. */
+const FALLBACKS: Record<MigrateType, readonly number[]> = {
+  U: [2, 1],
+  E: [0, 1],
+  M: [2, 0],
+  H: []
+}
+
+/**
+ * __rmqueue_smallest(): up to `blocks` blocks of `order` from type `t`'s lists, lowest order
+ * first; a larger block is split and its unused halves go back on the same lists (expand()).
+ * Returns the blocks taken.
+ */
+function takeSmallest(zone: Zone, blocks: number, order: number, t: number): number {
+  const area = zone.freeArea
+  let got = 0
+  for (let o = order; o < NR_ORDERS; o++) {
+    const row = area[o] as number[]
+    const have = row[t] as number
+    if (have === 0) continue
+    // Each block of order o yields 2^(o-order) blocks of the wanted order.
+    const per = 1 << (o - order)
+    const rest = blocks - got
+    if (have * per <= rest) {
+      row[t] = 0
+      got += have * per
+      if (got === blocks) break
+      continue
+    }
+    // The last block split leaves (useBlocks*per - rest) wanted-order blocks free.
+    const useBlocks = Math.ceil(rest / per)
+    row[t] = have - useBlocks
+    got = blocks
+    const leftover = (useBlocks * per - rest) << order
+    if (leftover > 0) {
+      zone.free -= leftover
+      freeToBuddy(zone, leftover, MIGRATE_TYPES[t] ?? 'M')
+    }
+    break
+  }
+  zone.free -= got << order
+  return got
+}
+
+/**
+ * __rmqueue_fallback(), 6.11: the largest free block of a type fallbacks[] allows. A block of
+ * pageblock_order or more changes type whole (steal_suitable_fallback() "take ownership",
+ * change_pageblock_range()); so does one of half a pageblock, whose pageblock then has at least
+ * half its pages free, enough for steal_suitable_fallback() to claim it (move_freepages_block();
+ * the rest of that pageblock's free pages are not tracked). A converted block joins the
+ * requested type's lists, whose smallest blocks are then taken as usual. A smaller block is
+ * split where it is and its unused halves stay with their type (the single_page path; the
+ * watermark boost that comes with it is not modelled). Returns the blocks taken (0 when
+ * nothing could be stolen, -1 when a block changed type).
+ */
+function stealFallback(zone: Zone, blocks: number, order: number, mt: MigrateType): number {
+  for (let o = NR_ORDERS - 1; o >= order; o--) {
+    const row = zone.freeArea[o] as number[]
+    const ft = FALLBACKS[mt].find(t => (row[t] ?? 0) > 0)
+    if (ft === undefined) continue
+    if (o >= PAGEBLOCK_ORDER - 1) {
+      row[ft] = (row[ft] as number) - 1
+      row[MT_INDEX[mt]] = (row[MT_INDEX[mt]] as number) + 1
+      return -1
+    }
+    // Split this one block: what is not taken stays free with its type.
+    row[ft] = (row[ft] as number) - 1
+    const k = Math.min(blocks, 2 ** (o - order))
+    const leftover = (2 ** (o - order) - k) << order
+    zone.free -= (1 << o) - leftover
+    if (leftover > 0) {
+      zone.free -= leftover
+      freeToBuddy(zone, leftover, MIGRATE_TYPES[ft] ?? 'M')
+    }
+    return k
+  }
+  return 0
 }
 
 /**
  * Take `pages` pages of order `order` blocks (count = pages >> order blocks) out of the buddy
- * lists, smallest suitable block first, splitting larger blocks (__rmqueue_smallest, then the
- * fallback types). O(orders x types) whatever the count. Returns the pages actually taken.
+ * lists (__rmqueue(), 6.11): the requested type's smallest blocks first (__rmqueue_smallest()),
+ * then what __rmqueue_fallback() steals, then the highatomic reserve. Returns the pages taken.
  */
 export function takeFromBuddy(zone: Zone, pages: number, order: number, mt: MigrateType): number {
-  const need = 1 << order
-  let blocks = Math.floor(pages / need)
-  let taken = 0
-  const fallback = FALLBACK[mt]
-  const area = zone.freeArea
-  for (let i = 0; i < fallback.length && blocks > 0; i++) {
-    const t = fallback[i] as number
-    for (let o = order; o < NR_ORDERS && blocks > 0; o++) {
-      const row = area[o] as number[]
-      const have = row[t] as number
-      if (have === 0) continue
-      // Each block of order o yields 2^(o-order) blocks of the wanted order.
-      const per = 2 ** (o - order)
-      const useBlocks = Math.min(have, Math.ceil(blocks / per))
-      const got = Math.min(blocks, useBlocks * per)
-      row[t] = have - useBlocks
-      // The last split block leaves a remainder of (useBlocks*per - got) wanted-order blocks.
-      const leftover = (useBlocks * per - got) * need
-      if (leftover > 0) {
-        zone.free -= leftover
-        freeToBuddy(zone, leftover, MIGRATE_TYPES[t] ?? 'M')
-      }
-      blocks -= got
-      taken += got * need
-    }
+  const blocks = Math.floor(pages / (1 << order))
+  const t = MT_INDEX[mt]
+  let got = takeSmallest(zone, blocks, order, t)
+  while (got < blocks) {
+    const stolen = stealFallback(zone, blocks - got, order, mt)
+    if (stolen === 0) break
+    got += stolen > 0 ? stolen : takeSmallest(zone, blocks - got, order, t)
   }
-  zone.free -= taken
-  return taken
+  if (got < blocks && mt !== 'H') got += takeSmallest(zone, blocks - got, order, MT_INDEX.H)
+  return got << order
 }
 
 /** Is there a free block of at least `order` in any of the pcp migrate types (U, M, E)? */

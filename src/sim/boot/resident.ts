@@ -4,6 +4,7 @@
  */
 import { vmaTouched } from '../../kernel/mm/fault.ts'
 import { newAnonIsActive, newShmemIsActive } from '../../kernel/mm/lru-add.ts'
+import { mlockFilePages } from '../../kernel/mm/mlock.ts'
 import { placementOf, usageOf, type CachedFile, type World } from '../../kernel/mm/world.ts'
 import type { Mm, Process, Vma } from '../../kernel/types.ts'
 import { bootTake, chargeUp } from './take.ts'
@@ -52,7 +53,11 @@ function residentOfFile(
   pages: number
 ): void {
   const mapped = Math.min(pages, file.cached)
-  file.mappedBy.set(mm.id, Math.max(file.mappedBy.get(mm.id) ?? 0, mapped))
+  // Two mappings of one file in one mm (a binary's text and a locked part of it) map
+  // different pages of it: they add up, up to what is cached.
+  const mine = Math.min((file.mappedBy.get(mm.id) ?? 0) + mapped, file.cached)
+  file.mappedBy.set(mm.id, mine)
+  if (vma.locked) mlockFilePages(w, file, mapped)
   countMapped(mm, vma, kind === 'shmem' || file.kind === 'tmpfs', mapped)
   const node = w.mem.nodes[0]
   if (node !== undefined) node.counters.mapped += mapped
