@@ -71,8 +71,8 @@ async function runCli() {
   }
   // `oomkit scores` with common flags runs from its own one-file bundle (null: the full CLI).
   if (io.argv[0] === 'scores') {
-    const { scoresEntry } = await import('../dist/scores.js')
-    const code = await scoresEntry(io)
+    const { scoresMain } = await import('../dist/scores.js')
+    const code = await scoresMain(io)
     if (code !== null) return void (process.exitCode = code)
   }
   const { cli } = await import('../dist/cli.js')

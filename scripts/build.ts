@@ -6,7 +6,7 @@
  *
  *   dist/cli.js       export `cli(io)`            (src/cli/main.ts; bin/oomkit.js loads it)
  *   dist/lean-vm.js   export `leanVm()`           (src/daemon/lean-vm.ts; before the CLI loads)
- *   dist/scores.js    export `scoresEntry(io)`    (src/cli/commands/scores-entry.ts): `oomkit
+ *   dist/scores.js    export `scoresMain(io)`     (src/cli/commands/scores-entry.ts): `oomkit
  *                     scores` with common flags, one file without chunks or commander
  *   dist/chunks/*.js  shared and per-command code
  *   dist/help.json    `oomkit --help` and `--version` as the bundle prints them (`renderedHelp`):
