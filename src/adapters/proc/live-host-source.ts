@@ -45,10 +45,6 @@ export class LiveHostSource implements HostSource {
     return listPidsUnder(this.proc)
   }
 
-  private pidFile(pid: number, file: string): Read<string> {
-    return readPidText(`${this.proc}/${pid}/${file}`)
-  }
-
   // The four files a scan reads per process are parsed from their bytes (no string per file).
   procStatus(pid: number): Read<ProcStatus> {
     return readPidBytes(`${this.proc}/${pid}/status`, parseStatusBytes)
@@ -67,7 +63,7 @@ export class LiveHostSource implements HostSource {
   }
 
   procCgroup(pid: number): Read<CgroupLine[]> {
-    return mapRead(this.pidFile(pid, 'cgroup'), parseCgroup)
+    return mapRead(readPidText(`${this.proc}/${pid}/cgroup`), parseCgroup)
   }
 
   procTasks(pid: number): Read<TaskReading[]> {
