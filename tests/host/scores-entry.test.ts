@@ -2,10 +2,13 @@
  * The scores-only entry (src/cli/commands/scores-entry.ts, dist/scores.js) prints what the full
  * CLI prints for the arguments it takes, and leaves every other argument list to the full CLI.
  */
-import { dirname, join } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { buildBundle, staticInputs } from '../../scripts/build.ts'
 import { scoresEntry, simpleScoresOptions } from '../../src/cli/commands/scores-entry.ts'
 import { runCli, type CliRun } from '../helpers.ts'
 
@@ -76,4 +79,25 @@ describe('the scores-only entry', () => {
       interval: '2'
     })
   })
+})
+
+describe('dist/scores.js', () => {
+  it('is one file without commander, yaml, zod or the simulator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oomkit-scores-bundle-'))
+    try {
+      const meta = await buildBundle(dir)
+      const out = relative(process.cwd(), join(dir, 'scores.js'))
+      const file = meta.outputs[out]
+      expect(file).toBeDefined()
+      // Only node built-ins (and the optional koffi addon) are imported: no chunk of the CLI.
+      expect(file!.imports.filter(i => !i.external)).toEqual([])
+      const inputs = [...staticInputs(meta, out)]
+      expect(inputs).toContain('src/cli/commands/scores-run.ts')
+      expect(inputs).toContain('src/host/render-scores.ts')
+      const heavy = [/node_modules\/(commander|yaml|zod)\//, /^src\/sim\//, /^src\/cli\/main\.ts$/]
+      for (const h of heavy) expect(inputs.filter(f => h.test(f))).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
