@@ -104,6 +104,7 @@ async function scores(): Promise<Record<string, number>> {
     scores_cli: { cmd: node, args: [oomkit, 'scores'] },
     ps_e: { cmd: 'ps', args: ['-e'] }
   }
+  if (before) cmds.scores_cli_before = { cmd: node, args: [before, 'scores'] }
   const rounds = quick ? 3 : 5
   const out: Record<string, number> = {}
   const host = alternate(cmds, rounds)
@@ -115,9 +116,10 @@ async function scores(): Promise<Record<string, number>> {
     for (const [name, samples] of Object.entries(big))
       Object.assign(out, figures(`${name}_2k`, samples))
     out.scores_cli_2k_vs_ps = ratio(big.scores_cli!, big.ps_e!)
-    out.scores_cli_2k_cpu_vs_ps = round3(
-      median(big.scores_cli!.map(x => x.cpuMs)) / median(big.ps_e!.map(x => x.cpuMs))
-    )
+    const cpuVsPs = (samples: Sample[]): number =>
+      round3(median(samples.map(x => x.cpuMs)) / median(big.ps_e!.map(x => x.cpuMs)))
+    out.scores_cli_2k_cpu_vs_ps = cpuVsPs(big.scores_cli!)
+    if (big.scores_cli_before) out.scores_cli_before_2k_cpu_vs_ps = cpuVsPs(big.scores_cli_before)
   } finally {
     await sleepers.stop()
   }

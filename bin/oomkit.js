@@ -61,14 +61,20 @@ function prerenderedOutput(args) {
 }
 async function runCli() {
   await applyLeanVm()
-  const { cli } = await import('../dist/cli.js')
-  const code = await cli({
+  const io = {
     argv: process.argv.slice(2),
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd()
-  })
-  process.exitCode = code
+  }
+  // `oomkit scores` with common flags runs from its own one-file bundle (null: the full CLI).
+  if (io.argv[0] === 'scores') {
+    const { scoresMain } = await import('../dist/scores.js')
+    const code = await scoresMain(io)
+    if (code !== null) return void (process.exitCode = code)
+  }
+  const { cli } = await import('../dist/cli.js')
+  process.exitCode = await cli(io)
 }

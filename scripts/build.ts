@@ -6,6 +6,8 @@
  *
  *   dist/cli.js       export `cli(io)`            (src/cli/main.ts; bin/oomkit.js loads it)
  *   dist/lean-vm.js   export `leanVm()`           (src/daemon/lean-vm.ts; before the CLI loads)
+ *   dist/scores.js    export `scoresMain(io)`     (src/cli/commands/scores-entry.ts): `oomkit
+ *                     scores` with common flags, one file without chunks or commander
  *   dist/chunks/*.js  shared and per-command code
  *   dist/help.json    `oomkit --help` and `--version` as the bundle prints them (`renderedHelp`):
  *                     bin/oomkit.js writes them without loading the CLI at all
@@ -76,6 +78,38 @@ export function lazyChildProcessForCommander(): Plugin {
 /** Bundle the CLI into `outdir` (emptied first); resolves to esbuild's metafile. */
 export async function buildBundle(outdir: string): Promise<Metafile> {
   rmSync(outdir, { recursive: true, force: true })
+  const main = await buildSplit(outdir)
+  const scores = await buildScoresEntry(outdir)
+  return {
+    inputs: { ...main.inputs, ...scores.inputs },
+    outputs: { ...main.outputs, ...scores.outputs }
+  }
+}
+
+/**
+ * dist/scores.js: the scores command in one file, no splitting (its own copy of the code it
+ * shares with dist/cli.js), so `oomkit scores` reads one module besides bin/oomkit.js.
+ */
+async function buildScoresEntry(outdir: string): Promise<Metafile> {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { scores: 'src/cli/commands/scores-entry.ts' },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    external: ['koffi', 'uplot'],
+    banner: { js: banner },
+    metafile: true,
+    logLevel: 'warning'
+  })
+  return result.metafile
+}
+
+async function buildSplit(outdir: string): Promise<Metafile> {
   const result = await build({
     absWorkingDir: root,
     entryPoints: { cli: 'src/cli/main.ts', 'lean-vm': 'src/daemon/lean-vm.ts' },

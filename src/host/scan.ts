@@ -106,6 +106,22 @@ export function resolveMemcg(path: string, known: ReadonlySet<string>): string {
   }
 }
 
+/** CAP_SYS_ADMIN and CAP_SYS_RESOURCE of each distinct CapEff (a host has a handful). */
+const capSets = new Map<bigint, { sysAdmin: boolean; sysResource: boolean }>()
+
+function capsOf(capEff: bigint): { sysAdmin: boolean; sysResource: boolean } {
+  let caps = capSets.get(capEff)
+  if (caps === undefined) {
+    if (capSets.size >= 4096) capSets.clear()
+    caps = {
+      sysAdmin: hasCapability(capEff, CAP_SYS_ADMIN),
+      sysResource: hasCapability(capEff, CAP_SYS_RESOURCE)
+    }
+    capSets.set(capEff, caps)
+  }
+  return caps
+}
+
 /** The threads of a process; a single running thread is its status (no task directory read). */
 function readTasks(
   source: HostSource,
@@ -184,8 +200,8 @@ export function readProcess(
     vmSwapKb: s.vmSwapKb ?? 0,
     vmPteKb: s.vmPteKb ?? 0,
     mmRssPages: facts.rssPages,
-    capSysAdmin: hasCapability(s.capEff, CAP_SYS_ADMIN),
-    capSysResource: hasCapability(s.capEff, CAP_SYS_RESOURCE),
+    capSysAdmin: capsOf(s.capEff).sysAdmin,
+    capSysResource: capsOf(s.capEff).sysResource,
     oomScoreAdj: adj.ok ? adj.value : 0,
     kernelOomScore: score.ok ? score.value : null,
     memcg: resolveMemcg(raw, known),

@@ -19,18 +19,12 @@ import type {
   VmSysctls,
   ZoneReading
 } from './host-source.ts'
-import {
-  parseCgroup,
-  parseMeminfo,
-  parsePasswd,
-  parseStat,
-  parseStatus,
-  parsePsi,
-  parseVmstat
-} from './parse-proc.ts'
+import { parseCgroup, parseMeminfo, parsePasswd, parsePsi, parseVmstat } from './parse-proc.ts'
+import { parseStatusBytes } from './parse-status-bytes.ts'
+import { parseIntBytes, parseStatBytes } from './parse-stat-bytes.ts'
 import { parseZoneinfo } from './parse-zoneinfo.ts'
 import { listPidsUnder } from './list-pids.ts'
-import { mapRead, readPidText, readText } from './read-text.ts'
+import { mapRead, readPidBytes, readPidText, readText } from './read-text.ts'
 import { readVmSysctls } from './vm-sysctls.ts'
 import { readTasks } from './task-reader.ts'
 import { readCgroupPids } from './cgroup-pids.ts'
@@ -51,28 +45,25 @@ export class LiveHostSource implements HostSource {
     return listPidsUnder(this.proc)
   }
 
-  private pidFile(pid: number, file: string): Read<string> {
-    return readPidText(`${this.proc}/${pid}/${file}`)
-  }
-
+  // The four files a scan reads per process are parsed from their bytes (no string per file).
   procStatus(pid: number): Read<ProcStatus> {
-    return mapRead(this.pidFile(pid, 'status'), parseStatus)
+    return readPidBytes(`${this.proc}/${pid}/status`, parseStatusBytes)
   }
 
   procStat(pid: number): Read<ProcStat> {
-    return mapRead(this.pidFile(pid, 'stat'), parseStat)
+    return readPidBytes(`${this.proc}/${pid}/stat`, parseStatBytes)
   }
 
   procOomScore(pid: number): Read<number> {
-    return mapRead(this.pidFile(pid, 'oom_score'), t => parseInt(t, 10))
+    return readPidBytes(`${this.proc}/${pid}/oom_score`, parseIntBytes)
   }
 
   procOomScoreAdj(pid: number): Read<number> {
-    return mapRead(this.pidFile(pid, 'oom_score_adj'), t => parseInt(t, 10))
+    return readPidBytes(`${this.proc}/${pid}/oom_score_adj`, parseIntBytes)
   }
 
   procCgroup(pid: number): Read<CgroupLine[]> {
-    return mapRead(this.pidFile(pid, 'cgroup'), parseCgroup)
+    return mapRead(readPidText(`${this.proc}/${pid}/cgroup`), parseCgroup)
   }
 
   procTasks(pid: number): Read<TaskReading[]> {

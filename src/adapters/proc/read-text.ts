@@ -32,14 +32,31 @@ export function failureOf(error: unknown): ReadFailure {
  * for oom_score_adj) and copies in one read when the buffer is large enough.
  */
 export function readText(path: string, shortReadEnds = false): Read<string> {
+  return readBytes(path, toText, shortReadEnds)
+}
+
+function toText(bytes: Buffer, length: number): string {
+  return bytes.toString('utf8', 0, length)
+}
+
+/**
+ * Like `readText`, but `parse` is handed the bytes read (`bytes[0, length)`, a shared buffer
+ * valid only during the call) instead of a string: a parser that picks a few fields out of a
+ * file need not decode all of it.
+ */
+export function readBytes<T>(
+  path: string,
+  parse: (bytes: Buffer, length: number) => T,
+  shortReadEnds = false
+): Read<T> {
   let fd: number
   try {
     fd = openSync(path, 'r')
   } catch (error) {
     return { ok: false, why: failureOf(error) }
   }
+  let length = 0
   try {
-    let length = 0
     for (;;) {
       if (length === buffer.length) {
         const bigger = Buffer.allocUnsafe(buffer.length * 2)
@@ -51,17 +68,27 @@ export function readText(path: string, shortReadEnds = false): Read<string> {
       length += n
       if (shortReadEnds && length < buffer.length) break
     }
-    return { ok: true, value: buffer.toString('utf8', 0, length) }
   } catch (error) {
     return { ok: false, why: failureOf(error) }
   } finally {
     closeSync(fd)
   }
+  return { ok: true, value: parse(buffer, length) }
 }
 
 /** Like `readText`, for a file under /proc/<pid>/: a missing file means the process is gone. */
 export function readPidText(path: string): Read<string> {
   const r = readText(path, true)
+  if (!r.ok && r.why === 'absent') return { ok: false, why: 'gone' }
+  return r
+}
+
+/** Like `readBytes`, for a file under /proc/<pid>/: a missing file means the process is gone. */
+export function readPidBytes<T>(
+  path: string,
+  parse: (bytes: Buffer, length: number) => T
+): Read<T> {
+  const r = readBytes(path, parse, true)
   if (!r.ok && r.why === 'absent') return { ok: false, why: 'gone' }
   return r
 }
