@@ -38,6 +38,9 @@ const STACK: LineInfo = { kind: 'stack' }
 const STACK_LINE =
   /^(?:Call Trace:|<\/?(?:TASK|IRQ|NMI|EOI)>|\s*(?:\? )?[\w.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+|\s*\[<[0-9a-f]+>\]|RIP: |Code: |RSP: |R[A-Z0-9]{2}: |FS: |CS: |CR2: |DR[0-9]: |Workqueue: |Modules linked in:|\s*(?:[0-9a-f]{16}\s?){2,}$|\s*(?:[0-9a-f]{8}\s){3,}|\s*(?:PREEMPT|Tainted|Not tainted))/
 
+/** A word every closing line holds (one search for all of them). */
+const KILL_WORDS = /ill|oom|emory|-rss:|panic|allocation failure|^score |^task=/
+
 /** Classify one prefix-stripped line. Never throws. */
 export function classifyLine(text: string): LineInfo {
   const t = text.trimStart()
@@ -58,16 +61,7 @@ export function classifyLine(text: string): LineInfo {
   }
   if (t.startsWith('Tasks state (memory values in pages)')) return { kind: 'tasks-state' }
   // Closing lines carry the most distinctive words; test them before the generic shapes.
-  if (
-    t.includes('ill') ||
-    t.startsWith('score ') ||
-    t.startsWith('task=') ||
-    t.includes('-rss:') ||
-    t.includes('oom') ||
-    t.includes('emory') ||
-    t.includes('panic') ||
-    t.includes('allocation failure')
-  ) {
+  if (KILL_WORDS.test(t)) {
     const k = parseKillLine(t)
     if (k) return k
   }
