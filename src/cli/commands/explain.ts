@@ -5,6 +5,7 @@
  * guessed kernel profile. A gzip file or stream is read as the text inside it. Exit 0 when the input was read (even with no OOM in it), 2 when it
  * could not be read.
  */
+import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { profileNames, findProfile } from '../../kernel/profiles.ts'
@@ -13,6 +14,9 @@ import type { EventSink } from '../../explain/event-sink.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import type { Register } from '../register.ts'
+
+/** Files at least this large are scanned on a second thread (explain-scan-thread.ts), in bytes. */
+const SCAN_THREAD_MIN = 64 << 20
 
 interface ExplainOptions {
   json?: boolean
@@ -98,6 +102,10 @@ async function parseInput(
       const { parseStream } = await import('../../explain/stream-input.ts')
       await parseStream(gunzipFile(path), options, sink)
       return
+    }
+    if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) >= SCAN_THREAD_MIN) {
+      const { parseWithScanThread } = await import('./explain-scan-thread.ts')
+      if (await parseWithScanThread(path, options, sink)) return
     }
     withFileSource(path, source => parseSource(source, options, sink))
   } catch (error) {
