@@ -11,6 +11,7 @@ import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { ByteSource } from '../../adapters/file/byte-source.ts'
+import { isGzip } from '../../adapters/file/gzip.ts'
 import { utf16Order } from '../../explain/decode.ts'
 import type { EventSink } from '../../explain/event-sink.ts'
 import type { LineRange } from '../../explain/line-ranges.ts'
@@ -27,18 +28,39 @@ function workerScript(): string | null {
   return url.protocol === 'file:' && existsSync(url) ? fileURLToPath(url) : null
 }
 
+/**
+ * The worker's messages, from its start on (a Worker drops messages nobody listens to), to
+ * `handle` once there is one.
+ */
+function listen(worker: Worker): (handle: (m: Message | Error) => void) => void {
+  const queue: (Message | Error)[] = []
+  let handler: ((m: Message | Error) => void) | null = null
+  const take = (m: Message | Error): void => {
+    if (handler === null) queue.push(m)
+    else handler(m)
+  }
+  worker.on('message', take)
+  worker.on('error', take)
+  worker.on('exit', code => take(new Error(`the scan thread exited (${code})`)))
+  return handle => {
+    handler = handle
+    for (const m of queue.splice(0)) handle(m)
+  }
+}
+
 /** Parse the ranges the worker posts, as they come; resolves when it is done. */
 function parseAsPosted(
-  worker: Worker,
+  messages: ReturnType<typeof listen>,
   source: ByteSource,
   options: ReportParserOptions,
   sink: EventSink
 ): Promise<void> {
   const parser = createRangeParser(source, options, sink)
   return new Promise((resolve, reject) => {
-    worker.on('message', (m: Message) => {
+    messages(m => {
       try {
-        if ('ranges' in m) for (const r of m.ranges) parser.add(r)
+        if (m instanceof Error) reject(m)
+        else if ('ranges' in m) for (const r of m.ranges) parser.add(r)
         else if ('done' in m) {
           parser.end()
           resolve()
@@ -47,40 +69,50 @@ function parseAsPosted(
         reject(error instanceof Error ? error : new Error(String(error)))
       }
     })
-    worker.on('error', reject)
-    worker.on('exit', code => reject(new Error(`the scan thread exited (${code})`)))
   })
 }
 
+/** A scan thread under way on a file, whose ranges this thread has still to parse. */
+export interface ScanThread {
+  /** Parse the ranges as the worker posts them, handing the events to `sink`. */
+  parse(options: ReportParserOptions, sink: EventSink): Promise<void>
+}
+
 /**
- * Parse the file at `path` with the scan on a second thread, handing the events to `sink`;
- * false (nothing done) when it is not a regular file, is UTF-16, or the worker's script is not
- * there (the caller decides which files are large enough). I/O errors are thrown as Node errors.
+ * Start scanning the file at `path` on a second thread, before the parser loads here; null
+ * (nothing started) when it is not a regular file, is gzip or UTF-16, or the worker's script is
+ * not there (the caller decides which files are large enough). Never throws: a file that cannot
+ * be read is left to the one-thread path, which says why.
  */
-export async function parseWithScanThread(
-  path: string,
-  options: ReportParserOptions,
-  sink: EventSink
-): Promise<boolean> {
+export function startScanThread(path: string): ScanThread | null {
   const script = workerScript()
-  if (script === null) return false
-  const fd = openSync(path, 'r')
+  if (script === null) return null
+  let fd: number
   try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) return false
-    const source: ByteSource = {
-      size: st.size,
-      readInto: (into, offset, length, position) => readSync(fd, into, offset, length, position)
-    }
-    if (utf16Order(readAt(source, 0, 64)) !== null) return false
-    const worker = new Worker(script, { workerData: { path } })
-    try {
-      await parseAsPosted(worker, source, options, sink)
-    } finally {
-      void worker.terminate()
-    }
-    return true
-  } finally {
+    fd = openSync(path, 'r')
+  } catch {
+    return null
+  }
+  const st = fstatSync(fd)
+  const source: ByteSource = {
+    size: st.size,
+    readInto: (into, offset, length, position) => readSync(fd, into, offset, length, position)
+  }
+  const head = st.isFile() ? readAt(source, 0, 64) : Buffer.alloc(0)
+  if (head.length < 64 || isGzip(head) || utf16Order(head) !== null) {
     closeSync(fd)
+    return null
+  }
+  const worker = new Worker(script, { workerData: { path } })
+  const messages = listen(worker)
+  return {
+    async parse(options, sink) {
+      try {
+        await parseAsPosted(messages, source, options, sink)
+      } finally {
+        void worker.terminate()
+        closeSync(fd)
+      }
+    }
   }
 }

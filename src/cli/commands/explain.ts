@@ -11,6 +11,7 @@ import { resolve } from 'node:path'
 import { profileNames, findProfile } from '../../kernel/profiles.ts'
 import type { ReportParserOptions } from '../../explain/parser.ts'
 import type { EventSink } from '../../explain/event-sink.ts'
+import type { ScanThread } from './explain-scan-thread.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import type { Register } from '../register.ts'
@@ -69,6 +70,15 @@ async function stdinChunks(io: CliIO): Promise<AsyncIterable<Buffer | string>> {
   return reopenStdin() ?? stdin
 }
 
+/** The scan thread for a large regular file (explain-scan-thread.ts), or null. */
+async function scanThreadFor(file: string | undefined, io: CliIO): Promise<ScanThread | null> {
+  if (file === undefined || file === '-') return null
+  const path = resolve(io.cwd, file)
+  if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) < SCAN_THREAD_MIN) return null
+  const { startScanThread } = await import('./explain-scan-thread.ts')
+  return startScanThread(path)
+}
+
 /**
  * Parse the named file, or stdin for "-" / no file on a non-terminal stdin, handing the events
  * to `sink` as they complete.
@@ -77,7 +87,8 @@ async function parseInput(
   file: string | undefined,
   io: CliIO,
   options: ReportParserOptions,
-  sink: EventSink
+  sink: EventSink,
+  scan: ScanThread | null
 ): Promise<void> {
   const { withFileSource } = await import('../../adapters/file/file-source.ts')
   const { parseSource } = await import('../../explain/parse-source.ts')
@@ -103,10 +114,7 @@ async function parseInput(
       await parseStream(gunzipFile(path), options, sink)
       return
     }
-    if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) >= SCAN_THREAD_MIN) {
-      const { parseWithScanThread } = await import('./explain-scan-thread.ts')
-      if (await parseWithScanThread(path, options, sink)) return
-    }
+    if (scan !== null) return await scan.parse(options, sink)
     withFileSource(path, source => parseSource(source, options, sink))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, file)
@@ -161,10 +169,12 @@ export const registerExplain: Register = (program, io, state) => {
         state.exitCode = EXIT.ok
         return
       }
+      // A large file is scanned on a second thread, started before the parser loads here.
+      const scan = await scanThreadFor(file, io)
       // Each report is explained and written as soon as it is parsed, then dropped.
       const { createExplainOutput } = await import('../../explain/explain-output.ts')
       const output = createExplainOutput(opts.json === true, t => io.stdout.write(t), profile)
-      await parseInput(file, io, options, events => output.add(events))
+      await parseInput(file, io, options, events => output.add(events), scan)
       output.end()
       state.exitCode = EXIT.ok
     })
