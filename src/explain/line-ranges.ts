@@ -8,15 +8,18 @@ import type { Range } from './prefilter.ts'
 import { linesBefore, readAt } from './scan-source.ts'
 import type { Scan } from './scan-source.ts'
 
+/** Where wholeLines() reads around a range (each piece is searched at once). */
+const scratch = Buffer.allocUnsafe(4096)
+
 /** Widen [start, end) to whole lines: back to the start of start's line, on past a newline. */
 export function wholeLines(source: ByteSource, start: number, end: number): [number, number] {
   if (start > 0) {
-    const back = readAt(source, Math.max(0, start - 4096), Math.min(4096, start))
+    const back = readAt(source, Math.max(0, start - 4096), Math.min(4096, start), scratch)
     const nl = back.lastIndexOf(10)
     start = nl < 0 ? start - back.length : start - back.length + nl + 1
   }
   while (end < source.size) {
-    const ahead = readAt(source, end, 4096)
+    const ahead = readAt(source, end, 4096, scratch)
     const nl = ahead.indexOf(10)
     if (nl >= 0) {
       end += nl + 1

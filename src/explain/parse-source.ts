@@ -45,9 +45,12 @@ export function createRangeParser(
   const p = createReportParser(options)
   const out: OomEvent[] = []
   let line = 0
+  let scratch = Buffer.allocUnsafe(64 * 1024)
   return {
     add({ start, end, first }) {
-      const bytes = readAt(source, start, end - start)
+      if (end - start > scratch.length) scratch = Buffer.allocUnsafe(2 * (end - start))
+      // The bytes become a string at once: one buffer serves every range.
+      const bytes = readAt(source, start, end - start, scratch)
       if (first < line) {
         // Overlaps what was fed already (widening merged two ranges): skip the repeated lines.
         line += feedLines(p, dropLines(bytes, line - first).toString('utf8'), out)
