@@ -6,7 +6,6 @@
  *
  *   dist/cli.js       export `cli(io)`            (src/cli/main.ts; bin/oomkit.js loads it)
  *   dist/lean-vm.js   export `leanVm()`           (src/daemon/lean-vm.ts; before the CLI loads)
- *   dist/explain-scan-worker.js  explain's scan thread on large files (worker_threads script)
  *   dist/chunks/*.js  shared and per-command code
  *   dist/help.json    `oomkit --help` and `--version` as the bundle prints them (`renderedHelp`):
  *                     bin/oomkit.js writes them without loading the CLI at all
@@ -79,12 +78,7 @@ export async function buildBundle(outdir: string): Promise<Metafile> {
   rmSync(outdir, { recursive: true, force: true })
   const result = await build({
     absWorkingDir: root,
-    entryPoints: {
-      cli: 'src/cli/main.ts',
-      'lean-vm': 'src/daemon/lean-vm.ts',
-      // explain's scan thread on large files (src/cli/commands/explain-scan-thread.ts)
-      'explain-scan-worker': 'src/cli/commands/explain-scan-worker.ts'
-    },
+    entryPoints: { cli: 'src/cli/main.ts', 'lean-vm': 'src/daemon/lean-vm.ts' },
     outdir,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,

@@ -1,7 +1,6 @@
 /**
  * @module The byte ranges a scan marks, widened to whole lines and numbered: what phase 2 of
- * parsing a large log (parse-source.ts) reads back and parses. Needs only the scan, so a thread
- * that only scans (`scan-ranges.ts`) loads no parser.
+ * parsing a large log (parse-source.ts) reads back and parses.
  */
 import type { ByteSource } from '../adapters/file/byte-source.ts'
 import type { Range } from './prefilter.ts'

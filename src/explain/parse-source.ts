@@ -31,13 +31,13 @@ function dropLines(b: Buffer, skip: number): Buffer {
 }
 
 /** Phase 2, range by range: parse each, skipping the lines between them. */
-export interface RangeParser {
+interface RangeParser {
   add(r: LineRange): void
   end(): OomEvent[]
 }
 
 /** A parser of `source`'s ranges, handed in order (from a finished scan or as a scan goes). */
-export function createRangeParser(
+function createRangeParser(
   source: ByteSource,
   options: ReportParserOptions,
   sink?: EventSink

@@ -69,15 +69,8 @@ function countBefore(source: ByteSource, end: number, t: BlockCount): number {
   return lines
 }
 
-/**
- * One sequential pass: the anchor hits and the per-block newline counts. `progress`, when given,
- * sees the scan so far after each piece: every hit before `scannedTo`, and the block counts up
- * to there once the first hit is found.
- */
-export function scanSource(
-  source: ByteSource,
-  progress?: (sofar: Scan, scannedTo: number) => void
-): Scan {
+/** One sequential pass: the anchor hits and the per-block newline counts. */
+export function scanSource(source: ByteSource): Scan {
   const size = source.size
   const buf = scanBuffer()
   const hits: Hits = { anchors: [], headers: [], ends: [] }
@@ -109,7 +102,6 @@ export function scanSource(
         lines = countBefore(source, regionStart, t)
       }
       if (counting) lines = countBlocks(region, regionStart, lines, t)
-      progress?.({ size, hits, blockLines: t.blockLines }, regionStart + cut)
     }
     if (n === 0) break
     buf.copyWithin(0, cut, len)

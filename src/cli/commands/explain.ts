@@ -5,19 +5,14 @@
  * guessed kernel profile. A gzip file or stream is read as the text inside it. Exit 0 when the input was read (even with no OOM in it), 2 when it
  * could not be read.
  */
-import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { profileNames, findProfile } from '../../kernel/profiles.ts'
 import type { ReportParserOptions } from '../../explain/parser.ts'
 import type { EventSink } from '../../explain/event-sink.ts'
-import type { ScanThread } from './explain-scan-thread.ts'
 import { EXIT, UserError } from '../../errors.ts'
 import type { CliIO } from '../io.ts'
 import type { Register } from '../register.ts'
-
-/** Files at least this large are scanned on a second thread (explain-scan-thread.ts), in bytes. */
-const SCAN_THREAD_MIN = 64 << 20
 
 interface ExplainOptions {
   json?: boolean
@@ -70,15 +65,6 @@ async function stdinChunks(io: CliIO): Promise<AsyncIterable<Buffer | string>> {
   return reopenStdin() ?? stdin
 }
 
-/** The scan thread for a large regular file (explain-scan-thread.ts), or null. */
-async function scanThreadFor(file: string | undefined, io: CliIO): Promise<ScanThread | null> {
-  if (file === undefined || file === '-') return null
-  const path = resolve(io.cwd, file)
-  if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) < SCAN_THREAD_MIN) return null
-  const { startScanThread } = await import('./explain-scan-thread.ts')
-  return startScanThread(path)
-}
-
 /**
  * Parse the named file, or stdin for "-" / no file on a non-terminal stdin, handing the events
  * to `sink` as they complete.
@@ -87,8 +73,7 @@ async function parseInput(
   file: string | undefined,
   io: CliIO,
   options: ReportParserOptions,
-  sink: EventSink,
-  scan: ScanThread | null
+  sink: EventSink
 ): Promise<void> {
   const { withFileSource } = await import('../../adapters/file/file-source.ts')
   const { parseSource } = await import('../../explain/parse-source.ts')
@@ -114,7 +99,6 @@ async function parseInput(
       await parseStream(gunzipFile(path), options, sink)
       return
     }
-    if (scan !== null) return await scan.parse(options, sink)
     withFileSource(path, source => parseSource(source, options, sink))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== undefined) throw ioError(error, file)
@@ -169,12 +153,10 @@ export const registerExplain: Register = (program, io, state) => {
         state.exitCode = EXIT.ok
         return
       }
-      // A large file is scanned on a second thread, started before the parser loads here.
-      const scan = await scanThreadFor(file, io)
       // Each report is explained and written as soon as it is parsed, then dropped.
       const { createExplainOutput } = await import('../../explain/explain-output.ts')
       const output = createExplainOutput(opts.json === true, t => io.stdout.write(t), profile)
-      await parseInput(file, io, options, events => output.add(events), scan)
+      await parseInput(file, io, options, events => output.add(events))
       output.end()
       state.exitCode = EXIT.ok
     })
