@@ -38,12 +38,22 @@ const STACK: LineInfo = { kind: 'stack' }
 const STACK_LINE =
   /^(?:Call Trace:|<\/?(?:TASK|IRQ|NMI|EOI)>|\s*(?:\? )?[\w.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+|\s*\[<[0-9a-f]+>\]|RIP: |Code: |RSP: |R[A-Z0-9]{2}: |FS: |CS: |CR2: |DR[0-9]: |Workqueue: |Modules linked in:|\s*(?:[0-9a-f]{16}\s?){2,}$|\s*(?:[0-9a-f]{8}\s){3,}|\s*(?:PREEMPT|Tainted|Not tainted))/
 
+/** First characters of a memcg-block line (parse-memcg.ts: Task in, Memory ..., memory, kmem, swap, tcpmem). */
+const MEMCG_FIRST = new Set([...'TMmkst'].map(ch => ch.charCodeAt(0)))
+/** First characters of an elision mark ("<snip>", "...", "…", "[...]", "(snip)", "-- cut --"). */
+const ELISION_FIRST = new Set([...'<.…[(-'].map(ch => ch.charCodeAt(0)))
+
+/** A word every closing line holds (one search for all of them). */
+const KILL_WORDS = /ill|oom|emory|-rss:|panic|allocation failure|^score |^task=/
+
 /** Classify one prefix-stripped line. Never throws. */
 export function classifyLine(text: string): LineInfo {
   const t = text.trimStart()
   if (t.length === 0) return OTHER
   const c = t.charCodeAt(0)
-  if (text.includes(' invoked oom-killer:')) {
+  // Every closing line, and the header (its "oom"), holds one of these words.
+  const killish = KILL_WORDS.test(t)
+  if (killish && text.includes(' invoked oom-killer:')) {
     const header = parseInvokedLine(text)
     if (header) return { kind: 'header', header }
   }
@@ -58,20 +68,11 @@ export function classifyLine(text: string): LineInfo {
   }
   if (t.startsWith('Tasks state (memory values in pages)')) return { kind: 'tasks-state' }
   // Closing lines carry the most distinctive words; test them before the generic shapes.
-  if (
-    t.includes('ill') ||
-    t.startsWith('score ') ||
-    t.startsWith('task=') ||
-    t.includes('-rss:') ||
-    t.includes('oom') ||
-    t.includes('emory') ||
-    t.includes('panic') ||
-    t.includes('allocation failure')
-  ) {
+  if (killish) {
     const k = parseKillLine(t)
     if (k) return k
   }
-  const mc = parseMemcgLine(t)
+  const mc = MEMCG_FIRST.has(c) ? parseMemcgLine(t) : null
   if (mc) return mc
   const ml = parseMemLine(text)
   if (ml) return ml
@@ -88,11 +89,12 @@ export function classifyLine(text: string): LineInfo {
   if (
     t.startsWith('Unreclaimable slab info:') ||
     /^Name\s+Used\s+Total\s*$/.test(t) ||
-    /^\S.{0,40}?\s+\d+KB\s+\d+KB\s*$/.test(t)
+    (t.trimEnd().endsWith('KB') && /^\S.{0,40}?\s+\d+KB\s+\d+KB\s*$/.test(t))
   )
     return { kind: 'slab' }
   if (STACK_LINE.test(text)) return STACK
   if (
+    ELISION_FIRST.has(c) &&
     /^(?:<\s*snip\w*\s*>|\.{3,}|…+|[[(]\s*\.*\s*(?:snip\w*)?\s*\.*\s*[\])]|-+ ?(?:snip|cut)\w* ?-+)\s*$/i.test(
       t
     )

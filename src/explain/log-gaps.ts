@@ -20,6 +20,20 @@ export function mayBeGap(text: string): boolean {
   return text.includes(' messages') || text.includes(' callbacks suppressed')
 }
 
+/**
+ * False when `text` itself is no gap line: each form starts its text ("oomkit: ...", "Missed
+ * ...", or one word and ": N callbacks suppressed"), so its first bytes rule most lines out.
+ */
+export function mayStartGap(text: string): boolean {
+  const c = text.charCodeAt(0)
+  if (c === 111 /* o */ || c === 77 /* M */) return true
+  // SUPPRESSED: the first space follows "word:" and precedes the count.
+  const sp = text.indexOf(' ')
+  if (sp < 2 || text.charCodeAt(sp - 1) !== 58 /* : */) return false
+  const d = text.charCodeAt(sp + 1)
+  return d >= 48 && d <= 57
+}
+
 /** What a gap line says; null for any other line. */
 export function gapOf(text: string): Gap | null {
   // Every log line passes here: a cheap test first.

@@ -113,7 +113,7 @@ function parseListLine(t: string): MemLine | null {
     }
   }
   // 3.x show_free_areas(): "Node 0 DMA32 per-cpu:" and "CPU    0: hi:  186, btch:  31 usd:  88".
-  const pz = /^(?:Node (\d+) )?(\S+) per-cpu:$/.exec(t)
+  const pz = t.endsWith(' per-cpu:') ? /^(?:Node (\d+) )?(\S+) per-cpu:$/.exec(t) : null
   if (pz)
     return {
       kind: 'mem-pcp-zone',

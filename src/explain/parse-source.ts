@@ -11,30 +11,12 @@ import { createReportParser } from './parser.ts'
 import type { ReportParserOptions } from './parser.ts'
 import { feedLines } from './feed-lines.ts'
 import { parseBuffer, PREFILTER_THRESHOLD } from './read-input.ts'
-import { linesBefore, readAt, scanSource } from './scan-source.ts'
+import { readAt, scanSource } from './scan-source.ts'
+import { lineRanges } from './line-ranges.ts'
+import type { LineRange } from './line-ranges.ts'
 import type { Scan } from './scan-source.ts'
 import type { OomEvent } from './oom-event.ts'
 import { handOver, type EventSink } from './event-sink.ts'
-
-/** Widen [start, end) to whole lines: back to the start of start's line, on past a newline. */
-function wholeLines(source: ByteSource, start: number, end: number): [number, number] {
-  if (start > 0) {
-    const back = readAt(source, Math.max(0, start - 4096), Math.min(4096, start))
-    const nl = back.lastIndexOf(10)
-    start = nl < 0 ? start - back.length : start - back.length + nl + 1
-  }
-  while (end < source.size) {
-    const ahead = readAt(source, end, 4096)
-    const nl = ahead.indexOf(10)
-    if (nl >= 0) {
-      end += nl + 1
-      break
-    }
-    end += ahead.length
-    if (ahead.length === 0) break
-  }
-  return [Math.max(0, start), end]
-}
 
 /** Bytes after the first `skip` lines of `b`. */
 function dropLines(b: Buffer, skip: number): Buffer {
@@ -48,6 +30,44 @@ function dropLines(b: Buffer, skip: number): Buffer {
   return b.subarray(off)
 }
 
+/** Phase 2, range by range: parse each, skipping the lines between them. */
+interface RangeParser {
+  add(r: LineRange): void
+  end(): OomEvent[]
+}
+
+/** A parser of `source`'s ranges, handed in order (from a finished scan or as a scan goes). */
+function createRangeParser(
+  source: ByteSource,
+  options: ReportParserOptions,
+  sink?: EventSink
+): RangeParser {
+  const p = createReportParser(options)
+  const out: OomEvent[] = []
+  let line = 0
+  let scratch = Buffer.allocUnsafe(64 * 1024)
+  return {
+    add({ start, end, first }) {
+      if (end - start > scratch.length) scratch = Buffer.allocUnsafe(2 * (end - start))
+      // The bytes become a string at once: one buffer serves every range.
+      const bytes = readAt(source, start, end - start, scratch)
+      if (first < line) {
+        // Overlaps what was fed already (widening merged two ranges): skip the repeated lines.
+        line += feedLines(p, dropLines(bytes, line - first).toString('utf8'), out)
+        return
+      }
+      if (first > line) out.push(...p.skip(first - line))
+      line = first
+      line += feedLines(p, bytes.toString('utf8'), out)
+      if (sink !== undefined && out.length > 0) sink(out.splice(0))
+    },
+    end() {
+      out.push(...p.end())
+      return handOver(out, sink)
+    }
+  }
+}
+
 /** Phase 2: parse the ranges around the hits, skipping the lines between them. */
 function parseRanges(
   source: ByteSource,
@@ -55,25 +75,9 @@ function parseRanges(
   options: ReportParserOptions,
   sink?: EventSink
 ): OomEvent[] {
-  const p = createReportParser(options)
-  const out: OomEvent[] = []
-  let line = 0
-  for (const r of rangesFromHits(s.hits, source.size)) {
-    const [start, end] = wholeLines(source, r.start, r.end)
-    const first = linesBefore(source, s, start)
-    const bytes = readAt(source, start, end - start)
-    if (first < line) {
-      // Overlaps what was fed already (widening merged two ranges): skip the repeated lines.
-      line += feedLines(p, dropLines(bytes, line - first).toString('utf8'), out)
-      continue
-    }
-    if (first > line) out.push(...p.skip(first - line))
-    line = first
-    line += feedLines(p, bytes.toString('utf8'), out)
-    if (sink !== undefined && out.length > 0) sink(out.splice(0))
-  }
-  out.push(...p.end())
-  return handOver(out, sink)
+  const parser = createRangeParser(source, options, sink)
+  for (const r of lineRanges(source, s, rangesFromHits(s.hits, source.size))) parser.add(r)
+  return parser.end()
 }
 
 /**

@@ -11,9 +11,10 @@ import type { AssemblerOptions } from './assembler.ts'
 import { classifyLine } from './classify.ts'
 import type { LineInfo } from './classify.ts'
 import { finalizeEvent } from './finalize.ts'
-import { splitLostNewlines, stripPrefix } from './prefix.ts'
+import { splitLostNewlines } from './prefix.ts'
+import { stripKnownPrefix } from './prefix-shape.ts'
 import { joinWrapped } from './wrap-join.ts'
-import { gapOf, mayBeGap } from './log-gaps.ts'
+import { gapOf, mayStartGap } from './log-gaps.ts'
 import type { PrevLine } from './wrap-join.ts'
 import type { OomEvent } from './oom-event.ts'
 
@@ -79,10 +80,10 @@ export function createReportParser(options: ReportParserOptions = {}): ReportPar
     const out: OomEvent[] = []
     const segments = splitLostNewlines(raw)
     for (const seg of segments) {
-      const s = stripPrefix(seg)
-      // Gap notes come from other programs too (oomkit itself, journald). The text is a part of
-      // the raw line, so one test of the raw line rules out both.
-      const gap = mayBeGap(seg) ? (gapOf(s.text) ?? gapOf(seg)) : null
+      const s = stripKnownPrefix(seg)
+      // Gap notes come from other programs too (oomkit itself, journald): the message or the
+      // raw line may be one, and each form is known by its first bytes.
+      const gap = mayStartGap(s.text) || mayStartGap(seg) ? (gapOf(s.text) ?? gapOf(seg)) : null
       if (gap !== null) {
         asm.note('log-gap', lineNo, gap.message, gap.next ? 'always' : 'ifNone')
         prev = null

@@ -23,7 +23,7 @@ export interface StrippedLine {
 }
 
 /** Seconds from the first HH:MM:SS in a date text (plus the ISO date when there is one). */
-function wallSeconds(text: string): number | null {
+export function wallSeconds(text: string): number | null {
   const m = /(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?/.exec(text)
   if (!m) return null
   let s = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])
@@ -37,25 +37,25 @@ const KMSG = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/
 const LEVEL = /^<(\d{1,3})>/
 const DECODE =
   /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?/
-const ISO = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/
+export const ISO = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/
 const VMWARE = /^In\(\d+\)\s+\S+\s+-\s+(?:Guest:\s+)?/
-const SYSLOG_DATE = /^(\S{1,12}\.?\s+\d{1,2}\s+\d\d:\d\d:\d\d(?:\.\d+)?)\s+/
+export const SYSLOG_DATE = /^(\S{1,12}\.?\s+\d{1,2}\s+\d\d:\d\d:\d\d(?:\.\d+)?)\s+/
 const PROGRAM = /^([^\s:[\]]+)(?:\[(\d+)\])?:\s?/
-const HOST_PROGRAM = /^(\S+)\s+([^\s:[\]]+)(?:\[(\d+)\])?:\s?/
-const DMESG_TS = /^\[\s*(\d+)\.(\d+)\]\s?/
+export const HOST_PROGRAM = /^(\S+)\s+([^\s:[\]]+)(?:\[(\d+)\])?:\s?/
+export const DMESG_TS = /^\[\s*(\d+)\.(\d+)\]\s?/
 const DMESG_T = /^\[([^\]]{0,60}\d\d:\d\d:\d\d[^\]]{0,30})\]\s?/
 const UNIX_TS = /^(\d{9,11}\.\d{1,9})\s+/
-const SHORT_FULL =
+export const SHORT_FULL =
   /^\S{1,12} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: [A-Z]{2,5}| [+-]\d{4})?\s+/
 const LEADING = /^[\s>]+/
 /** Quote marks of quoted mail, each with the one space after it. */
 const QUOTE = /^(?:[ \t]*>(?: |(?=>)|$))+/
 const QUOTED = /^[ \t]{0,3}>/
-const MONO_HOST = /^\S+ kernel(?:\[\d+\])?: ?/
+export const MONO_HOST = /^\S+ kernel(?:\[\d+\])?: ?/
 const CALLER = /^\[\s*[TC]\d+\]\s?/
 
 /** Is `prog` the kernel as syslog/journal name it. */
-function isKernelProgram(prog: string): boolean {
+export function isKernelProgram(prog: string): boolean {
   return prog === 'kernel' || prog === 'vmunix' || prog === 'klogd'
 }
 
@@ -81,7 +81,7 @@ function stripProgram(
 }
 
 /** A line while its prefixes come off. */
-interface Stripping {
+export interface Stripping {
   text: string
   time: number | null
   timeText: string | null
@@ -107,6 +107,14 @@ function drop(s: Stripping, m: RegExpExecArray): true {
   return true
 }
 
+/** Whether a ":" comes before the first "]" (DMESG_T's clock needs one; task rows have none). */
+function dateInBrackets(text: string): boolean {
+  const colon = text.indexOf(':')
+  if (colon < 0) return false
+  const close = text.indexOf(']')
+  return close >= 0 && colon < close
+}
+
 /** "[  123.456789]", "[Mon Dec  8 17:51:31 2025]" or a "[T123]" caller id after one. */
 function bracketPrefix(s: Stripping): boolean {
   let m: RegExpExecArray | null
@@ -119,7 +127,7 @@ function bracketPrefix(s: Stripping): boolean {
     if (k) s.text = s.text.slice(k[0].length)
     return true
   }
-  if ((m = DMESG_T.exec(s.text))) {
+  if (dateInBrackets(s.text) && (m = DMESG_T.exec(s.text))) {
     s.timeText ??= m[1] ?? null
     return drop(s, m)
   }
@@ -158,7 +166,7 @@ function digitPrefix(s: Stripping): boolean {
 }
 
 /** Take one prefix off the front; false when none is there. */
-function stripOne(s: Stripping, pass: number): boolean {
+export function stripOne(s: Stripping, pass: number): boolean {
   const c = s.text.charCodeAt(0)
   let m: RegExpExecArray | null
   if (c === 91 /* [ */) return bracketPrefix(s)
@@ -183,20 +191,54 @@ export function stripPrefix(raw: string): StrippedLine {
   const c0 = text.charCodeAt(0)
   if (c0 === 32 || c0 === 9 || c0 === 62 /* > */) text = text.replace(LEADING, '')
   const s: Stripping = { text, time: null, timeText: null, foreign: false, prefixed: false }
-  for (let pass = 0; pass < 8 && stripOne(s, pass); pass++);
+  return strippedFrom(s, 0, original)
+}
+
+/** Take the prefixes left from pass `pass` on, and the line as `stripPrefix` returns it. */
+export function strippedFrom(s: Stripping, pass: number, original: string): StrippedLine {
+  for (; pass < 8 && stripOne(s, pass); pass++);
   if (!s.prefixed && s.text !== original) s.text = original
-  const wall = s.timeText !== null && s.timeText.includes(':') ? wallSeconds(s.timeText) : null
   return {
     text: s.text,
     time: s.time,
     timeText: s.timeText,
     foreign: s.foreign,
     prefixed: s.prefixed,
-    wall
+    wall: wallOf(s.timeText)
   }
 }
 
+let lastTimeText: string | null = null
+let lastWall: number | null = null
+
+/** wallSeconds() of a prefix's date text when it has a clock (consecutive lines share one). */
+function wallOf(timeText: string | null): number | null {
+  if (timeText === null || !timeText.includes(':')) return null
+  if (timeText !== lastTimeText) {
+    lastWall = wallSeconds(timeText)
+    lastTimeText = timeText
+  }
+  return lastWall
+}
+
 const EMBEDDED_TS = /\[\s*\d+\.\d{6}\]/g
+
+/** Whether `raw` may hold two EMBEDDED_TS stamps: two "]" each after "." and six digits. */
+function twoStamps(raw: string): boolean {
+  let found = 0
+  for (let at = raw.indexOf(']', 7); at >= 0; at = raw.indexOf(']', at + 1)) {
+    if (raw.charCodeAt(at - 7) !== 46 /* . */) continue
+    let digits = 0
+    while (digits < 6 && isDigitAt(raw, at - 1 - digits)) digits++
+    if (digits === 6 && ++found === 2) return true
+  }
+  return false
+}
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i)
+  return c >= 48 && c <= 57
+}
 
 /**
  * Lines that lost their newlines (a whole report pasted as one line) carry several dmesg
@@ -204,7 +246,7 @@ const EMBEDDED_TS = /\[\s*\d+\.\d{6}\]/g
  * returned unchanged (as a one-element array).
  */
 export function splitLostNewlines(raw: string): string[] {
-  if (raw.length < 40) return [raw]
+  if (raw.length < 40 || !twoStamps(raw)) return [raw]
   EMBEDDED_TS.lastIndex = 0
   const cuts: number[] = []
   let m: RegExpExecArray | null

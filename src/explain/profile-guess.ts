@@ -115,11 +115,25 @@ function contradicts(p: KernelProfile, e: OomEvent): string | null {
   return null
 }
 
+/** Built-in profiles by kernel release: a log's reports mostly share one or two releases. */
+const byReleaseMemo = new Map<string, KernelProfile>()
+
+/** The built-in (or explain-only legacy) profile at or below `release`, looked up once each. */
+function releaseProfile(release: string): KernelProfile {
+  let p = byReleaseMemo.get(release)
+  if (p === undefined) {
+    p = legacyProfileForRelease(release) ?? profileForRelease(release)
+    if (byReleaseMemo.size > 1000) byReleaseMemo.clear()
+    byReleaseMemo.set(release, p)
+  }
+  return p
+}
+
 /** Pick the profile for an event (`override` from --profile wins). */
 export function guessProfile(e: OomEvent, override?: KernelProfile): ProfileGuess {
   if (override) return { profile: override, reason: 'chosen with --profile' }
   if (e.kernelRelease !== null) {
-    const byRelease = legacyProfileForRelease(e.kernelRelease) ?? profileForRelease(e.kernelRelease)
+    const byRelease = releaseProfile(e.kernelRelease)
     const why = contradicts(byRelease, e)
     if (why !== null) {
       const forms = guessFromForms(e)

@@ -20,9 +20,18 @@ export interface Scan {
   blockLines: Float64Array
 }
 
-/** Read `length` bytes at `position` (short at the end of the input). */
-export function readAt(source: ByteSource, position: number, length: number): Buffer {
-  const b = Buffer.allocUnsafe(Math.max(0, length))
+/**
+ * Read `length` bytes at `position` (short at the end of the input), into `into` when it is
+ * large enough (a scratch buffer whose bytes are used at once), else into a new buffer.
+ */
+export function readAt(
+  source: ByteSource,
+  position: number,
+  length: number,
+  into?: Buffer
+): Buffer {
+  const b =
+    into !== undefined && into.length >= length ? into : Buffer.allocUnsafe(Math.max(0, length))
   let got = 0
   while (got < length) {
     const n = source.readInto(b, got, length - got, position + got)
@@ -103,10 +112,13 @@ export function scanSource(source: ByteSource): Scan {
   return { size, hits, blockLines: t.blockLines }
 }
 
+/** Where linesBefore() reads the start of a block (its bytes are counted at once). */
+const blockScratch = Buffer.allocUnsafe(BLOCK)
+
 /** Newlines before byte `pos`. */
 export function linesBefore(source: ByteSource, s: Scan, pos: number): number {
   const block = Math.floor(pos / BLOCK)
   const from = block * BLOCK
-  const b = readAt(source, from, pos - from)
+  const b = readAt(source, from, pos - from, blockScratch)
   return (s.blockLines[block] ?? 0) + countNewlines(b, 0, b.length)
 }
