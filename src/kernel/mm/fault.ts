@@ -13,6 +13,7 @@ import { decodeGfp, gfpFromNames } from './gfp-bits.ts'
 import { chargeMargin, tryCharge, type ChargeHooks } from './memcg-charge.ts'
 import { cowBroken, cowCopiesNeeded } from './cow.ts'
 import { freeToBuddy } from './zone.ts'
+import { rssFaulted } from './rss-stat-fault.ts'
 import { placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
 
 /** PTRS_PER_PTE and PTRS_PER_PMD on x86_64. */
@@ -253,6 +254,7 @@ export function faultAnon(
       vma.anon -= excess
     }
     usageOf(w, p.memcg).anon += charged
+    rssFaulted(w, p, mm, 'anon', charged)
     touched += charged
     done += charged
     vmaTouched.set(vma, touched)
