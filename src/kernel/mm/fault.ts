@@ -2,9 +2,8 @@
  * @module Page faults and the other ways a process gains or loses memory: anonymous faults with
  * their page-table pages (do_anonymous_page / __pte_alloc / __pmd_alloc), page-cache reads
  * and writes, shmem, munmap and exit. Each returns VM_FAULT_OOM-style results for the caller
- * (the simulator) to route to pagefault_out_of_memory per profile.
- *
- * Units: pages. Vma.start is a virtual page number (address >> 12).
+ * (the simulator) to route to pagefault_out_of_memory per profile. Units: pages. Vma.start
+ * is a virtual page number (address >> 12).
  */
 import type { Mm, Process, Vma } from '../types.ts'
 import { PAGE_SIZE } from '../types.ts'
