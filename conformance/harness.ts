@@ -9,6 +9,7 @@
  * under that, and a case whose report still came out without its dump is retried.
  */
 import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { CaseSpec } from './cases.ts'
 import type { CaseRun, CoGrower, PidRole } from './case-run.ts'
 import { createCaseCgroup, killAndRemoveSync, type CaseCgroup, type OomCounters } from './cgroup.ts'
@@ -211,14 +212,10 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
     // Start the hogs one by one: paused, moved into the cgroup, adj set, then allowed to touch.
     for (let i = 0; i < spec.hogs.length; i++) {
       const hs = spec.hogs[i]!
-      const h = await Hog.start(ctx.hogBin, hs)
+      // The hog joins its group before it re-executes (hog -C): nothing is charged elsewhere.
+      const h = await Hog.start(ctx.hogBin, hs, join(cg.dir, hs.group ?? '', 'cgroup.procs'))
       hogs.push(h)
       live.hogs.add(h)
-      const before = readProc(h.pid, ctx.controller.version)
-      run.chargedElsewhere.set(h.pid, {
-        anon: before.rssAnon,
-        pgtables: Math.floor(before.pgtablesBytes / 4096)
-      })
       cg.addProcessTo(h.pid, hs.group ?? '')
       if (hs.oomAdj !== undefined) setOomAdj(h.pid, hs.oomAdj)
       else if (hs.adj !== 0) setAdj(h.pid, hs.adj)

@@ -16,6 +16,8 @@
  *   they were: they map a root-charged file too.
  * - Whatever the real memcg had charged beyond that (kernel stacks, slab, ...) is an unmapped
  *   tmpfs "filler" file in the case memcg, so the simulated usage starts where the real one was.
+ * - What the OOM killer's rss counters lag behind /proc's exact split (`rssPending`,
+ *   rssPendingOf()).
  * - The growth is the grower touching `stepKb` per step in a mapping of its own ('grow', empty at
  *   the start), as many steps as the harness made, plus the one the grower may have died in, plus
  *   GROWTH_SLACK_STEPS.
@@ -25,6 +27,7 @@ import type { CaseRun } from './case-run.ts'
 import { reportDerivedTimeline } from './growth-timeline.ts'
 import { chargedPages, filePlan, type FileUser } from './scenario-files.ts'
 import { caseGroups, caseTimeline } from './scenario-groups.ts'
+import type { ProcSnapshot } from './proc-snapshot.ts'
 
 /**
  * Extra growth steps beyond the kernel's (the kernel's steps plus the one its grower died in).
@@ -167,6 +170,8 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     const growPages = proc.pid === run.growerPid && !concurrent ? steps * stepPages : 0
     if (growPages > 0) vmas.push({ name: 'grow', size: growPages, resident: 0, kind: 'anon' })
     p.vmas = vmas
+    const pending = rssPendingOf(proc)
+    if (pending !== undefined) p.rssPending = pending
     p.totalVm = Math.max(
       proc.totalVm + growPages,
       vmas.reduce((a, v) => a + Number(v.size), 0)
@@ -196,4 +201,16 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     processes,
     timeline: concurrent ? reportDerivedTimeline(run, stepPages) : caseTimeline(run, steps)
   }
+}
+
+/**
+ * What get_mm_counter() lags behind /proc's exact split (6.18: status reads get_mm_counter_sum(),
+ * stat's rss get_mm_rss(), fs/proc/task_mmu.c and array.c): every hog settled its anon and shmem
+ * counters on its CPU before "ready" (hog.c settle_rss_counters()), so the whole difference is
+ * the file counter's. Written for every process with an mm of its own, also when 0, so that the
+ * simulator folds the grower's anon faults by the profile's rule from there.
+ */
+export function rssPendingOf(proc: ProcSnapshot): ProcessSpec['rssPending'] | undefined {
+  if (proc.statRss === undefined) return undefined
+  return { file: proc.rssAnon + proc.rssFile + proc.rssShmem - proc.statRss }
 }
