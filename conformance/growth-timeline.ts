@@ -33,7 +33,8 @@ const CURRENT_STARTS_MS = 5_000
 type Action = NonNullable<Scenario['timeline']>[number]
 type Touch = Extract<Action, { do: 'touch' }>
 
-/** One grower: its process, the thread that writes, and its rss in the snapshot (pages). */
+/** One grower: its process, the thread that writes, and its rss in the snapshot (pages), as
+ * the approximate counters read it. */
 export interface GrowerRef {
   pid: number
   tid: number | null
@@ -44,7 +45,10 @@ export interface GrowerRef {
 export function growersOf(run: CaseRun): GrowerRef[] {
   const rssOf = (pid: number): number => {
     const p = run.snapshot.entries.find(e => e.proc.pid === pid)?.proc
-    return p === undefined ? 0 : p.rssAnon + p.rssFile + p.rssShmem
+    if (p === undefined) return 0
+    // The rss the OOM killer's counters gave at the snapshot (stat's get_mm_rss()), which the
+    // report rows are read against; /proc's exact sums when that was not read.
+    return p.statRss ?? p.rssAnon + p.rssFile + p.rssShmem
   }
   return [
     { pid: run.growerPid, tid: run.growerTid ?? null },

@@ -256,6 +256,9 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         )
       return { proc: viaHost, sharesMmWith: e.sharesMmWith, ...(e.vfork ? { vfork: true } : {}) }
     })
+    // memory.stat's counters lag until the next periodic flush (6.18 flush_memcg_stats_dwork(),
+    // every FLUSH_TIME = 2 s) when fewer updates than the flush threshold are pending.
+    await sleep(2100)
     run.snapshot.usagePages = Math.floor(cg.usageBytes() / 4096)
     run.snapshot.memcgStats = { [run.memcgPath]: cg.statText() }
     const kmem = cg.kmemBytes()

@@ -15,12 +15,14 @@ const why = process.argv.includes('--why')
 const total: RowCounts = {
   rows: 0,
   rssEqual: 0,
+  splitEqual: 0,
   rssWithinDrift: 0,
   restIdentical: 0,
   identical: 0
 }
 const line = (c: RowCounts): string =>
-  `rows ${c.rows}, rss equal ${c.rssEqual}, rss within drift ${c.rssWithinDrift}, ` +
+  `rows ${c.rows}, rss equal ${c.rssEqual}, rss split equal ${c.splitEqual}, ` +
+  `rss within drift ${c.rssWithinDrift}, ` +
   `other columns identical ${c.restIdentical}, identical ${c.identical}`
 
 /** The rows that differ, kernel's first. */
