@@ -166,7 +166,7 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     if (ownAnon > 0) vmas.push({ name: 'heap', size: ownAnon, resident: ownAnon, kind: 'anon' })
     charged += ownAnon
     // The grower's growth goes into its own (initially empty) mapping, as the hog mmaps each step
-    // (with co-growers, every grower grows its heap instead: growth-timeline.ts).
+    // (with co-growers, each grower grows a mapping of its own: growInMappings()).
     const growPages = proc.pid === run.growerPid && !concurrent ? steps * stepPages : 0
     if (growPages > 0) vmas.push({ name: 'grow', size: growPages, resident: 0, kind: 'anon' })
     p.vmas = vmas
@@ -199,8 +199,38 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     cgroups: { version: s.cgroupVersion, groups: caseGroups(run) },
     files,
     processes,
-    timeline: concurrent ? reportDerivedTimeline(run, stepPages) : caseTimeline(run, steps)
+    timeline: concurrent
+      ? growInMappings(processes, reportDerivedTimeline(run, stepPages))
+      : caseTimeline(run, steps)
   }
+}
+
+/** The mapping co-growers grow in (growInMappings()). */
+const GROW_VMA = 'grow'
+
+/**
+ * Co-growers grow in a mapping of their own (`GROW_VMA`, empty at the start) as large as the
+ * timeline's touches, plus the counters' lag: the simulator's heap growth took about one
+ * page-table page per step more than the hogs' own step-sized mappings (25 against 12 for 8 MiB),
+ * which moved the simulated OOM into another grower's fault (seed 700004). Returns the timeline.
+ */
+function growInMappings(
+  processes: ProcessSpec[],
+  timeline: NonNullable<Scenario['timeline']>
+): NonNullable<Scenario['timeline']> {
+  const pages = new Map<number, number>()
+  for (const a of timeline) {
+    if (a.do !== 'touch') continue
+    pages.set(a.pid, (pages.get(a.pid) ?? 0) + Number(a.size) * (a.count ?? 1))
+    a.vma = GROW_VMA
+  }
+  for (const p of processes) {
+    const n = pages.get(p.pid)
+    if (n === undefined || p.vmas === undefined) continue
+    p.vmas.push({ name: GROW_VMA, size: n + 64, resident: 0, kind: 'anon' })
+    p.totalVm = Number(p.totalVm ?? 0) + n + 64
+  }
+  return timeline
 }
 
 /**
