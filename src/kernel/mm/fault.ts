@@ -190,9 +190,8 @@ function chargeAnon(
 }
 
 /**
- * Fault in `pages` new anonymous pages of `vma`, in address order, allocating a PTE page at
- * each 512-page boundary (and a PMD page at each 1 GiB boundary) first, as do_pte_missing ->
- * __pte_alloc does. Stops at the first failure.
+ * Fault in `pages` new anonymous pages of `vma` in address order, with a PTE page at each 512-page
+ * boundary (a PMD page at 1 GiB) first, as do_pte_missing -> __pte_alloc does; stops at a failure.
  */
 export function faultAnon(
   w: World,
