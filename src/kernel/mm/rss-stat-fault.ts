@@ -33,3 +33,19 @@ export function bootRssStat(
   const slot = w.profile.alloc.rssCounting === 'splitTask' ? p.pid : allocCpu(w)
   initRssStat(mm, slot, pending)
 }
+
+/**
+ * try_to_unmap_one() (6.18 mm/rmap.c): reclaim unmapping `pages` of a file folio's pages from
+ * another mm lowers its counter with dec_mm_counter(), page by page, on the reclaiming task's
+ * CPU, where that mm's per-CPU delta moves and folds like a fault's. 2.6.34–6.1: the atomic
+ * count itself (the task caches only its own mm's faults), so nothing pends.
+ */
+export function rssUnmapped(w: World, mm: Mm, member: RssMember, pages: number): void {
+  if (mm.rssStat === undefined || w.profile.alloc.rssCounting !== 'percpu') return
+  rssStatFaulted(mm, member, -pages, {
+    rule: 'percpu',
+    cpu: allocCpu(w),
+    cpus: envOf(w).cpus,
+    tid: 0
+  })
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
 import {
   foldPerPage,
   initRssStat,
@@ -84,5 +85,25 @@ describe('simulate: rssPending in a scenario', () => {
     const grownExact = Number(exact[1]![6])
     const grown = grownExact - 256
     expect(Number(lag[1]![6])).toBe(grownExact - ((15 + grown) % 32))
+  })
+})
+
+describe('reclaim unmapping another mm: try_to_unmap_one() decrements on the reclaimer CPU', () => {
+  it('the 30720 unmapped pages move the reader file delta from +20 page by page to -12', () => {
+    const base = readFileSync('examples/mapped-data-file.yaml', 'utf8').replace(
+      /\nexpect:[\s\S]*$/,
+      '\n'
+    )
+    const pending = base.replace(
+      '    memcg: /job\n    vmas:',
+      '    memcg: /job\n    rssPending: { file: 20 }\n    vmas:'
+    )
+    const fileCol = (text: string): string[] =>
+      runScenario(parseScenario(text, 'x'))
+        .log.filter(l => /^\[ +3100\]/.test(l.text))
+        .map(l => l.text.trim().split(/\s+/)[7]!)
+    expect(fileCol(base)).toEqual(['512'])
+    // 20 - 30720 pages, folding at -32: -12 left, so 512 + 12 printed.
+    expect(fileCol(pending)).toEqual(['524'])
   })
 })
