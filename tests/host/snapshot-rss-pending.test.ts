@@ -30,7 +30,7 @@ const sample = {
 describe('snapshot: what the OOM killer reads behind /proc/PID/status', () => {
   it('rssPending is status less the counters scores reads (stat rss, lag from anon first)', () => {
     expect(rssPending(sample)).toEqual({ anon: 51, file: 0, shmem: 0 })
-    expect(rssPending({ ...sample, mmRssPages: 5829 } as ProcessSample)).toBeNull()
+    expect(rssPending({ ...sample, mmRssPages: 5829 })).toBeNull()
   })
 
   it('6.16+ (exact status): the exact split and rssPending; before: the counters as read', () => {
