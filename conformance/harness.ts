@@ -212,10 +212,20 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
     // Start the hogs one by one: paused, moved into the cgroup, adj set, then allowed to touch.
     for (let i = 0; i < spec.hogs.length; i++) {
       const hs = spec.hogs[i]!
-      // The hog joins its group before it re-executes (hog -C): nothing is charged elsewhere.
-      const h = await Hog.start(ctx.hogBin, hs, join(cg.dir, hs.group ?? '', 'cgroup.procs'))
+      // A hog without forked children joins its group before it re-executes (hog -C): nothing
+      // is charged elsewhere. A forking one is moved after (its children's copy-on-write share
+      // is modelled with the pages it faulted before the move charged elsewhere).
+      const procs = hs.forks > 0 ? undefined : join(cg.dir, hs.group ?? '', 'cgroup.procs')
+      const h = await Hog.start(ctx.hogBin, hs, procs)
       hogs.push(h)
       live.hogs.add(h)
+      if (procs === undefined) {
+        const before = readProc(h.pid, ctx.controller.version)
+        run.chargedElsewhere.set(h.pid, {
+          anon: before.rssAnon,
+          pgtables: Math.floor(before.pgtablesBytes / 4096)
+        })
+      }
       cg.addProcessTo(h.pid, hs.group ?? '')
       if (hs.oomAdj !== undefined) setOomAdj(h.pid, hs.oomAdj)
       else if (hs.adj !== 0) setAdj(h.pid, hs.adj)

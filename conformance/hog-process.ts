@@ -39,6 +39,9 @@ export interface HogShape {
   mapFileKb?: number
   /** A tmpfs file written and closed (`-K`): shmem nobody maps, outliving the hog. */
   tmpfsKb?: number
+  /** Settle the anon (and shmem) rss counter on its CPU before `ready` (`-S`): the scenario's
+   * rssPending is then the file counter's alone (kind cases, whose rows are measured). */
+  settleRss?: boolean
 }
 
 /** What `ready` reported. */
@@ -112,6 +115,7 @@ export function hogArgs(s: HogShape): string[] {
   if ((s.readKb ?? 0) > 0) a.push('-R', String(s.readKb))
   if ((s.mapFileKb ?? 0) > 0) a.push('-F', String(s.mapFileKb))
   if ((s.tmpfsKb ?? 0) > 0) a.push('-K', String(s.tmpfsKb))
+  if (s.settleRss === true) a.push('-S')
   return a
 }
 

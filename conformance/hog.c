@@ -18,6 +18,7 @@
  *   -V       start one vfork child parked before exec (comm + 'f'): a helper thread vforks, so
  *            it waits in the kernel (vfork_done) while the main thread keeps serving commands
  *   -P PID   the harness's pid: children and the CLONE_VM child exit once it is gone
+ *   -S       settle the rss counters before "ready" (settle_rss_counters())
  *   -C FILE  join the memory cgroup whose cgroup.procs is FILE before re-executing (below)
  *   -p CPU   pin to one CPU, so the kernel's per-CPU rss counters drift the same way for
  *            identical hogs (the OOM killer reads the approximate counters)
@@ -30,7 +31,7 @@
  *            oomkit-conf-tmpfs-<pid>) and closed: shmem charged to the case cgroup that nobody
  *            maps; it outlives the hog, the harness removes it
  *
- * Before "ready" each process with an mm of its own settles its anon (and shmem) rss counter on
+ * With -S, before "ready" each process with an mm of its own settles its anon (and shmem) rss counter on
  * its CPU (settle_rss_counters()), so the OOM killer's approximate counters differ from /proc's
  * exact split by the file counter's pending pages only.
  *
@@ -237,7 +238,10 @@ static void settle_counter(int shared) {
  * exact split and stat's approximate total differ by is the file counter's alone (the harness
  * writes it as the scenario's rssPending.file; conformance/README.md). A short sleep first lets
  * the threads and children sharing this mm finish their own faults. */
+static int settle_rss;
+
 static void settle_rss_counters(int has_shmem) {
+  if (!settle_rss) return;
   struct timespec ts = {0, 20 * 1000 * 1000};
   nanosleep(&ts, NULL);
   (void)stat_rss();
@@ -401,7 +405,7 @@ int main(int argc, char **argv) {
   if (persona != -1 && !(persona & ADDR_NO_RANDOMIZE)) {
     if (personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1) execv("/proc/self/exe", argv);
   }
-  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:TGvVp:P:R:F:K:C:")) != -1) {
+  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:TGvVp:P:R:F:K:C:S")) != -1) {
     switch (opt) {
       case 'n': comm = optarg; break;
       case 'm': mkb = strtoul(optarg, NULL, 10); break;
@@ -419,6 +423,7 @@ int main(int argc, char **argv) {
       case 'F': fkb = strtoul(optarg, NULL, 10); break;
       case 'K': kkb = strtoul(optarg, NULL, 10); break;
       case 'C': break;
+      case 'S': settle_rss = 1; break;
       default:
         fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-T] [-G] [-v] [-V] [-p CPU] [-P PID] [-R KB] [-F KB] [-K KB]\n");
         return 2;
@@ -454,6 +459,10 @@ int main(int argc, char **argv) {
   char ready[4096];
   int len = snprintf(ready, sizeof ready, "ready %d", (int)getpid());
 
+  /* A forking hog settles before it forks: a child's rss counts its parent's anon pages at the
+   * fork, which the scenario reads from the parent's (snapshot-scenario.ts cowFrom/sharedAnon),
+   * so the parent adds no pages after it but its threads' stacks. */
+  if (nfork > 0) settle_rss_counters(skb > 0);
   int notify[2];
   if (nfork > 0 && pipe(notify) != 0) {
     perror("hog: pipe");
@@ -551,7 +560,7 @@ int main(int argc, char **argv) {
   }
   if (grow_in_thread)
     len += snprintf(ready + len, sizeof ready - (size_t)len, " G%d", (int)grower_tid);
-  settle_rss_counters(skb > 0);
+  if (nfork == 0) settle_rss_counters(skb > 0);
   printf("%s\n", ready);
 
   while (fgets(line, sizeof line, stdin) != NULL) {

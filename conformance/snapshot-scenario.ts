@@ -170,7 +170,7 @@ export function caseToScenario(run: CaseRun, profileName: string): Scenario {
     const growPages = proc.pid === run.growerPid && !concurrent ? steps * stepPages : 0
     if (growPages > 0) vmas.push({ name: 'grow', size: growPages, resident: 0, kind: 'anon' })
     p.vmas = vmas
-    const pending = rssPendingOf(proc)
+    const pending = rssPendingOf(proc, hog.settleRss === true)
     if (pending !== undefined) p.rssPending = pending
     p.totalVm = Math.max(
       proc.totalVm + growPages,
@@ -256,12 +256,21 @@ function growInMappings(
 
 /**
  * What get_mm_counter() lags behind /proc's exact split (6.18: status reads get_mm_counter_sum(),
- * stat's rss get_mm_rss(), fs/proc/task_mmu.c and array.c): every hog settled its anon and shmem
+ * stat's rss get_mm_rss(), fs/proc/task_mmu.c and array.c): every kind case's hog settled its anon and shmem
  * counters on its CPU before "ready" (hog.c settle_rss_counters()), so the whole difference is
  * the file counter's. Written for every process with an mm of its own, also when 0, so that the
  * simulator folds the grower's anon faults by the profile's rule from there.
  */
-export function rssPendingOf(proc: ProcSnapshot): ProcessSpec['rssPending'] | undefined {
+export function rssPendingOf(
+  proc: ProcSnapshot,
+  settled: boolean
+): ProcessSpec['rssPending'] | undefined {
   if (proc.statRss === undefined) return undefined
-  return { file: proc.rssAnon + proc.rssFile + proc.rssShmem - proc.statRss }
+  const lag = proc.rssAnon + proc.rssFile + proc.rssShmem - proc.statRss
+  if (settled) return { file: lag }
+  // Not settled (generated cases): the lag from anon first, then file, then shmem, as
+  // `oomkit snapshot` assigns it (src/host/host-state.ts rssPending()); the total is right.
+  const anon = Math.min(proc.rssAnon, lag)
+  const file = Math.min(proc.rssFile, lag - anon)
+  return { anon, file, shmem: lag - anon - file }
 }
