@@ -9,6 +9,7 @@
  * under that, and a case whose report still came out without its dump is retried.
  */
 import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { CaseSpec } from './cases.ts'
 import type { CaseRun, CoGrower, PidRole } from './case-run.ts'
 import { createCaseCgroup, killAndRemoveSync, type CaseCgroup, type OomCounters } from './cgroup.ts'
@@ -211,14 +212,20 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
     // Start the hogs one by one: paused, moved into the cgroup, adj set, then allowed to touch.
     for (let i = 0; i < spec.hogs.length; i++) {
       const hs = spec.hogs[i]!
-      const h = await Hog.start(ctx.hogBin, hs)
+      // A hog without forked children joins its group before it re-executes (hog -C): nothing
+      // is charged elsewhere. A forking one is moved after (its children's copy-on-write share
+      // is modelled with the pages it faulted before the move charged elsewhere).
+      const procs = hs.forks > 0 ? undefined : join(cg.dir, hs.group ?? '', 'cgroup.procs')
+      const h = await Hog.start(ctx.hogBin, hs, procs)
       hogs.push(h)
       live.hogs.add(h)
-      const before = readProc(h.pid, ctx.controller.version)
-      run.chargedElsewhere.set(h.pid, {
-        anon: before.rssAnon,
-        pgtables: Math.floor(before.pgtablesBytes / 4096)
-      })
+      if (procs === undefined) {
+        const before = readProc(h.pid, ctx.controller.version)
+        run.chargedElsewhere.set(h.pid, {
+          anon: before.rssAnon,
+          pgtables: Math.floor(before.pgtablesBytes / 4096)
+        })
+      }
       cg.addProcessTo(h.pid, hs.group ?? '')
       if (hs.oomAdj !== undefined) setOomAdj(h.pid, hs.oomAdj)
       else if (hs.adj !== 0) setAdj(h.pid, hs.adj)
@@ -259,6 +266,9 @@ async function attempt(spec: CaseSpec, ctx: HarnessContext, attemptNo: number): 
         )
       return { proc: viaHost, sharesMmWith: e.sharesMmWith, ...(e.vfork ? { vfork: true } : {}) }
     })
+    // memory.stat's counters lag until the next periodic flush (6.18 flush_memcg_stats_dwork(),
+    // every FLUSH_TIME = 2 s) when fewer updates than the flush threshold are pending.
+    await sleep(2100)
     run.snapshot.usagePages = Math.floor(cg.usageBytes() / 4096)
     run.snapshot.memcgStats = { [run.memcgPath]: cg.statText() }
     const kmem = cg.kmemBytes()

@@ -39,6 +39,9 @@ export interface HogShape {
   mapFileKb?: number
   /** A tmpfs file written and closed (`-K`): shmem nobody maps, outliving the hog. */
   tmpfsKb?: number
+  /** Settle the anon (and shmem) rss counter on its CPU before `ready` (`-S`): the scenario's
+   * rssPending is then the file counter's alone (kind cases, whose rows are measured). */
+  settleRss?: boolean
 }
 
 /** What `ready` reported. */
@@ -112,6 +115,7 @@ export function hogArgs(s: HogShape): string[] {
   if ((s.readKb ?? 0) > 0) a.push('-R', String(s.readKb))
   if ((s.mapFileKb ?? 0) > 0) a.push('-F', String(s.mapFileKb))
   if ((s.tmpfsKb ?? 0) > 0) a.push('-K', String(s.tmpfsKb))
+  if (s.settleRss === true) a.push('-S')
   return a
 }
 
@@ -146,9 +150,10 @@ export class Hog {
   /** The private total the last growth answer reported (KiB). */
   private lastTotalKb: number
 
-  private constructor(bin: string, shape: HogShape) {
+  private constructor(bin: string, shape: HogShape, procsFile?: string) {
     this.lastTotalKb = shape.privateKb
-    this.child = spawn(bin, hogArgs(shape), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
+    const args = [...hogArgs(shape), ...(procsFile === undefined ? [] : ['-C', procsFile])]
+    this.child = spawn(bin, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
     this.pid = this.child.pid ?? -1
     this.lines = new Lines(this.child.stdout)
     this.child.stderr.setEncoding('utf8')
@@ -164,9 +169,13 @@ export class Hog {
     })
   }
 
-  /** Start a hog and wait for its "pid" line (it is then paused, waiting for `go`). */
-  static async start(bin: string, shape: HogShape): Promise<Hog> {
-    const h = new Hog(bin, shape)
+  /**
+   * Start a hog and wait for its "pid" line (it is then paused, waiting for `go`). With
+   * `procsFile` (a memcg's cgroup.procs) the hog joins that group before it re-executes itself,
+   * so every page of the image it runs is charged there (`hog -C`).
+   */
+  static async start(bin: string, shape: HogShape, procsFile?: string): Promise<Hog> {
+    const h = new Hog(bin, shape, procsFile)
     const line = await h.expect('pid ')
     if (Number(line.slice(4)) !== h.pid) throw new Error(`hog reported pid ${line}, not ${h.pid}`)
     return h

@@ -18,6 +18,8 @@
  *   -V       start one vfork child parked before exec (comm + 'f'): a helper thread vforks, so
  *            it waits in the kernel (vfork_done) while the main thread keeps serving commands
  *   -P PID   the harness's pid: children and the CLONE_VM child exit once it is gone
+ *   -S       settle the rss counters before "ready" (settle_rss_counters())
+ *   -C FILE  join the memory cgroup whose cgroup.procs is FILE before re-executing (below)
  *   -p CPU   pin to one CPU, so the kernel's per-CPU rss counters drift the same way for
  *            identical hogs (the OOM killer reads the approximate counters)
  *   -R KB    page cache by read(): a file of KB (unlinked, in $HOG_FILE_DIR or /var/tmp) is
@@ -28,6 +30,10 @@
  *   -K KB    a tmpfs file of KB written after "go" ($HOG_SHM_DIR or /dev/shm, named
  *            oomkit-conf-tmpfs-<pid>) and closed: shmem charged to the case cgroup that nobody
  *            maps; it outlives the hog, the harness removes it
+ *
+ * With -S, before "ready" each process with an mm of its own settles its anon (and shmem) rss counter on
+ * its CPU (settle_rss_counters()), so the OOM killer's approximate counters differ from /proc's
+ * exact split by the file counter's pending pages only.
  *
  * Identical hogs must look identical to the kernel: the hog re-executes itself without address
  * space randomisation (same page-table count) and populates every file mapping
@@ -190,6 +196,59 @@ static void populate_file_mappings(void) {
   fclose(f);
 }
 
+/* get_mm_rss() as /proc/self/stat's rss field (24) prints it: the counters the OOM killer reads
+ * (6.18 fs/proc/array.c do_task_stat()), -1 on error. No stdio, no allocation: reading it must not
+ * fault anything in. */
+static long stat_rss(void) {
+  static char buf[1024];
+  int fd = open("/proc/self/stat", O_RDONLY);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = 0;
+  char *p = strrchr(buf, ')');
+  if (p == NULL) return -1;
+  int field = 2;
+  for (p++; *p != 0 && field < 24; p++)
+    if (*p == ' ') field++;
+  return strtol(p, NULL, 10);
+}
+
+/* Settle one rss counter on this CPU (6.2+ percpu_counter_add_batch(): a CPU's delta folds into
+ * the count get_mm_counter() reads once it reaches the batch, 32 on 2 CPUs): write fresh pages of
+ * a new private (MM_ANONPAGES) or shared (MM_SHMEMPAGES) mapping one at a time until the rss
+ * /proc/self/stat prints moves, i.e. this CPU's delta of that counter has just folded and is 0.
+ * The touched pages stay mapped (the snapshot sees them), the untouched rest is unmapped. */
+static void settle_counter(int shared) {
+  const long max = 256;
+  int flags = MAP_ANONYMOUS | (shared ? MAP_SHARED : MAP_PRIVATE);
+  char *p = mmap(NULL, (size_t)max * PAGE, PROT_READ | PROT_WRITE, flags, -1, 0);
+  if (p == MAP_FAILED) return;
+  long before = stat_rss(), i = 0;
+  while (i < max) {
+    p[i * PAGE] = 1;
+    i++;
+    if (stat_rss() != before) break;
+  }
+  if (i < max) munmap(p + i * PAGE, (size_t)(max - i) * PAGE);
+}
+
+/* Settle the anon counter, and the shmem one when the process maps shmem, so that what /proc's
+ * exact split and stat's approximate total differ by is the file counter's alone (the harness
+ * writes it as the scenario's rssPending.file; conformance/README.md). A short sleep first lets
+ * the threads and children sharing this mm finish their own faults. */
+static int settle_rss;
+
+static void settle_rss_counters(int has_shmem) {
+  if (!settle_rss) return;
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  (void)stat_rss();
+  settle_counter(0);
+  if (has_shmem) settle_counter(1);
+}
+
 static char vm_comm[16];
 
 static int clone_vm_main(void *arg) {
@@ -330,12 +389,23 @@ int main(int argc, char **argv) {
     CPU_SET(cpu, &set);
     if (sched_setaffinity(0, sizeof set, &set) != 0) perror("hog: sched_setaffinity");
   }
+  /* -C FILE: join that memory cgroup (write our pid to its cgroup.procs) before re-executing, so
+   * every page of the image that runs is charged there; pages faulted before a move stay charged
+   * where they were (v1 without move_charge_at_immigrate, v2). */
+  for (int i = 1; i + 1 < argc; i++) {
+    if (strcmp(argv[i], "-C") != 0) continue;
+    int fd = open(argv[i + 1], O_WRONLY);
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%d", (int)getpid());
+    if (fd < 0 || write(fd, pid, (size_t)n) != n) perror("hog: join cgroup");
+    if (fd >= 0) close(fd);
+  }
   /* Same layout on every run: re-execute once without ASLR (the pid stays the same). */
   int persona = personality(0xffffffff);
   if (persona != -1 && !(persona & ADDR_NO_RANDOMIZE)) {
     if (personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1) execv("/proc/self/exe", argv);
   }
-  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:TGvVp:P:R:F:K:")) != -1) {
+  while ((opt = getopt(argc, argv, "n:m:s:f:c:t:TGvVp:P:R:F:K:C:S")) != -1) {
     switch (opt) {
       case 'n': comm = optarg; break;
       case 'm': mkb = strtoul(optarg, NULL, 10); break;
@@ -352,6 +422,8 @@ int main(int argc, char **argv) {
       case 'R': rkb = strtoul(optarg, NULL, 10); break;
       case 'F': fkb = strtoul(optarg, NULL, 10); break;
       case 'K': kkb = strtoul(optarg, NULL, 10); break;
+      case 'C': break;
+      case 'S': settle_rss = 1; break;
       default:
         fprintf(stderr, "usage: hog [-n comm] [-m KB] [-s KB] [-f K] [-c KB] [-t T] [-T] [-G] [-v] [-V] [-p CPU] [-P PID] [-R KB] [-F KB] [-K KB]\n");
         return 2;
@@ -387,6 +459,10 @@ int main(int argc, char **argv) {
   char ready[4096];
   int len = snprintf(ready, sizeof ready, "ready %d", (int)getpid());
 
+  /* A forking hog settles before it forks: a child's rss counts its parent's anon pages at the
+   * fork, which the scenario reads from the parent's (snapshot-scenario.ts cowFrom/sharedAnon),
+   * so the parent adds no pages after it but its threads' stacks. */
+  if (nfork > 0) settle_rss_counters(skb > 0);
   int notify[2];
   if (nfork > 0 && pipe(notify) != 0) {
     perror("hog: pipe");
@@ -407,6 +483,7 @@ int main(int argc, char **argv) {
       populate_file_mappings();
       touch_existing(shared, skb);
       touch_new(ckb, 0);
+      settle_rss_counters(skb > 0);
       char b = 1;
       if (write(notify[1], &b, 1) != 1) _exit(3);
       close(notify[1]);
@@ -483,6 +560,7 @@ int main(int argc, char **argv) {
   }
   if (grow_in_thread)
     len += snprintf(ready + len, sizeof ready - (size_t)len, " G%d", (int)grower_tid);
+  if (nfork == 0) settle_rss_counters(skb > 0);
   printf("%s\n", ready);
 
   while (fgets(line, sizeof line, stdin) != NULL) {

@@ -108,7 +108,10 @@ export function kindCase(kind: string, n: number): CaseSpec {
   if (at < 0 || gen === undefined)
     throw new Error(`unknown kind ${kind} (${KIND_NAMES.join(', ')})`)
   const seed = KIND_BASE * (at + 1) + n
-  return gen(seed, makeRng(seed * 2654435761))
+  const c = gen(seed, makeRng(seed * 2654435761))
+  // Their rows are measured (rows.ts): every hog settles its rss counters (hog -S).
+  for (const h of c.hogs) h.settleRss = true
+  return c
 }
 
 /** The kind case for a seed in a kind's range, else null. */

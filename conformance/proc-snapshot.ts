@@ -18,6 +18,9 @@ export interface ProcSnapshot {
   rssAnon: number
   rssFile: number
   rssShmem: number
+  /** /proc/<pid>/stat's rss (field 24): get_mm_rss(), the sum of the counters the OOM killer
+   * reads (get_mm_counter(): approximate since 6.2), where status prints exact sums (6.16+). */
+  statRss?: number
   /** VmSwap (MM_SWAPENTS). */
   swapEnts: number
   /** VmPTE in bytes (mm_pgtables_bytes). */
@@ -63,6 +66,11 @@ export function memcgFromCgroupFile(text: string, version: 1 | 2): string {
   return '/'
 }
 
+/** Field 24 (rss) of /proc/<pid>/stat text; the comm field may hold spaces and parentheses. */
+export function statRssField(text: string): number {
+  return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[21])
+}
+
 /** Read one process; throws if it vanished meanwhile. */
 export function readProc(pid: number, cgroupVersion: 1 | 2): ProcSnapshot {
   const dir = `/proc/${pid}`
@@ -88,6 +96,7 @@ export function readProc(pid: number, cgroupVersion: 1 | 2): ProcSnapshot {
     rssAnon: kbToPages(st.get('RssAnon')),
     rssFile: kbToPages(st.get('RssFile')),
     rssShmem: kbToPages(st.get('RssShmem')),
+    statRss: statRssField(readFileSync(`${dir}/stat`, 'utf8')),
     swapEnts: kbToPages(st.get('VmSwap')),
     pgtablesBytes: Number((st.get('VmPTE') ?? '0').replace(/\s*kB$/, '')) * 1024,
     capSysAdmin: capBit(st.get('CapEff'), 21),
@@ -144,6 +153,7 @@ export function readProcFromHost(src: HostSource, pid: number, cgroupVersion: 1 
     rssAnon: pages(st.rssAnonKb),
     rssFile: pages(st.rssFileKb),
     rssShmem: pages(st.rssShmemKb),
+    statRss: need(src.procStat(pid), 'stat').rssPages,
     swapEnts: pages(st.vmSwapKb),
     pgtablesBytes: (st.vmPteKb ?? 0) * 1024,
     capSysAdmin: ((st.capEff >> 21n) & 1n) === 1n,

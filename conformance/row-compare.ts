@@ -8,6 +8,8 @@
 export interface RowCounts {
   rows: number
   rssEqual: number
+  /** All four rss columns (rss, rss_anon, rss_file, rss_shmem) equal: the split too. */
+  splitEqual: number
   /** rss within the per-CPU counters' drift: 3 counters x 31 pages (hogs pinned to one CPU). */
   rssWithinDrift: number
   /** Every column but the four rss ones identical (pid, uid, tgid, total_vm, pgtables_bytes,
@@ -41,11 +43,26 @@ export function reportRows(lines: readonly string[]): Map<number, string>[] {
 
 const rssOf = (row: string): string | undefined => ROW.exec(row)?.[2]
 
+/** The rss, rss_anon, rss_file and rss_shmem columns of a row. */
+const rssColumns = (row: string): string =>
+  row
+    .replace(/^\[\s*/, '')
+    .split(/\s+/)
+    .slice(4, 8)
+    .join(' ')
+
 /** Compare the simulator's rows with the kernel's. */
 export function compareRows(kernel: readonly string[], sim: readonly string[]): RowCounts {
   const k = reportRows(kernel)
   const s = reportRows(sim)
-  const c: RowCounts = { rows: 0, rssEqual: 0, rssWithinDrift: 0, restIdentical: 0, identical: 0 }
+  const c: RowCounts = {
+    rows: 0,
+    rssEqual: 0,
+    splitEqual: 0,
+    rssWithinDrift: 0,
+    restIdentical: 0,
+    identical: 0
+  }
   k.forEach((rows, i) => {
     for (const [pid, row] of rows) {
       c.rows++
@@ -53,6 +70,7 @@ export function compareRows(kernel: readonly string[], sim: readonly string[]): 
       if (ours === undefined) continue
       const diff = Math.abs(Number(rssOf(ours)) - Number(rssOf(row)))
       if (diff === 0) c.rssEqual++
+      if (rssColumns(ours) === rssColumns(row)) c.splitEqual++
       if (diff <= ROW_DRIFT_PAGES) c.rssWithinDrift++
       if (withoutRss(ours) === withoutRss(row)) c.restIdentical++
       if (ours === row) c.identical++

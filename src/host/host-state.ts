@@ -86,6 +86,23 @@ export function rssCounters(s: ProcessSample): { anon: number; file: number; shm
 }
 
 /**
+ * What get_mm_counter() lags behind /proc/PID/status's exact split on a kernel whose status reads
+ * get_mm_counter_sum() (profile alloc.procRssExact, 6.16+): status less rssCounters(), i.e. the
+ * difference to stat's get_mm_rss() taken from anon first, then file, then shmem (the same rule
+ * `scores` uses). Null when nothing lags or stat was not read.
+ */
+export function rssPending(s: ProcessSample): { anon: number; file: number; shmem: number } | null {
+  if (s.mmRssPages === null) return null
+  const read = rssCounters(s)
+  const p = {
+    anon: kbToPages(s.rssAnonKb) - read.anon,
+    file: kbToPages(s.rssFileKb) - read.file,
+    shmem: kbToPages(s.rssShmemKb) - read.shmem
+  }
+  return p.anon === 0 && p.file === 0 && p.shmem === 0 ? null : p
+}
+
+/**
  * One process sample as an engine Process (and its Mm, null without an mm). A vfork child has
  * no mm of its own: it uses its parent's (copy_mm() with CLONE_VM, kernel/fork.c) and is
  * in_vfork() until it execs or exits.

@@ -8,7 +8,7 @@
 import type { ScenarioFile as Scenario } from '../sim/schema.ts'
 import type { TaskReading } from '../adapters/proc/host-source.ts'
 import type { ProcessSample } from './scan.ts'
-import { kbToPages, rssCounters } from './host-state.ts'
+import { kbToPages, rssCounters, rssPending } from './host-state.ts'
 import { ROOT_FILE, ROOT_SHMEM, split, type RootShare } from './snapshot-charges.ts'
 
 type ProcessSpec = Scenario['processes'][number]
@@ -17,6 +17,15 @@ type ProcessSpec = Scenario['processes'][number]
 export function comm(name: string): string {
   const c = name.slice(0, 15)
   return c === '' ? '?' : c
+}
+
+/** /proc/PID/status's split as it prints it. */
+function exactCounters(s: ProcessSample): { anon: number; file: number; shmem: number } {
+  return {
+    anon: kbToPages(s.rssAnonKb),
+    file: kbToPages(s.rssFileKb),
+    shmem: kbToPages(s.rssShmemKb)
+  }
 }
 
 /** The threads field: only when there is more than the leader or a thread has its own name. */
@@ -33,15 +42,23 @@ function threadsField(s: ProcessSample): ProcessSpec['threads'] {
 }
 
 /** Resident memory, total_vm and page tables of a process with its own mm; the root share of its
- * mapped pages maps the root-charged files (snapshot-charges.ts), the rest is its own. */
-function memoryFields(s: ProcessSample, root: RootShare): Partial<ProcessSpec> {
-  const counters = rssCounters(s)
+ * mapped pages maps the root-charged files (snapshot-charges.ts), the rest is its own. Where
+ * status is exact (`exactStatus`, 6.16+) its split is written with what the OOM killer's counters
+ * lag (`rssPending`); else the counters as the OOM killer reads them. */
+function memoryFields(
+  s: ProcessSample,
+  root: RootShare,
+  exactStatus: boolean
+): Partial<ProcessSpec> {
+  const pending = exactStatus ? rssPending(s) : null
+  const counters = pending === null ? rssCounters(s) : exactCounters(s)
   const { file, shmem } = counters
   // No swapped-out state in the scenario format: keep rss + swap (the badness) as resident anon.
   const anon = counters.anon + kbToPages(s.vmSwapKb)
   const f = split(file, root.file)
   const sh = split(shmem, root.shmem)
   const out: Partial<ProcessSpec> = { rss: { anon, file: f.group, shmem: sh.group } }
+  if (pending !== null) out.rssPending = pending
   const vmas: NonNullable<ProcessSpec['vmas']> = []
   if (f.root > 0)
     vmas.push({ name: 'text-root', size: f.root, resident: f.root, kind: 'file', file: ROOT_FILE })
@@ -66,7 +83,8 @@ export function processSpec(
   s: ProcessSample,
   listed: ReadonlySet<number>,
   memcg: string,
-  root: RootShare = { file: 0, shmem: 0 }
+  root: RootShare = { file: 0, shmem: 0 },
+  exactStatus = false
 ): ProcessSpec {
   const caps: ('CAP_SYS_ADMIN' | 'CAP_SYS_RESOURCE')[] = []
   if (s.capSysAdmin) caps.push('CAP_SYS_ADMIN')
@@ -86,5 +104,5 @@ export function processSpec(
     spec.vfork = true
     return spec
   }
-  return Object.assign(spec, memoryFields(s, root))
+  return Object.assign(spec, memoryFields(s, root, exactStatus))
 }

@@ -283,7 +283,8 @@ export function snapshotScenario(
         p,
         listed,
         declared.has(scenarioCgroupPath(p.memcg)) ? scenarioCgroupPath(p.memcg) : '/',
-        shares.get(p.memcg)
+        shares.get(p.memcg),
+        profile.alloc.procRssExact
       )
     )
   }

@@ -14,19 +14,22 @@ import { scanList } from './oom-select.ts'
 import { oomAdjFromScoreAdj } from './proc-knobs.ts'
 import type { KernelProfile } from './profiles.ts'
 import type { Mm, OomState, Process, Thread } from './types.ts'
+import { mmCounter } from './mm/rss-stat.ts'
 
 /** pages -> kB (K(x) = x << (PAGE_SHIFT - 10)). */
 export function pagesToKb(pages: number): number {
   return pages * 4
 }
 
-/** File pages as the profile counts them (before MM_SHMEMPAGES shmem was counted as file). */
+/** File pages as the profile counts them (before MM_SHMEMPAGES shmem was counted as file),
+ * read with get_mm_counter(). */
 function fileCounter(mm: Mm, profile: KernelProfile): number {
-  return profile.badness.shmemCounter ? mm.file : mm.file + mm.shmem
+  const file = mmCounter(mm, 'file')
+  return profile.badness.shmemCounter ? file : file + mmCounter(mm, 'shmem')
 }
 
 function shmemCounter(mm: Mm, profile: KernelProfile): number {
-  return profile.badness.shmemCounter ? mm.shmem : 0
+  return profile.badness.shmemCounter ? mmCounter(mm, 'shmem') : 0
 }
 
 /** One dump_tasks() row for the thread find_lock_task_mm() found. */
@@ -42,7 +45,7 @@ export function taskRow(
     tgid: p.pid,
     totalVm: mm.totalVm,
     rss: mmRss(mm),
-    rssAnon: mm.anon,
+    rssAnon: mmCounter(mm, 'anon'),
     rssFile: fileCounter(mm, profile),
     rssShmem: shmemCounter(mm, profile),
     pgtablesBytes: mm.pgtablesBytes,
@@ -140,7 +143,7 @@ export function killedInfo(
     pid: found.tid,
     comm: found.comm,
     totalVmKb: pagesToKb(mm.totalVm),
-    anonRssKb: pagesToKb(mm.anon),
+    anonRssKb: pagesToKb(mmCounter(mm, 'anon')),
     fileRssKb: pagesToKb(fileCounter(mm, profile)),
     shmemRssKb: pagesToKb(shmemCounter(mm, profile)),
     uid: p.uid,

@@ -14,6 +14,7 @@
 import type { KernelProfile } from './profiles.ts'
 import type { Mm, OomState, Process, Thread } from './types.ts'
 import { OOM_SCORE_ADJ_MIN, PAGE_SIZE } from './types.ts'
+import { mmRssRead } from './mm/rss-stat.ts'
 
 /** The terms of a badness score (pages; see the module note for 'scaled1000'). */
 export interface BadnessParts {
@@ -90,10 +91,11 @@ export function isUnkillableTask(p: Process): boolean {
   return p.kthread || isGlobalInit(p)
 }
 
-/** get_mm_rss(): MM_ANONPAGES + MM_FILEPAGES + MM_SHMEMPAGES (pages). Before MM_SHMEMPAGES
- * (< 4.5) shmem pages were counted as file pages, which gives the same sum. */
+/** get_mm_rss(): MM_ANONPAGES + MM_FILEPAGES + MM_SHMEMPAGES (pages) as get_mm_counter() reads
+ * them (mm/rss-stat.ts). Before MM_SHMEMPAGES (< 4.5) shmem pages were counted as file pages,
+ * which gives the same sum. */
 export function mmRss(mm: Mm): number {
-  return mm.anon + mm.file + mm.shmem
+  return mmRssRead(mm)
 }
 
 /** nr_ptes as the 3.x/4.0–4.14 kernels count it: page-table pages, floor(pgtables_bytes/4096). */
@@ -183,7 +185,7 @@ export function badnessPointsOf(
   const rules = profile.badness
   // oom_badness(), >= 4.9: MMF_OOM_SKIP or in_vfork() make a task ineligible.
   if (rules.skipOomSkipAndVfork && (mm.flags.oomSkip || p.inVfork)) return INELIGIBLE
-  const base = mm.anon + mm.file + mm.shmem + mm.swapEnts + pgtableTerm(mm, profile)
+  const base = mmRss(mm) + mm.swapEnts + pgtableTerm(mm, profile)
   if (rules.form === 'scaled1000') return scaled1000(base, p, totalPages, rules.rootBonus).points
   let points = base - rootBonusPages(rules.rootBonus, base, p.capSysAdmin, totalPages)
   // oom_badness(): adj *= totalpages / 1000, integer division first.

@@ -23,6 +23,7 @@ import { ratelimitCheck } from './ratelimit.ts'
 import { isExitingForOom } from './task-will-free-mem.ts'
 import type { MemcgEvents, Mm, OomState, Process, Thread } from './types.ts'
 import { OOM_SCORE_ADJ_MIN } from './types.ts'
+import { mmCounter } from './mm/rss-stat.ts'
 
 /** Where oom_kill_process() puts what it did. */
 export interface KillSink {
@@ -103,9 +104,9 @@ export function markOomVictim(
       ? {
           comm: thread.comm,
           totalVmKb: pagesToKb(mm.totalVm),
-          anonRssKb: pagesToKb(mm.anon),
-          fileRssKb: pagesToKb(mm.file),
-          shmemRssKb: pagesToKb(mm.shmem),
+          anonRssKb: pagesToKb(mmCounter(mm, 'anon')),
+          fileRssKb: pagesToKb(mmCounter(mm, 'file')),
+          shmemRssKb: pagesToKb(mmCounter(mm, 'shmem')),
           uid: p.uid,
           pgtablesKb: Math.floor(mm.pgtablesBytes / 1024),
           oomScoreAdj: p.oomScoreAdj

@@ -14,6 +14,7 @@ import type { LineItem } from './line-items.ts'
 import type { TraceEvent } from './events.ts'
 import type { KernelProfile } from './profiles.ts'
 import type { Mm, OomState, Vma } from './types.ts'
+import { mmCounter } from './mm/rss-stat.ts'
 
 /** MAX_OOM_REAP_RETRIES. */
 export const MAX_OOM_REAP_RETRIES = 10
@@ -274,9 +275,9 @@ function oomReapTaskMm(
   const info = {
     pid: a.pid,
     comm: a.comm,
-    anonRssKb: mm.anon * 4,
-    fileRssKb: mm.file * 4,
-    shmemRssKb: mm.shmem * 4
+    anonRssKb: mmCounter(mm, 'anon') * 4,
+    fileRssKb: mmCounter(mm, 'file') * 4,
+    shmemRssKb: mmCounter(mm, 'shmem') * 4
   }
   out.print({ kind: 'reaped', info }, t)
   out.events.push({ type: 'oom:finish_task_reaping', timeNs: t, pid: a.pid })

@@ -30,6 +30,7 @@ export function scanList(state: OomState, oc: OomControl): readonly Process[] {
 }
 
 import { denseMmIndex } from './mm-index.ts'
+import { mmRssRead } from './mm/rss-stat.ts'
 
 /** True when the mems check applies to this OOM (always <= 5.2; non-memcg OOMs >= 5.3). */
 function checksMems(oc: OomControl, profile: KernelProfile): boolean {
@@ -76,7 +77,8 @@ function pagesBase(mm: Mm, pgMode: number, threePercent: boolean): number {
   // a shift while the byte count fits in 31 bits).
   const pgBytes = mm.pgtablesBytes
   const pgPages = pgBytes >= 0 && pgBytes <= 0x7fffffff ? pgBytes >> 12 : Math.floor(pgBytes / 4096)
-  let points = mm.anon + mm.file + mm.shmem + mm.swapEnts + pgPages
+  const rss = mm.rssStat === undefined ? mm.anon + mm.file + mm.shmem : mmRssRead(mm)
+  let points = rss + mm.swapEnts + pgPages
   // oom_badness(), 4.0–4.14: + mm_nr_pmds(mm).
   if (pgMode === PGTABLE_PLUS_PMDS) points += mm.nrPmds ?? 0
   // oom_badness(), 3.14–4.18: root processes get 3% off.

@@ -96,7 +96,10 @@ const v3_10: KernelProfile = {
     lowmemorykiller: false,
     // global_dirtyable_memory(), 3.10.4: global_reclaimable_pages() includes anon with swap.
     dirtyableAnon: true,
-    pcpRefill: 'parked'
+    pcpRefill: 'parked',
+    // SPLIT_RSS_COUNTING (3.10 mm/memory.c check_sync_rss_stat()); /proc reads the same counts.
+    rssCounting: 'splitTask',
+    procRssExact: false
   },
   format: {
     header: '3x',
@@ -248,7 +251,9 @@ const v6_6 = variant(v6_1, {
     // __vm_enough_memory(), 6.6.9: the warning without the byte count.
     vmEnoughMemoryMessage: 'plain',
     pgtableGfp: ['GFP_KERNEL_ACCOUNT', '__GFP_COMP', '__GFP_ZERO'],
-    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO']
+    anonFaultGfp: ['GFP_HIGHUSER_MOVABLE', '__GFP_COMP', '__GFP_ZERO'],
+    // add_mm_counter() -> percpu_counter_add() since 6.2 (include/linux/mm.h, 6.6.9).
+    rssCounting: 'percpu'
   },
   format: { memcgV1Stat: 'v1keys', showMem: showMem6_6, gfpLayout: '6.4' }
 })
@@ -272,7 +277,8 @@ const v6_18 = variant(v6_11, {
   version: '6.18.0',
   description: 'Linux 6.18: gfp names in bit order, reverse VMA walk in the reaper',
   reaper: { walk: 'reverse' },
-  alloc: { lowmemReserveEmptyZero: false },
+  // task_mem(), 6.18.2 fs/proc/task_mmu.c: status and statm read get_mm_counter_sum() (6.16+).
+  alloc: { lowmemReserveEmptyZero: false, procRssExact: true },
   format: {
     gfpNames: 'bitOrder',
     memcgFailcntFromEvents: true,
@@ -295,7 +301,8 @@ const v2_6_32_rhel6 = variant(v3_10, {
   outOfMemory: { exitingCheck: 'fatalSignalOnly' },
   // __mem_cgroup_try_charge() -> mem_cgroup_handle_oom(), 2.6.32-220 (lkml_rhel6memcg_1.log);
   // 2.6.32-642 has no PF_MEMALLOC_NOIO.
-  alloc: { memcgCharge: 'chargePath', scopedGfp: 'none' },
+  // 2.6.32 predates SPLIT_RSS_COUNTING (2.6.34): atomic counters, exact.
+  alloc: { memcgCharge: 'chargePath', scopedGfp: 'none', rssCounting: 'exact' },
   format: {
     tasks: 'rhel6',
     header: 'rhel6',

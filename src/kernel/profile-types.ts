@@ -196,6 +196,14 @@ export interface AllocRules {
   /** Order-0 pages through the per-CPU lists: 'parked' (a scenario's fixed count, as before) or
    * 'allocFactor' (6.7+ nr_pcp_alloc() batch << alloc_factor refills, pcp-lists.ts). */
   pcpRefill: 'parked' | 'allocFactor'
+  /** How get_mm_counter() (dump_tasks(), the Killed line, oom_badness()) lags the exact rss
+   * counts (mm/rss-stat.ts): 'exact' (< 2.6.34), 'splitTask' (SPLIT_RSS_COUNTING, 2.6.34–6.1:
+   * per task, synced every TASK_RSS_EVENTS_THRESH faults), 'percpu' (>= 6.2: percpu_counter,
+   * folded per CPU at percpu_counter_batch). */
+  rssCounting: 'exact' | 'splitTask' | 'percpu'
+  /** /proc/PID/status and statm read get_mm_counter_sum(), the exact split (>= 6.16,
+   * fs/proc/task_mmu.c task_mem()); before, the counts get_mm_counter() reads. */
+  procRssExact: boolean
 }
 
 /** Output formats (printk). */

@@ -70,6 +70,22 @@ export interface Mm {
   flags: MmFlags
   /** The mmap lock is held for write by someone (reaper trylock fails). */
   mmapLockHeld: boolean
+  /** What get_mm_counter() does not see yet (src/kernel/mm/rss-stat.ts); absent: exact. */
+  rssStat?: RssStat
+}
+
+/** Pending delta per rss member on one CPU (percpu) or in one task (splitTask). */
+export interface RssPending {
+  anon: number
+  file: number
+  shmem: number
+}
+
+/** mm->rss_stat's lag: pending deltas keyed by CPU or by tid (src/kernel/mm/rss-stat.ts). */
+export interface RssStat {
+  pending: Map<number, RssPending>
+  /** splitTask: current->rss_stat.events per tid. */
+  events: Map<number, number>
 }
 
 /** One thread (task_struct that is not necessarily the group leader). */

@@ -11,6 +11,7 @@
 import { z } from 'zod'
 import { SysctlSpec } from './schema-sysctl.ts'
 import { UserRegsSpec } from './schema-regs.ts'
+import { RssPendingSpec } from './schema-rss.ts'
 import { sizeToPages } from './size.ts'
 
 /** A memory size (pages when a bare number), loaded as a page count. */
@@ -241,6 +242,7 @@ export const ProcessSpec = z.strictObject({
   rss: z
     .strictObject({ anon: Size.optional(), file: Size.optional(), shmem: Size.optional() })
     .optional(),
+  rssPending: RssPendingSpec.optional(),
   totalVm: Size.optional(),
   pgtables: Size.optional().describe('Page-table memory at start (pages or a size)'),
   exit: z

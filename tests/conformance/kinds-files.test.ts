@@ -174,10 +174,12 @@ describe("check 2's scenario: file and tmpfs pages where memory.stat has them", 
     expect(compareRows(k, s)).toEqual({
       rows: 1,
       rssEqual: 0,
+      splitEqual: 0,
       rssWithinDrift: 1,
       restIdentical: 1,
       identical: 0
     })
     expect(compareRows(k, k).identical).toBe(1)
+    expect(compareRows(k, k).splitEqual).toBe(1)
   })
 })

@@ -2,9 +2,8 @@
  * @module Page faults and the other ways a process gains or loses memory: anonymous faults with
  * their page-table pages (do_anonymous_page / __pte_alloc / __pmd_alloc), page-cache reads
  * and writes, shmem, munmap and exit. Each returns VM_FAULT_OOM-style results for the caller
- * (the simulator) to route to pagefault_out_of_memory per profile.
- *
- * Units: pages. Vma.start is a virtual page number (address >> 12).
+ * (the simulator) to route to pagefault_out_of_memory per profile. Units: pages. Vma.start
+ * is a virtual page number (address >> 12).
  */
 import type { Mm, Process, Vma } from '../types.ts'
 import { PAGE_SIZE } from '../types.ts'
@@ -13,6 +12,7 @@ import { decodeGfp, gfpFromNames } from './gfp-bits.ts'
 import { chargeMargin, tryCharge, type ChargeHooks } from './memcg-charge.ts'
 import { cowBroken, cowCopiesNeeded } from './cow.ts'
 import { freePages } from './pcp-alloc.ts'
+import { rssFaulted } from './rss-stat-fault.ts'
 import { placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
 
 /** PTRS_PER_PTE and PTRS_PER_PMD on x86_64. */
@@ -190,9 +190,8 @@ function chargeAnon(
 }
 
 /**
- * Fault in `pages` new anonymous pages of `vma`, in address order, allocating a PTE page at
- * each 512-page boundary (and a PMD page at each 1 GiB boundary) first, as do_pte_missing ->
- * __pte_alloc does. Stops at the first failure.
+ * Fault in `pages` new anonymous pages of `vma` in address order, with a PTE page at each 512-page
+ * boundary (a PMD page at 1 GiB) first, as do_pte_missing -> __pte_alloc does; stops at a failure.
  */
 export function faultAnon(
   w: World,
@@ -253,6 +252,7 @@ export function faultAnon(
       vma.anon -= excess
     }
     usageOf(w, p.memcg).anon += charged
+    rssFaulted(w, p, mm, 'anon', charged)
     touched += charged
     done += charged
     vmaTouched.set(vma, touched)

@@ -10,6 +10,7 @@ import { freeToBuddy } from './zone.ts'
 import { freeSwapPages } from './model.ts'
 import { emit, placementOf, proportional, usageOf, type CachedFile, type World } from './world.ts'
 import { memcgExtras } from './memcg-extras.ts'
+import { rssUnmapped } from './rss-stat-fault.ts'
 
 /** SWAP_CLUSTER_MAX. */
 export const SWAP_CLUSTER_MAX = 32
@@ -161,7 +162,10 @@ function reclaimFile(w: World, rc: ReclaimControl, want: number): number {
         for (const [mmId, mapped] of f.mappedBy) {
           if (mapped > remaining) {
             const mm = w.oom.mms.get(mmId)
-            if (mm !== undefined) mm.file = Math.max(0, mm.file - (mapped - remaining))
+            if (mm !== undefined) {
+              rssUnmapped(w, mm, 'file', Math.min(mm.file, mapped - remaining))
+              mm.file = Math.max(0, mm.file - (mapped - remaining))
+            }
             f.mappedBy.set(mmId, remaining)
           }
         }

@@ -4,6 +4,7 @@
  */
 import { placementOf, usageOf } from '../../kernel/mm/world.ts'
 import { makeMm, makeVma } from '../../kernel/state-builders.ts'
+import { bootRssStat } from '../../kernel/mm/rss-stat-fault.ts'
 import type { Mm, Process, Vma } from '../../kernel/types.ts'
 import { PAGE_SIZE } from '../../kernel/types.ts'
 import type { ProcessSpecT } from '../schema.ts'
@@ -78,5 +79,6 @@ export function bootMm(b: ProcessBoot, ps: ProcessSpecT, p: Process): void {
   }
   setTotalVm(b, ps, mm)
   if (ps.pgtables !== undefined) bootPgtables(b, p, mm, ps.pgtables)
+  if (ps.rssPending !== undefined) bootRssStat(b.w, p, mm, ps.rssPending)
   b.w.mem.committedAs += mm.vmas.reduce((a, x) => a + (x.anonymous && !x.shared ? x.pages : 0), 0)
 }
