@@ -51,18 +51,16 @@ const rssColumns = (row: string): string =>
     .slice(4, 8)
     .join(' ')
 
+/** Counts of no rows yet. */
+export function emptyRowCounts(): RowCounts {
+  return { rows: 0, rssEqual: 0, splitEqual: 0, rssWithinDrift: 0, restIdentical: 0, identical: 0 }
+}
+
 /** Compare the simulator's rows with the kernel's. */
 export function compareRows(kernel: readonly string[], sim: readonly string[]): RowCounts {
   const k = reportRows(kernel)
   const s = reportRows(sim)
-  const c: RowCounts = {
-    rows: 0,
-    rssEqual: 0,
-    splitEqual: 0,
-    rssWithinDrift: 0,
-    restIdentical: 0,
-    identical: 0
-  }
+  const c = emptyRowCounts()
   k.forEach((rows, i) => {
     for (const [pid, row] of rows) {
       c.rows++

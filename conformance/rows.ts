@@ -9,17 +9,10 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ScenarioSpec } from '../src/sim/schema.ts'
 import { runScenario } from '../src/sim/runner.ts'
-import { compareRows, reportRows, type RowCounts } from './row-compare.ts'
+import { compareRows, emptyRowCounts, reportRows, type RowCounts } from './row-compare.ts'
 
 const why = process.argv.includes('--why')
-const total: RowCounts = {
-  rows: 0,
-  rssEqual: 0,
-  splitEqual: 0,
-  rssWithinDrift: 0,
-  restIdentical: 0,
-  identical: 0
-}
+const total: RowCounts = emptyRowCounts()
 const line = (c: RowCounts): string =>
   `rows ${c.rows}, rss equal ${c.rssEqual}, rss split equal ${c.splitEqual}, ` +
   `rss within drift ${c.rssWithinDrift}, ` +

@@ -20,7 +20,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { PassThrough } from 'node:stream'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build, type Metafile, type Plugin } from 'esbuild'
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild'
 import { writeWebPage } from './build-web.ts'
 import { DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO_YAML } from '../src/sim/default-scenario.ts'
 import { parseScenario } from '../src/sim/load.ts'
@@ -86,6 +86,19 @@ export async function buildBundle(outdir: string): Promise<Metafile> {
   }
 }
 
+/** What every bundle of the CLI shares: minified ESM for Node 20, koffi and uPlot left out. */
+const NODE_BUNDLE = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  external: ['koffi', 'uplot'],
+  banner: { js: banner },
+  metafile: true
+} satisfies BuildOptions
+
 /**
  * dist/scores.js: the scores command in one file, no splitting (its own copy of the code it
  * shares with dist/cli.js), so `oomkit scores` reads one module besides bin/oomkit.js.
@@ -95,15 +108,7 @@ async function buildScoresEntry(outdir: string): Promise<Metafile> {
     absWorkingDir: root,
     entryPoints: { scores: 'src/cli/commands/scores-entry.ts' },
     outdir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    external: ['koffi', 'uplot'],
-    banner: { js: banner },
-    metafile: true,
+    ...NODE_BUNDLE,
     logLevel: 'warning'
   })
   return result.metafile
@@ -115,16 +120,8 @@ async function buildSplit(outdir: string): Promise<Metafile> {
     entryPoints: { cli: 'src/cli/main.ts', 'lean-vm': 'src/daemon/lean-vm.ts' },
     outdir,
     chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
+    ...NODE_BUNDLE,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    external: ['koffi', 'uplot'],
-    banner: { js: banner },
-    metafile: true,
     plugins: [prevalidatedDefault(), lazyChildProcessForCommander()],
     logLevel: 'warning'
   })
