@@ -35,6 +35,8 @@ export interface DaemonDeps {
     config: DaemonConfig,
     cgroups: readonly CgroupReading[]
   ) => Readonly<Record<string, number>>
+  /** Load the kill path now (koffi, lazily: kill-path-warmup.ts says when); idempotent. */
+  prepareKill?: () => void
   /** Called after every tick with the wall time (the watchdog heartbeat). */
   heartbeat?: (wallMs: number) => void
 }

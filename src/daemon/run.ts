@@ -96,11 +96,16 @@ function handleSignals(opts: RunOptions, daemon: Daemon, s: Services, logger: Lo
 
 function announceStart(config: DaemonConfig, profile: KernelProfile, s: Services, logger: Logger) {
   const { control, protection } = s
+  const backend =
+    s.lazyControl && !s.lazyControl.ready
+      ? 'koffi backend loaded when a kill is near'
+      : `${control.features.backend} backend`
   logger.info(
     {
       event: 'start',
       profile: profile.name,
-      backend: control.features,
+      backend:
+        s.lazyControl?.ready === false ? { backend: 'koffi', loaded: false } : control.features,
       oomScoreAdj: protection.oomScoreAdj.actual,
       mlockall: protection.mlockall.ok,
       notify: s.notifier.why,
@@ -110,19 +115,39 @@ function announceStart(config: DaemonConfig, profile: KernelProfile, s: Services
       cgroups: config.cgroups.map(c => c.path),
       rssBytes: process.memoryUsage.rss()
     },
-    `oomkit daemon started (kernel profile ${profile.name}, ${control.features.backend} backend${config.kill.dryRun ? ', dry run' : ''})`
+    `oomkit daemon started (kernel profile ${profile.name}, ${backend}${config.kill.dryRun ? ', dry run' : ''})`
   )
 }
 
-/** Kernel memory thresholds for watched v1 cgroups, through koffi (none with --no-ffi). */
+/** Kernel memory thresholds for watched v1 cgroups, through koffi (none with --no-ffi, and
+ * none without watched cgroups: koffi then stays unloaded until a kill is near). */
 async function cgroupWakeups(
   opts: RunOptions,
   wake: () => void,
   logger: Logger
 ): Promise<CgroupWakeups | null> {
-  if (opts.ffi === 'fallback') return null
+  if (opts.ffi === 'fallback' || opts.config.cgroups.length === 0) return null
   const watch = await sharedFdWatch()
   return watch ? new CgroupWakeups(watch, wake, logger) : null
+}
+
+/** Load koffi's kill path once (Daemon calls it when a kill is near); says once if it cannot. */
+function killPathLoader(s: Services, logger: Logger): () => void {
+  const lazy = s.lazyControl
+  if (!lazy) return () => undefined
+  let asked = false
+  return () => {
+    if (asked) return
+    asked = true
+    logger.info({ event: 'ffi' }, 'a kill is near: loading koffi (pidfd, process_mrelease)')
+    void lazy.prepare().then(ok => {
+      if (!ok)
+        logger.warn(
+          { event: 'ffi' },
+          'koffi (optional dependency) is not installed or failed to load: signalling by pid with kill(2), no process_mrelease, no mlockall'
+        )
+    })
+  }
 }
 
 /** Run until SIGTERM/SIGINT (or `until`); resolves to the exit code. */
@@ -143,6 +168,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     profile,
     env: io.env,
     calmBelow: (c, cgroups) => thresholds?.calmBelow(c, cgroups) ?? {},
+    prepareKill: killPathLoader(s, logger),
     // After every tick: the watchdog's heartbeat, and the kernel's own kills logged since.
     heartbeat: wall => {
       s.watchdog?.beat(wall)

@@ -11,6 +11,10 @@ import { createSystemReader } from '../adapters/proc/daemon-system-reader.ts'
 import { LiveHostSource } from '../adapters/proc/live-host-source.ts'
 import { loadProcessControl } from '../adapters/pidfd/process-control.ts'
 import type { ProcessControl } from '../adapters/pidfd/process-control.ts'
+import { createKoffiControl } from '../adapters/pidfd/koffi-backend.ts'
+import { createLazyControl } from '../adapters/pidfd/lazy-control.ts'
+import type { LazyControl } from '../adapters/pidfd/lazy-control.ts'
+import { setOwnComm } from '../adapters/proc/daemon-comm.ts'
 import type { DaemonConfig } from './config-schema.ts'
 import { Journal } from './journal.ts'
 import type { DaemonMetrics } from './metrics.ts'
@@ -25,6 +29,8 @@ import type { Watchdog, WatchdogConfig } from './watchdog.ts'
 
 export interface Services {
   control: ProcessControl
+  /** The lazily loaded koffi backend (null with --no-ffi): `prepare()` before a kill. */
+  lazyControl: LazyControl | null
   protection: Protection
   source: MemorySource
   journal: Journal
@@ -63,29 +69,52 @@ function checkWatchdogFallback(config: DaemonConfig, logger: Logger): void {
     )
 }
 
-/** Load the backend, name and protect ourselves, warning about what is not in effect. */
+/** Once koffi is in (a threshold approaches): lock our code as configured, and say so. */
+function onKoffiLoaded(config: DaemonConfig, logger: Logger) {
+  return (control: ProcessControl, ms: number): void => {
+    const lock = config.selfProtect.mlockall ? control.lockMemory() : null
+    logger.info(
+      { event: 'ffi', backend: control.features, loadMs: Math.round(ms), mlockall: lock?.ok },
+      `koffi loaded in ${Math.round(ms)} ms: pidfd ${control.features.pidfd ? 'on' : 'off'}, process_mrelease ${control.features.mrelease ? 'on' : 'off'}`
+    )
+    for (const note of control.features.notes) logger.warn({ event: 'ffi' }, note)
+    if (lock && !lock.ok)
+      logger.warn({ event: 'self-protect' }, `mlockall not in effect: ${lock.message}`)
+  }
+}
+
+/** The backend: with FFI, kill(2) until `prepare()` loads koffi (lazy-control.ts); without,
+ * kill(2) for good. Name and protect ourselves, warning about what is not in effect. */
 async function startControl(
   config: DaemonConfig,
   ffi: 'auto' | 'fallback',
   logger: Logger
-): Promise<{ control: ProcessControl; protection: Protection }> {
-  const control = await loadProcessControl(ffi)
-  for (const note of control.features.notes) logger.warn({ event: 'ffi' }, note)
+): Promise<{ control: ProcessControl; protection: Protection; prepare: LazyControl | null }> {
+  const lazy =
+    ffi === 'auto' ? createLazyControl(createKoffiControl, onKoffiLoaded(config, logger)) : null
+  const control = lazy ?? (await loadProcessControl('fallback'))
+  if (!lazy) for (const note of control.features.notes) logger.warn({ event: 'ffi' }, note)
   // A recognisable comm ("oomkit-daemon") lets other tools match the daemon by name.
-  control.setName('oomkit-daemon')
-  const protection = protectSelf(config.selfProtect, control)
+  setOwnComm('oomkit-daemon')
+  // With FFI, memory is locked when koffi loads (onKoffiLoaded), not now.
+  const protection = protectSelf(
+    { ...config.selfProtect, mlockall: !lazy && config.selfProtect.mlockall },
+    control
+  )
+  if (lazy && config.selfProtect.mlockall)
+    protection.mlockall = { ok: false, error: 'deferred: locked when koffi loads' }
   const adj = protection.oomScoreAdj
   if (adj.error)
     logger.warn(
       { event: 'self-protect', ...adj },
       `could not set own oom_score_adj to ${adj.wanted} (${adj.error}); it stays ${adj.actual}`
     )
-  if (config.selfProtect.mlockall && !protection.mlockall.ok)
+  if (!lazy && config.selfProtect.mlockall && !protection.mlockall.ok)
     logger.warn(
       { event: 'self-protect' },
       `mlockall not in effect: ${protection.mlockall.error ?? 'unknown'}`
     )
-  return { control, protection }
+  return { control, protection, prepare: lazy }
 }
 
 /** The per-tick meminfo and PSI reads from kept-open files (daemon-system-reader.ts); the
@@ -104,7 +133,7 @@ export async function startServices(
   opts: { ffi: 'auto' | 'fallback'; env: Readonly<Record<string, string | undefined>> },
   logger: Logger
 ): Promise<Services> {
-  const { control, protection } = await startControl(config, opts.ffi, logger)
+  const { control, protection, prepare: lazyControl } = await startControl(config, opts.ffi, logger)
   const source = withSystemReader(createHostMemorySource(new LiveHostSource('/')))
   const journal = new Journal(config.journal)
   const reported = new Set<string>()
@@ -142,7 +171,18 @@ export async function startServices(
       logger.warn({ event: 'watchdog' }, `watchdog off: ${(error as Error).message}`)
     }
   }
-  return { control, protection, source, journal, metrics, server, notifier, watchdog, memTotalKb }
+  return {
+    control,
+    lazyControl,
+    protection,
+    source,
+    journal,
+    metrics,
+    server,
+    notifier,
+    watchdog,
+    memTotalKb
+  }
 }
 
 export async function stopServices(s: Services): Promise<void> {

@@ -3,6 +3,7 @@
  * decide (policy.ts) and perform the decision through the killer. Returns how long to sleep.
  */
 import { killCgroup } from './kill-cgroup.ts'
+import { killPathNear } from './kill-path-warmup.ts'
 import type { KillContext } from './kill-context.ts'
 import { escalate, finish } from './kill-followup.ts'
 import { chooseAndKill } from './kill-victim.ts'
@@ -75,6 +76,7 @@ export async function tick(ctx: KillContext, observer: Observer): Promise<number
   state.lastEvaluation = evaluation
   observer.observe(readings, evaluation, state.config.memory.enabled)
   trackVictim(deps, state, readings)
+  if (deps.prepareKill && killPathNear(state.config, evaluation, readings)) deps.prepareKill()
   let decision = decide(state.config, state.policy, evaluation, readings.timeMs)
   await perform(ctx, observer, decision, evaluation, readings)
   if (decision.kind === 'finish') {
