@@ -3,6 +3,7 @@
  * meminfo, vmstat and PSI. Pure functions from text to data; kB stay kB.
  */
 import type { CgroupLine, Meminfo, ProcStat, ProcStatus, Psi, PsiLine } from './host-source.ts'
+import { parseStatusBytes } from './parse-status-bytes.ts'
 
 /** PF_KTHREAD in task->flags (include/linux/sched.h). */
 export const PF_KTHREAD = 0x00200000
@@ -16,61 +17,11 @@ export function hasCapability(set: bigint, bit: number): boolean {
   return ((set >> BigInt(bit)) & 1n) === 1n
 }
 
-function kb(value: string | undefined): number | null {
-  if (value === undefined) return null
-  const n = parseInt(value, 10)
-  return Number.isFinite(n) ? n : null
-}
-
-/** The status lines `parseStatus` reads, in the order proc_pid_status() prints them
- * (task_state(), task_mem(), task_sig(), task_cap(); fs/proc/array.c). */
-const STATUS_KEYS = ['Name', 'State', 'Tgid', 'PPid', 'Uid', 'Kthread', 'VmSize', 'RssAnon']
-  .concat(['RssFile', 'RssShmem', 'VmPTE', 'VmSwap', 'Threads', 'CapEff'])
-  .map(k => ({ key: k, needle: `${k}:`, afterNewline: `\n${k}:` }))
-
-/**
- * The trimmed value of every status line of STATUS_KEYS (undefined for a line the file lacks).
- * One forward pass of native substring searches, each from where the last line ended: most of
- * the ~55 lines are never looked at, which is what a scan of thousands of processes pays for. A
- * line out of the usual order (an older or patched kernel) is searched for backwards.
- */
-function statusValues(text: string): Map<string, string> {
-  const out = new Map<string, string>()
-  let from = 0
-  for (const { key, needle, afterNewline } of STATUS_KEYS) {
-    let at = from === 0 && text.startsWith(needle) ? 0 : text.indexOf(afterNewline, from)
-    if (at < 0 && from > 0) at = text.startsWith(needle) ? 0 : text.lastIndexOf(afterNewline, from)
-    if (at < 0) continue
-    if (text.charCodeAt(at) === 10) at += 1
-    let end = text.indexOf('\n', at)
-    if (end < 0) end = text.length
-    out.set(key, text.slice(at + needle.length, end).trim())
-    from = end
-  }
-  return out
-}
-
-/** /proc/<pid>/status. Missing memory lines (kthreads, zombies) become null. */
+/** /proc/<pid>/status. Missing memory lines (kthreads, zombies) become null. The text is read
+ * as the scan reads the file's bytes (parse-status-bytes.ts), so both give the same fields. */
 export function parseStatus(text: string): ProcStatus {
-  const fields = statusValues(text)
-  const uids = (fields.get('Uid') ?? '0 0 0 0').split(/\s+/).map(Number)
-  const kthread = fields.get('Kthread')
-  return {
-    name: fields.get('Name') ?? '',
-    state: (fields.get('State') ?? '?').charAt(0),
-    tgid: Number(fields.get('Tgid') ?? 0),
-    ppid: Number(fields.get('PPid') ?? 0),
-    uid: [uids[0] ?? 0, uids[1] ?? 0, uids[2] ?? 0, uids[3] ?? 0],
-    threads: Number(fields.get('Threads') ?? 1),
-    vmSizeKb: kb(fields.get('VmSize')),
-    rssAnonKb: kb(fields.get('RssAnon')),
-    rssFileKb: kb(fields.get('RssFile')),
-    rssShmemKb: kb(fields.get('RssShmem')),
-    vmSwapKb: kb(fields.get('VmSwap')),
-    vmPteKb: kb(fields.get('VmPTE')),
-    capEff: BigInt('0x' + (fields.get('CapEff') || '0')),
-    kthread: kthread === undefined ? null : kthread === '1'
-  }
+  const bytes = Buffer.from(text, 'utf8')
+  return parseStatusBytes(bytes, bytes.length)
 }
 
 /**

@@ -2,13 +2,12 @@
  * @module /proc/<pid>/status parsed from the bytes read: a process scan reads thousands of these
  * (~1.4 kB, ~55 lines each) and needs 14 lines. The bytes become one latin1 string (a copy, no
  * UTF-8 decoding: offsets stay byte offsets) searched with native substring searches; only the
- * Name value is decoded as UTF-8. Same result as `parseStatus` (parse-proc.ts) on the decoded
- * text, line for line (the same search from where the last line ended, the same conversions).
+ * Name value is decoded as UTF-8. `parseStatus` (parse-proc.ts) reads a decoded text through it.
  */
 import type { ProcStatus } from './host-source.ts'
 
 /** The lines read, in the order proc_pid_status() prints them (task_state(), task_mem(),
- * task_sig(), task_cap(); fs/proc/array.c), as `parseStatus` reads them. */
+ * task_sig(), task_cap(); fs/proc/array.c). */
 const KEYS = [
   'Name',
   'State',

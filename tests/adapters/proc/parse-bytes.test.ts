@@ -1,7 +1,9 @@
 /**
  * The byte parsers of the scan's per-process files (status, stat, oom_score, oom_score_adj) give
  * what the text parsers give on the same file: every file of the captured trees, this host's
- * /proc, the awkward cases of tests/host/parsers.test.ts and random lines.
+ * /proc, the awkward cases of tests/host/parsers.test.ts and random lines. status has one parser
+ * (parseStatus reads its text through parseStatusBytes): there the comparison checks that the
+ * stale bytes past `length` in the scan's shared buffer are never read.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
