@@ -6,24 +6,9 @@
  * batch 63, high_min 1845, high_max 95917.
  */
 import { describe, expect, it } from 'vitest'
-import { initZone, X86_64_ZONE_SLOTS } from '../../../src/kernel/mm/mm-init.ts'
 import { freeViaPcp, zonePcp } from '../../../src/kernel/mm/pcp-lists.ts'
-import { buddyPages, freeToBuddy, type Zone } from '../../../src/kernel/mm/zone.ts'
-
-function normal(free: number): Zone {
-  const z = initZone({
-    node: 0,
-    type: 'Normal',
-    idx: 2,
-    present: 1572864,
-    managed: 1534686,
-    initManaged: 1534686,
-    slots: X86_64_ZONE_SLOTS.length
-  })
-  Object.assign(z, { wmarkMin: 2157, wmarkLow: 3691, wmarkHigh: 5225 })
-  freeToBuddy(z, free, 'M')
-  return z
-}
+import { buddyPages, type Zone } from '../../../src/kernel/mm/zone.ts'
+import { seed003Normal as normal } from './seed003-zone.ts'
 
 const free = (z: Zone, pages: number, reclaimActive = false) =>
   freeViaPcp(z, zonePcp(z, 2, 2, 0), 1, { pages, mt: 'M', reclaimActive })

@@ -5,7 +5,6 @@
  * zone (2 CPUs): batch 63, high_min 1845, high_max 95917.
  */
 import { describe, expect, it } from 'vitest'
-import { initZone, X86_64_ZONE_SLOTS } from '../../../src/kernel/mm/mm-init.ts'
 import {
   decayPcpHigh,
   drainAllPages,
@@ -15,25 +14,10 @@ import {
   zonePcp
 } from '../../../src/kernel/mm/pcp-lists.ts'
 import { ALLOC_WMARK_MIN } from '../../../src/kernel/mm/watermark-check.ts'
-import { buddyPages, freeToBuddy, type Zone } from '../../../src/kernel/mm/zone.ts'
+import { buddyPages, type Zone } from '../../../src/kernel/mm/zone.ts'
+import { seed003Normal as normal } from './seed003-zone.ts'
 
 const SECOND = 1_000_000_000
-
-/** Seed 003's Normal zone with `free` pages in the buddy lists. */
-function normal(free: number): Zone {
-  const z = initZone({
-    node: 0,
-    type: 'Normal',
-    idx: 2,
-    present: 1572864,
-    managed: 1534686,
-    initManaged: 1534686,
-    slots: X86_64_ZONE_SLOTS.length
-  })
-  Object.assign(z, { wmarkMin: 2157, wmarkLow: 3691, wmarkHigh: 5225 })
-  freeToBuddy(z, free, 'M')
-  return z
-}
 
 /** Take `pages` movable pages on CPU 1 at the min watermark (ALLOC_WMARK_MIN). */
 function take(z: Zone, pages: number): number {
